@@ -1,0 +1,1 @@
+"""The model layer: peewee models, exact fields, connection and migrations."""

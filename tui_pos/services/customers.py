@@ -1,0 +1,515 @@
+"""Customers (Lightspeed "Klanten"): the full record, tags, notes, consent,
+custom fields, and search as you type over an indexed table of prefixes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import peewee as pw
+
+from tui_pos.db.models import (
+    CustomField, CustomFieldValue, Customer, CustomerNote, CustomerProfile,
+    CustomerSearchTerm, CustomerTag, CustomerType, Sale, Sequence, Tag, VatClass,
+    database, now,
+)
+from tui_pos.money import ZERO, parse_money, parse_percent
+from tui_pos.services.errors import NotFound, ValidationError, as_field, check
+from tui_pos.services.text import clean, digits, fold, name_key
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+PHONE_RE = re.compile(r"^\+?[\d\s\-()/.]+$")
+TOP = "\U0010ffff"  # sorts after every other character: the end of a prefix range
+
+
+def parse_date(text: str | dt.date | None, what: str, fieldname: str) -> dt.date | None:
+    """ISO (2026-11-24) or Dutch (24-11-2026, 24/11/2026); empty is None."""
+    if isinstance(text, dt.date):
+        return text
+    text = clean(text)
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(f"{what} must be a date like 2026-11-24 or 24-11-2026", fieldname)
+
+
+# -- The record --------------------------------------------------------------------
+
+@dataclass
+class CustomerInput:
+    """A customer as typed on a form: strings where a person types."""
+
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    number: str = ""  # empty: the next free number
+    email: str = ""
+    phone: str = ""
+    mobile: str = ""
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    birthday: str | dt.date | None = ""
+    customer_type_id: int | None = None
+    profile_id: int | None = None
+    discount: str | Decimal | None = ""
+    vat_class_id: int | None = None
+    additional: str = ""
+    tags: str = ""  # comma-separated
+    contact_email: bool = False
+    contact_sms: bool = False
+    contact_phone: bool = False
+    contact_post: bool = False
+    consent_date: str | dt.date | None = ""
+    consent_note: str = ""
+    newsletter: bool = False
+    credit_limit: str | Decimal | None = ""
+    active: bool = True
+    custom: dict[int, str] = field(default_factory=dict)  # CustomField.id → typed value
+
+
+def split_tags(text: str) -> list[str]:
+    seen, tags = set(), []
+    for raw in (text or "").split(","):
+        tag = clean(raw)
+        if tag and name_key(tag) not in seen:
+            check(len(tag) <= 60, f"Tag {tag[:20]!r}… is too long (60 characters at most)", "tags")
+            seen.add(name_key(tag))
+            tags.append(tag)
+    return tags
+
+
+def _validated(data: CustomerInput, customer_id: int | None) -> dict:
+    v: dict = {}
+    for name in ("first_name", "last_name", "company", "address", "postcode", "city",
+                 "country", "additional", "consent_note"):
+        v[name] = clean(getattr(data, name))
+        limit = Customer._meta.fields[name].max_length
+        check(len(v[name]) <= limit, f"Too long ({limit} characters at most)", name)
+    check(bool(v["first_name"] or v["last_name"] or v["company"]),
+          "Give a first name, last name or company", "last_name")
+    v["number"] = clean(data.number)
+    if v["number"]:
+        check(len(v["number"]) <= 20 and " " not in v["number"],
+              "Customer number is one word of at most 20 characters", "number")
+        clash = Customer.select().where(Customer.number == v["number"])
+        if customer_id is not None:
+            clash = clash.where(Customer.id != customer_id)
+        check(not clash.exists(), f"Customer number {v['number']} is already used", "number")
+    v["email"] = clean(data.email).lower()
+    if v["email"]:
+        check(len(v["email"]) <= 120 and bool(EMAIL_RE.match(v["email"])),
+              f"{data.email.strip()!r} is not a valid e-mail address", "email")
+    for name in ("phone", "mobile"):
+        value = clean(getattr(data, name))
+        if value:
+            check(bool(PHONE_RE.match(value)) and 6 <= len(digits(value)) <= 15,
+                  f"{value!r} is not a valid phone number (6–15 digits, may start with +)", name)
+        v[name] = value
+    v["birthday"] = parse_date(data.birthday, "Birthday", "birthday")
+    if v["birthday"]:
+        check(v["birthday"] <= dt.date.today(), "Birthday cannot be in the future", "birthday")
+    v["discount"] = None
+    if data.discount not in (None, ""):
+        v["discount"] = as_field("discount", parse_percent, data.discount, "Discount")
+    v["credit_limit"] = None
+    if data.credit_limit not in (None, ""):
+        v["credit_limit"] = as_field("credit_limit", parse_money, data.credit_limit,
+                                     "Credit limit")
+    if data.customer_type_id is not None:
+        ctype = CustomerType.get_or_none(CustomerType.id == data.customer_type_id)
+        check(ctype is not None, "That customer type does not exist", "customer_type")
+    v["customer_type"] = data.customer_type_id
+    if data.profile_id is not None:
+        profile = CustomerProfile.get_or_none(CustomerProfile.id == data.profile_id)
+        check(profile is not None, "That customer profile does not exist", "profile")
+        unchanged = customer_id is not None and Customer.select().where(
+            (Customer.id == customer_id) & (Customer.profile == data.profile_id)).exists()
+        check(profile.active or unchanged, f"The profile {profile.name!r} is inactive", "profile")
+    v["profile"] = data.profile_id
+    if data.vat_class_id is not None:
+        check(VatClass.get_or_none(VatClass.id == data.vat_class_id) is not None,
+              "That VAT class does not exist", "vat_class")
+    v["vat_class"] = data.vat_class_id
+    for name in ("contact_email", "contact_sms", "contact_phone", "contact_post",
+                 "newsletter", "active"):
+        v[name] = bool(getattr(data, name))
+    v["consent_date"] = parse_date(data.consent_date, "Consent date", "consent_date")
+    wants_contact = any(v[n] for n in ("contact_email", "contact_sms", "contact_phone",
+                                       "contact_post"))
+    check(not wants_contact or v["consent_date"] is not None,
+          "Record the date the customer gave consent before ticking a contact preference",
+          "consent_date")
+    if v["consent_date"]:
+        check(v["consent_date"] <= dt.date.today(), "Consent date cannot be in the future",
+              "consent_date")
+    if v["contact_email"]:
+        check(bool(v["email"]), "E-mail contact needs an e-mail address", "email")
+    if v["contact_sms"]:
+        check(bool(v["mobile"] or v["phone"]), "SMS contact needs a mobile number", "mobile")
+    v["sort_name"] = fold(f"{v['last_name']} {v['first_name']} {v['company']}")[:250]
+    return v
+
+
+def _validated_custom(values: dict[int, str]) -> dict[int, str | None]:
+    out: dict[int, str | None] = {}
+    fields = {f.id: f for f in CustomField.select().where(CustomField.active == True)}  # noqa: E712
+    for fid, f in fields.items():
+        out[fid] = normalise_custom_value(f, values.get(fid, ""))
+    return out
+
+
+def normalise_custom_value(f: CustomField, raw) -> str | None:
+    """Check a custom field's value against its kind; the stored text, or None if empty."""
+    key = f"custom_{f.id}"
+    if isinstance(raw, bool):
+        raw = "yes" if raw else "no"
+    text = clean("" if raw is None else str(raw))
+    if not text:
+        check(not f.required, f"{f.name} is required", key)
+        return None
+    if f.kind == "number":
+        try:
+            value = Decimal(text.replace(",", "."))
+        except Exception:
+            raise ValidationError(f"{f.name} must be a number", key) from None
+        check(value.is_finite(), f"{f.name} must be a number", key)
+        return format(value.normalize(), "f")
+    if f.kind == "date":
+        return parse_date(text, f.name, key).isoformat()
+    if f.kind == "yesno":
+        lowered = text.lower()
+        if lowered in ("yes", "y", "ja", "j", "true", "1"):
+            return "yes"
+        if lowered in ("no", "n", "nee", "false", "0"):
+            return "no"
+        raise ValidationError(f"{f.name} must be yes or no", key)
+    if f.kind == "choice":
+        options = choice_options(f)
+        for option in options:
+            if name_key(option) == name_key(text):
+                return option
+        raise ValidationError(f"{f.name} must be one of: {', '.join(options)}", key)
+    check(len(text) <= 250, f"{f.name} is too long (250 characters at most)", key)
+    return text
+
+
+def choice_options(f: CustomField) -> list[str]:
+    return [clean(o) for o in f.options.splitlines() if clean(o)]
+
+
+def next_customer_number() -> str:
+    """Take the next free number (inside the caller's transaction)."""
+    while True:
+        Sequence.update(value=Sequence.value + 1).where(Sequence.name == "customer").execute()
+        value = Sequence.get(Sequence.name == "customer").value
+        number = str(1000 + value)
+        if not Customer.select().where(Customer.number == number).exists():
+            return number
+
+
+def save_customer(data: CustomerInput, customer_id: int | None = None,
+                  note: str = "", author: str = "") -> Customer:
+    """Create or update a customer with tags, custom fields and an optional note.
+
+    Validates everything first; raises ValidationError with the field's name and
+    writes nothing when anything is wrong.
+    """
+    values = _validated(data, customer_id)
+    custom = _validated_custom(data.custom)
+    tags = split_tags(data.tags)
+    note = (note or "").strip()
+    with database.atomic():
+        if customer_id is None:
+            if not values["number"]:
+                values["number"] = next_customer_number()
+            customer = Customer.create(**values)
+        else:
+            customer = get_customer(customer_id)
+            values["updated_at"] = now()
+            if not values["number"]:
+                values["number"] = customer.number
+            Customer.update(**values).where(Customer.id == customer_id).execute()
+            customer = Customer.get_by_id(customer_id)
+        _save_tags(customer, tags)
+        _save_custom(customer, custom)
+        if note:
+            CustomerNote.create(customer=customer, text=note, author=author)
+        index_customer(customer, tags, custom)
+    return customer
+
+
+def _save_tags(customer: Customer, tags: list[str]) -> None:
+    CustomerTag.delete().where(CustomerTag.customer == customer).execute()
+    for tag_name in tags:
+        tag = Tag.get_or_none(Tag.name_key == name_key(tag_name))
+        if tag is None:
+            tag = Tag.create(name=tag_name, name_key=name_key(tag_name))
+        CustomerTag.create(customer=customer, tag=tag)
+
+
+def _save_custom(customer: Customer, custom: dict[int, str | None]) -> None:
+    for fid, value in custom.items():
+        if value is None:
+            CustomFieldValue.delete().where((CustomFieldValue.customer == customer)
+                                            & (CustomFieldValue.field == fid)).execute()
+        else:
+            (CustomFieldValue.insert(customer=customer, field=fid, value=value)
+             .on_conflict(conflict_target=[CustomFieldValue.customer, CustomFieldValue.field],
+                          update={CustomFieldValue.value: value}).execute())
+
+
+# -- Search terms ----------------------------------------------------------------------
+
+def search_terms(customer: Customer, tags: list[str], custom_texts: list[str]) -> set[str]:
+    """Every normalised prefix a customer is found by."""
+    terms: set[str] = set()
+    first, last, company = fold(customer.first_name), fold(customer.last_name), fold(customer.company)
+    for word in (first, last, company, f"{first} {last}", f"{last} {first}",
+                 fold(customer.additional), customer.number.casefold(), customer.email.lower()):
+        terms.add(word.strip())
+    for text in (first, last, company, fold(customer.additional)):
+        terms.update(text.split())
+    for phone in (customer.phone, customer.mobile):
+        if len(digits(phone)) >= 3:
+            terms.add(digits(phone))
+    terms.update(fold(tag) for tag in tags)
+    for text in custom_texts:
+        terms.add(fold(text))
+        terms.update(fold(text).split())
+    return {t[:250] for t in terms if t}
+
+
+def index_customer(customer: Customer, tags: list[str] | None = None,
+                   custom: dict[int, str | None] | None = None) -> None:
+    if tags is None:
+        tags = customer_tags(customer.id)
+    if custom is None:
+        custom = {v.field_id: v.value for v in customer.custom_values}
+    text_fields = {f.id for f in CustomField.select(CustomField.id)
+                   .where(CustomField.kind.in_(("text", "choice")))}
+    texts = [value for fid, value in custom.items() if value and fid in text_fields]
+    CustomerSearchTerm.delete().where(CustomerSearchTerm.customer == customer).execute()
+    rows = [{"customer": customer.id, "term": t} for t in search_terms(customer, tags, texts)]
+    if rows:
+        CustomerSearchTerm.insert_many(rows).execute()
+
+
+def query_prefix(query: str) -> str:
+    """What a typed query is looked up as: phone-like input by its digits."""
+    text = clean(query)
+    if re.fullmatch(r"\+?[\d\s\-()/.]+", text) and digits(text):
+        return digits(text)
+    return fold(text)
+
+
+@dataclass(frozen=True)
+class CustomerHit:
+    id: int
+    number: str
+    name: str
+    phone: str
+    email: str
+    city: str
+    type_name: str
+    profile_id: int | None
+    active: bool
+    matched: str = ""
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[CustomerHit]
+    cursor: tuple | None  # pass back as ``after`` for the next page; None: no more
+
+
+def _hit(c: Customer, matched: str = "") -> CustomerHit:
+    return CustomerHit(
+        id=c.id, number=c.number, name=c.display_name, phone=c.mobile or c.phone,
+        email=c.email, city=c.city,
+        type_name=c.customer_type.name if c.customer_type_id else "",
+        profile_id=c.profile_id, active=c.active, matched=matched)
+
+
+def search_customers(query: str, limit: int = 20, after: tuple | None = None,
+                     include_inactive: bool = False,
+                     profile_id: int | None = None) -> SearchPage:
+    """One page of customers matching ``query`` by prefix, in term order.
+
+    Empty query: all customers by name. Reads at most a few pages of the
+    index, never the whole table; pass ``after=page.cursor`` for the next page.
+    """
+    prefix = query_prefix(query)
+    if not prefix:
+        return _list_by_name(limit, after, include_inactive, profile_id)
+    T = CustomerSearchTerm
+    rows = (T.select(T.customer, T.term)
+            .join(Customer, on=(T.customer == Customer.id))
+            .where((T.term >= prefix) & (T.term < prefix + TOP)))
+    if not include_inactive:
+        rows = rows.where(Customer.active == True)  # noqa: E712
+    if profile_id is not None:
+        rows = rows.where(Customer.profile == profile_id)
+    if after is not None:
+        term, cid = after
+        rows = rows.where((T.term > term) | ((T.term == term) & (T.customer > cid)))
+    batch = limit * 3
+    raw = list(rows.order_by(T.term, T.customer).limit(batch).tuples())
+    order: dict[int, str] = {}
+    cursor = None
+    for cid, term in raw:
+        if cid not in order:
+            order[cid] = term
+            cursor = (term, cid)
+            if len(order) == limit:
+                break
+    if len(order) < limit and len(raw) < batch:
+        cursor = None
+    return SearchPage([_hit(c, order[c.id]) for c in _load(list(order))], cursor)
+
+
+def _load(ids: list[int]) -> list[Customer]:
+    if not ids:
+        return []
+    found = {c.id: c for c in Customer.select(Customer, CustomerType)
+             .join(CustomerType, pw.JOIN.LEFT_OUTER).where(Customer.id.in_(ids))}
+    return [found[i] for i in ids if i in found]
+
+
+def _list_by_name(limit, after, include_inactive, profile_id) -> SearchPage:
+    query = Customer.select(Customer, CustomerType).join(CustomerType, pw.JOIN.LEFT_OUTER)
+    if not include_inactive:
+        query = query.where(Customer.active == True)  # noqa: E712
+    if profile_id is not None:
+        query = query.where(Customer.profile == profile_id)
+    if after is not None:
+        sort_name, cid = after
+        query = query.where((Customer.sort_name > sort_name)
+                            | ((Customer.sort_name == sort_name) & (Customer.id > cid)))
+    rows = list(query.order_by(Customer.sort_name, Customer.id).limit(limit))
+    cursor = (rows[-1].sort_name, rows[-1].id) if len(rows) == limit else None
+    return SearchPage([_hit(c) for c in rows], cursor)
+
+
+# -- Reading and changing one customer ------------------------------------------------
+
+def get_customer(customer_id: int) -> Customer:
+    customer = (Customer.select(Customer, CustomerType)
+                .join(CustomerType, pw.JOIN.LEFT_OUTER)
+                .where(Customer.id == customer_id).first())
+    if customer is None:
+        raise NotFound("That customer does not exist", "customer")
+    return customer
+
+
+def find_customer_by_number(number: str) -> Customer | None:
+    return Customer.get_or_none(Customer.number == clean(number))
+
+
+def customer_tags(customer_id: int) -> list[str]:
+    return [t.name for t in Tag.select().join(CustomerTag)
+            .where(CustomerTag.customer == customer_id).order_by(Tag.name_key)]
+
+
+def custom_values(customer_id: int) -> dict[int, str]:
+    return {v.field_id: v.value for v in CustomFieldValue.select()
+            .where(CustomFieldValue.customer == customer_id)}
+
+
+def to_input(customer: Customer) -> CustomerInput:
+    """The record as a form shows it, for editing."""
+    def text(value) -> str:
+        return "" if value is None else str(value)
+
+    return CustomerInput(
+        first_name=customer.first_name, last_name=customer.last_name,
+        company=customer.company, number=customer.number, email=customer.email,
+        phone=customer.phone, mobile=customer.mobile, address=customer.address,
+        postcode=customer.postcode, city=customer.city, country=customer.country,
+        birthday=text(customer.birthday), customer_type_id=customer.customer_type_id,
+        profile_id=customer.profile_id, discount=text(customer.discount),
+        vat_class_id=customer.vat_class_id, additional=customer.additional,
+        tags=", ".join(customer_tags(customer.id)),
+        contact_email=customer.contact_email, contact_sms=customer.contact_sms,
+        contact_phone=customer.contact_phone, contact_post=customer.contact_post,
+        consent_date=text(customer.consent_date), consent_note=customer.consent_note,
+        newsletter=customer.newsletter, credit_limit=text(customer.credit_limit),
+        active=customer.active, custom=custom_values(customer.id),
+    )
+
+
+def add_note(customer_id: int, text: str, author: str = "") -> CustomerNote:
+    text = (text or "").strip()
+    check(bool(text), "The note is empty", "note")
+    check(len(text) <= 4000, "The note is too long (4000 characters at most)", "note")
+    get_customer(customer_id)
+    with database.atomic():
+        return CustomerNote.create(customer=customer_id, text=text, author=clean(author))
+
+
+def notes(customer_id: int) -> list[CustomerNote]:
+    return list(CustomerNote.select().where(CustomerNote.customer == customer_id)
+                .order_by(CustomerNote.created_at.desc(), CustomerNote.id.desc()))
+
+
+def set_active(customer_id: int, active: bool) -> Customer:
+    customer = get_customer(customer_id)
+    with database.atomic():
+        Customer.update(active=active, updated_at=now()).where(
+            Customer.id == customer_id).execute()
+    customer.active = active
+    return customer
+
+
+def list_tags() -> list[tuple[str, int]]:
+    """Every tag the shop uses, with how many customers carry it."""
+    count = pw.fn.COUNT(CustomerTag.id)
+    return [(t.name, t.n) for t in Tag.select(Tag.name, count.alias("n"))
+            .join(CustomerTag, pw.JOIN.LEFT_OUTER).group_by(Tag.id, Tag.name)
+            .order_by(Tag.name_key)]
+
+
+# -- The customer page ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SaleSummary:
+    id: int
+    number: int
+    created_at: dt.datetime
+    total: Decimal
+    profile_name: str
+    lines: int
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    sales: list[SaleSummary]
+    sale_count: int
+    total_spent: Decimal
+    last_visit: dt.datetime | None
+
+
+def history(customer_id: int, limit: int = 50) -> CustomerHistory:
+    base = Sale.select().where((Sale.customer == customer_id) & (Sale.status == "completed"))
+    agg = base.select(pw.fn.COUNT(Sale.id), pw.fn.SUM(Sale.total),
+                      pw.fn.MAX(Sale.created_at)).tuples().first()
+    count, total_minor, last = agg if agg else (0, None, None)
+    total = Sale.total.python_value(total_minor) if total_minor is not None else ZERO
+    if isinstance(last, str):
+        last = dt.datetime.fromisoformat(last)
+    from tui_pos.db.models import SaleLine
+
+    sales = []
+    for sale in base.order_by(Sale.created_at.desc(), Sale.id.desc()).limit(limit):
+        n_lines = SaleLine.select().where(SaleLine.sale == sale.id).count()
+        sales.append(SaleSummary(sale.id, sale.number, sale.created_at, sale.total,
+                                 sale.profile_name, n_lines))
+    return CustomerHistory(sales, count or 0, total, last)

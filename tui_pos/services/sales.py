@@ -1,0 +1,366 @@
+"""The Sales Bill: an open bill in memory, priced on every change, and
+``complete_sale`` that saves it in one transaction with the next number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from tui_pos.db.models import (
+    Customer, CustomerProfile, CustomerType, Item, Payment, Sale, SaleLine, SaleVat,
+    Sequence, VatClass, database, now,
+)
+from tui_pos.money import ZERO, format_money, format_percent, format_quantity, parse_money, \
+    parse_percent, parse_quantity
+from tui_pos.services import catalog, config
+from tui_pos.services.errors import NotFound, ValidationError, as_field, check
+from tui_pos.services.pricing import (
+    LineInput, PricedBill, PricingContext, VatChoice, price_bill,
+)
+
+PAYMENT_METHODS = ("cash", "card")
+
+
+@dataclass
+class DraftLine:
+    item_id: int
+    sku: str
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+    item_vat: VatChoice
+    discountable: bool
+    is_labour: bool = False
+    discount_override: Decimal | None = None
+    vat_override: VatChoice | None = None
+    vat_override_id: int | None = None
+
+    def as_input(self) -> LineInput:
+        return LineInput(self.quantity, self.unit_price, self.item_vat, self.discountable,
+                         self.discount_override, self.vat_override)
+
+
+@dataclass
+class AttachedCustomer:
+    id: int
+    number: str
+    name: str
+    type_id: int | None
+    type_name: str
+    type_discount: Decimal | None
+    type_vat: VatChoice | None
+    discount: Decimal | None
+    vat: VatChoice | None
+    profile_id: int | None
+    credit_limit: Decimal | None
+
+
+def _vat_choice(vat_class_id: int | None) -> VatChoice | None:
+    if vat_class_id is None:
+        return None
+    vc = VatClass.get_or_none(VatClass.id == vat_class_id)
+    return VatChoice(vc.name, vc.rate) if vc else None
+
+
+def attach_info(customer_id: int) -> AttachedCustomer:
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise NotFound("That customer does not exist", "customer")
+    check(customer.active, f"{customer.display_name} is deactivated", "customer")
+    ctype = None
+    if customer.customer_type_id:
+        ctype = CustomerType.get_or_none(CustomerType.id == customer.customer_type_id)
+    return AttachedCustomer(
+        id=customer.id, number=customer.number, name=customer.display_name,
+        type_id=ctype.id if ctype else None, type_name=ctype.name if ctype else "",
+        type_discount=ctype.discount if ctype else None,
+        type_vat=_vat_choice(ctype.vat_class_id) if ctype else None,
+        discount=customer.discount, vat=_vat_choice(customer.vat_class_id),
+        profile_id=customer.profile_id, credit_limit=customer.credit_limit,
+    )
+
+
+@dataclass
+class SaleDraft:
+    """The bill in front of the cashier. Every change re-prices it (``priced``)."""
+
+    prices_include_vat: bool = True
+    vat_rounding: str = "receipt"
+    lines: list[DraftLine] = field(default_factory=list)
+    customer: AttachedCustomer | None = None
+    profile_id: int | None = None
+    bill_discount: Decimal | None = None
+    bill_vat: VatChoice | None = None
+    bill_vat_id: int | None = None
+
+    @classmethod
+    def new(cls) -> "SaleDraft":
+        s = config.get_settings()
+        return cls(prices_include_vat=s.prices_include_vat, vat_rounding=s.vat_rounding)
+
+    # -- what is on it ------------------------------------------------------------
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines and self.customer is None
+
+    def context(self) -> PricingContext:
+        c = self.customer
+        return PricingContext(
+            prices_include_vat=self.prices_include_vat, vat_rounding=self.vat_rounding,
+            customer_discount=c.discount if c else None, customer_vat=c.vat if c else None,
+            type_discount=c.type_discount if c else None, type_vat=c.type_vat if c else None,
+            bill_discount=self.bill_discount, bill_vat=self.bill_vat,
+        )
+
+    def priced(self) -> PricedBill:
+        return price_bill([line.as_input() for line in self.lines], self.context())
+
+    # -- customer and profile ---------------------------------------------------------
+    def set_customer(self, customer_id: int | None) -> None:
+        """Attach (or with None remove) a customer; the profile follows theirs."""
+        if customer_id is None:
+            self.customer = None
+            self.profile_id = None
+            return
+        self.customer = attach_info(customer_id)
+        profile = self.customer.profile_id
+        if profile is not None and not CustomerProfile.select().where(
+                (CustomerProfile.id == profile) & (CustomerProfile.active == True)).exists():  # noqa: E712
+            profile = None
+        self.profile_id = profile
+
+    def set_profile(self, profile_id: int | None) -> None:
+        if profile_id is not None:
+            profile = CustomerProfile.get_or_none(CustomerProfile.id == profile_id)
+            check(profile is not None, "That customer profile does not exist", "profile")
+            check(profile.active, f"The profile {profile.name!r} is inactive", "profile")
+        self.profile_id = profile_id
+
+    # -- lines ------------------------------------------------------------------------
+    def add_item(self, code: str, quantity: str | Decimal = "1") -> DraftLine:
+        """Add by SKU or barcode. Scanning the same item again adds to its line."""
+        qty = as_field("quantity", parse_quantity, quantity)
+        item = catalog.find_item(code)
+        return self._add(item, qty)
+
+    def add_item_id(self, item_id: int, quantity: str | Decimal = "1") -> DraftLine:
+        qty = as_field("quantity", parse_quantity, quantity)
+        item = catalog.get_item(item_id)
+        check(item.active, f"{item.name} is no longer sold", "code")
+        return self._add(item, qty)
+
+    def _add(self, item: Item, qty: Decimal) -> DraftLine:
+        for line in self.lines:
+            if (line.item_id == item.id and line.discount_override is None
+                    and line.vat_override is None and line.unit_price == item.price):
+                new_qty = line.quantity + qty
+                check(new_qty != 0, "That would make the quantity zero; remove the line instead",
+                      "quantity")
+                line.quantity = new_qty
+                return line
+        line = DraftLine(item_id=item.id, sku=item.sku, name=item.name, quantity=qty,
+                         unit_price=item.price,
+                         item_vat=VatChoice(item.vat_class.name, item.vat_class.rate),
+                         discountable=item.discountable and not item.is_labour,
+                         is_labour=item.is_labour)
+        self.lines.append(line)
+        return line
+
+    def _line(self, index: int) -> DraftLine:
+        if not 0 <= index < len(self.lines):
+            raise ValidationError("There is no such line on the bill", "line")
+        return self.lines[index]
+
+    def set_quantity(self, index: int, quantity: str | Decimal) -> None:
+        self._line(index).quantity = as_field("quantity", parse_quantity, quantity)
+
+    def remove_line(self, index: int) -> None:
+        self._line(index)
+        del self.lines[index]
+
+    def set_line_discount(self, index: int, percent: str | Decimal | None) -> None:
+        """The cashier's discount on one line; None or '' takes the override off."""
+        line = self._line(index)
+        if percent in (None, ""):
+            line.discount_override = None
+            return
+        value = as_field("discount", parse_percent, percent, "Discount")
+        check(line.discountable, f"{line.name} is not discountable", "discount")
+        line.discount_override = value
+
+    def set_line_vat(self, index: int, vat_class_id: int | None) -> None:
+        line = self._line(index)
+        line.vat_override = _vat_choice(vat_class_id)
+        line.vat_override_id = vat_class_id if line.vat_override else None
+        check(vat_class_id is None or line.vat_override is not None,
+              "That VAT class does not exist", "vat")
+
+    def set_bill_discount(self, percent: str | Decimal | None) -> None:
+        if percent in (None, ""):
+            self.bill_discount = None
+            return
+        self.bill_discount = as_field("discount", parse_percent, percent, "Bill discount")
+
+    def set_bill_vat(self, vat_class_id: int | None) -> None:
+        choice = _vat_choice(vat_class_id)
+        check(vat_class_id is None or choice is not None, "That VAT class does not exist", "vat")
+        self.bill_vat, self.bill_vat_id = choice, vat_class_id if choice else None
+
+
+# -- Completing a sale -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CompletedSale:
+    id: int
+    number: int
+    total: Decimal
+    paid: Decimal
+    change: Decimal
+    receipt_text: str
+    receipt_path: str | None
+
+
+def parse_tender(text: str | Decimal, total: Decimal) -> Decimal:
+    """Cash handed over; empty means exactly the total."""
+    if text in (None, ""):
+        return total
+    return as_field("tendered", parse_money, text, "Cash received", allow_negative=total < 0)
+
+
+def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = "cash",
+                  cashier: str = "", receipts_dir: str | Path | None = None,
+                  at: dt.datetime | None = None) -> CompletedSale:
+    """Save the bill as a sale — all of it or nothing — with the next number."""
+    check(bool(draft.lines), "The bill has no lines", "code")
+    check(method in PAYMENT_METHODS, f"Payment method must be one of {', '.join(PAYMENT_METHODS)}",
+          "method")
+    bill = draft.priced()
+    total = bill.total
+    paid = parse_tender(tendered, total) if method == "cash" else total
+    if total >= 0:
+        check(paid >= total, f"Cash received {format_money(paid)} is less than the total "
+              f"{format_money(total)}", "tendered")
+    change = (paid - total) if method == "cash" else ZERO
+    if draft.profile_id is not None:
+        draft.set_profile(draft.profile_id)  # still active?
+    customer = draft.customer
+    profile = CustomerProfile.get_or_none(CustomerProfile.id == draft.profile_id) \
+        if draft.profile_id else None
+    settings = config.get_settings()
+    created = at or now()
+    with database.atomic():
+        Sequence.update(value=Sequence.value + 1).where(Sequence.name == "sale").execute()
+        number = Sequence.get(Sequence.name == "sale").value
+        sale = Sale.create(
+            number=number, created_at=created, business_date=created.date(), cashier=cashier,
+            customer=customer.id if customer else None,
+            customer_number=customer.number if customer else "",
+            customer_name=customer.name if customer else "",
+            customer_type=customer.type_id if customer else None,
+            customer_type_name=customer.type_name if customer else "",
+            profile=profile.id if profile else None,
+            profile_name=profile.name if profile else "",
+            prices_include_vat=bill.prices_include_vat, bill_discount=draft.bill_discount,
+            subtotal=bill.subtotal, discount_total=bill.discount_total,
+            vat_total=bill.vat_total, total=total, paid=paid, change=change,
+        )
+        SaleLine.insert_many([
+            dict(sale=sale.id, position=i + 1, item=d.item_id, sku=d.sku, name=d.name,
+                 quantity=p.quantity, unit_price=p.unit_price, discountable=p.discountable,
+                 gross=p.gross, discount_percent=p.discount_percent,
+                 discount_source=p.discount_source, discount_amount=p.discount_amount,
+                 vat_class_name=p.vat.name, vat_rate=p.vat.rate, vat_source=p.vat_source,
+                 amount=p.amount)
+            for i, (d, p) in enumerate(zip(draft.lines, bill.lines))
+        ]).execute()
+        SaleVat.insert_many([dict(sale=sale.id, rate=r.rate, base=r.base, vat=r.vat,
+                                  total=r.total) for r in bill.vat_summary]).execute()
+        Payment.create(sale=sale.id, method=method, amount=paid)
+        text = receipt_text(sale, draft, bill, settings, method)
+        Sale.update(receipt_text=text).where(Sale.id == sale.id).execute()
+    path = save_receipt(number, text, receipts_dir)
+    return CompletedSale(sale.id, number, total, paid, change, text, path)
+
+
+def save_receipt(number: int, text: str, receipts_dir: str | Path | None) -> str | None:
+    """Write the receipt beside the database; a failure here never undoes the sale."""
+    if receipts_dir is None:
+        return None
+    try:
+        folder = Path(receipts_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"receipt-{number:06d}.txt"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+    except OSError:
+        return None
+
+
+WIDTH = 40
+
+
+def _row(left: str, right: str) -> str:
+    space = max(1, WIDTH - len(left) - len(right))
+    return f"{left}{' ' * space}{right}"
+
+
+def receipt_text(sale: Sale, draft: SaleDraft, bill: PricedBill, settings: config.Settings,
+                 method: str) -> str:
+    """A plain-text receipt, 40 columns wide."""
+    cur = settings.currency
+    out: list[str] = []
+    for text in (settings.store_name, *settings.address.splitlines(),
+                 *settings.receipt_header.splitlines()):
+        if text.strip():
+            out.append(text.strip()[:WIDTH].center(WIDTH).rstrip())
+    if settings.vat_number:
+        out.append(f"VAT {settings.vat_number}".center(WIDTH).rstrip())
+    out.append("-" * WIDTH)
+    out.append(_row(f"Sale {sale.number}", sale.created_at.strftime("%Y-%m-%d %H:%M")))
+    if sale.customer_name:
+        out.append(f"Customer: {sale.customer_name} ({sale.customer_number})"[:WIDTH])
+    if sale.profile_name:
+        out.append(f"Profile: {sale.profile_name}"[:WIDTH])
+    out.append("-" * WIDTH)
+    for d, p in zip(draft.lines, bill.lines):
+        out.append(d.name[:WIDTH])
+        qty = f"  {format_quantity(p.quantity)} x {format_money(p.unit_price)}"
+        out.append(_row(qty, f"{format_money(p.gross)} {p.vat.rate.normalize():f}%"[:20]))
+        if p.discount_amount:
+            label = f"  discount {format_percent(p.discount_percent)} ({p.discount_source})"
+            out.append(_row(label, f"-{format_money(p.discount_amount)}"))
+    out.append("-" * WIDTH)
+    if not bill.prices_include_vat:
+        out.append(_row("Subtotal excl. VAT", format_money(bill.subtotal)))
+        out.append(_row("VAT", format_money(bill.vat_total)))
+    if bill.discount_total:
+        out.append(_row("You saved", format_money(bill.discount_total)))
+    out.append(_row(f"TOTAL {cur}", format_money(bill.total)))
+    out.append(_row(f"Paid ({method})", format_money(sale.paid)))
+    if sale.change:
+        out.append(_row("Change", format_money(sale.change)))
+    out.append("")
+    out.append(_row("VAT", "base      VAT    total"))
+    for r in bill.vat_summary:
+        out.append(_row(f"{format_percent(r.rate)}",
+                        f"{format_money(r.base):>8} {format_money(r.vat):>7} "
+                        f"{format_money(r.total):>8}"))
+    for text in settings.receipt_footer.splitlines():
+        if text.strip():
+            out.append(text.strip()[:WIDTH].center(WIDTH).rstrip())
+    return "\n".join(out) + "\n"
+
+
+def get_sale(number: int) -> Sale:
+    sale = Sale.get_or_none(Sale.number == number)
+    if sale is None:
+        raise NotFound(f"There is no sale {number}", "sale")
+    return sale
+
+
+def sale_lines(sale_id: int) -> list[SaleLine]:
+    return list(SaleLine.select().where(SaleLine.sale == sale_id).order_by(SaleLine.position))
+
