@@ -1,0 +1,1 @@
+"""The screens and widgets layer: Textual only, calling services."""

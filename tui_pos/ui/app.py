@@ -1,0 +1,138 @@
+"""The tui-pos App: styles, the screen registry, global keys and the palette."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui_pos.db.connection import close_database, open_database, resolve_target
+from tui_pos.paths import style_paths
+from tui_pos.services import config
+
+# name (as in the menu and the command palette) → (module, class, what it is for)
+SCREENS: dict[str, tuple[str, str, str]] = {
+    "Business Configuration": ("configuration", "BusinessConfigScreen",
+                               "Tools › Configuration: store, VAT, feature switches"),
+    "Customer Profile": ("profiles", "CustomerProfileScreen",
+                         "Master › Customer: profiles that group customers"),
+    "Customers": ("customers", "CustomersScreen",
+                  "Master › Customer: find, add and edit customers"),
+    "Customer Types": ("customer_types", "CustomerTypesScreen",
+                       "Master › Customer: types with their discount and VAT"),
+    "Custom Fields": ("custom_fields", "CustomFieldsScreen",
+                      "Master › Customer: the shop's own customer fields"),
+    "Items": ("items", "ItemsScreen", "Master › Inventory: items and prices"),
+    "VAT Classes": ("vat_classes", "VatClassesScreen", "Master › Inventory: VAT rates"),
+    "Sales Bill": ("sales_bill", "SalesBillScreen", "Sales: sell to a customer"),
+    "Reports": ("reports", "ReportsScreen", "Reports: sales by profile, type, customer, day"),
+}
+
+PROFILE_OFF = ("Customer Profile is switched off. Enable Show Customer Profile in "
+               "Tools › Configuration › Business Configuration.")
+
+
+class PosApp(App):
+    TITLE = "tui-pos"
+    CSS_PATH = style_paths()
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit_pos", "Quit", priority=True, id="quit"),
+    ]
+
+    def __init__(self, database: str | None = None, cashier: str = "") -> None:
+        super().__init__()
+        self.database_target = resolve_target(database)
+        self.cashier = cashier
+        self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme
+        self.animation_level = "none"
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        open_database(self.database_target)
+        from tui_pos.ui.screens.menu import MainMenuScreen
+
+        self.push_screen(MainMenuScreen())
+
+    def on_unmount(self) -> None:
+        close_database()
+
+    @property
+    def receipts_dir(self) -> str:
+        target = self.database_target
+        if "://" in target:
+            from platformdirs import user_data_dir
+
+            return str(Path(user_data_dir("tui-pos", appauthor=False)) / "receipts")
+        return str(Path(target).expanduser().resolve().parent / "receipts")
+
+    # -- navigation --------------------------------------------------------------------
+    def screen_enabled(self, name: str) -> bool:
+        if name == "Customer Profile":
+            return config.get_settings().show_customer_profile
+        return True
+
+    def open_screen(self, name: str) -> None:
+        """Open a screen by its name, as the menu and the palette do."""
+        if not self.screen_enabled(name):
+            self.notify(PROFILE_OFF, severity="warning", timeout=8)
+            return
+        module_name, class_name, _ = SCREENS[name]
+        module = importlib.import_module(f"tui_pos.ui.screens.{module_name}")
+        self.push_screen(getattr(module, class_name)())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for name, (_, _, what) in SCREENS.items():
+            yield SystemCommand(name, what, lambda name=name: self.open_screen(name))
+        yield SystemCommand("Main Menu", "Back to the main menu", self.action_main_menu)
+        yield SystemCommand("Quit", "Quit tui-pos", self.action_quit_pos)
+
+    def action_main_menu(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    # -- global keys ----------------------------------------------------------------------
+    def action_help(self) -> None:
+        from tui_pos.ui.screens.base import HelpScreen
+
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        keys: list[tuple[str, str]] = []
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            label = binding.description or binding.action
+            if (key, label) in seen or not label:
+                continue
+            seen.add((key, label))
+            keys.append((self.get_key_display(binding), label))
+        keys.append(("Ctrl+P", "Command palette: open any screen by its name"))
+        title = getattr(screen, "TITLE", None) or screen.__class__.__name__
+        self.push_screen(HelpScreen(title, getattr(screen, "HELP", ""), keys))
+
+    def open_sale(self) -> bool:
+        """Is a sale being rung up on any open Sales Bill?"""
+        for screen in self.screen_stack:
+            draft = getattr(screen, "draft", None)
+            if draft is not None and not draft.is_empty:
+                return True
+        return False
+
+    def action_quit_pos(self) -> None:
+        if not self.open_sale():
+            self.exit()
+            return
+        from tui_pos.ui.screens.base import ConfirmScreen
+
+        def answer(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("A sale is open. Quit and discard it?",
+                                       yes="Quit", no="Stay"), answer)

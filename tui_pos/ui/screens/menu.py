@@ -1,0 +1,67 @@
+"""The main menu, shaped like the seed's: Tools, Master, Sales, Reports."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui_pos.services import config
+
+MENU: list[tuple[str, list[str]]] = [
+    ("Tools › Configuration", ["Business Configuration"]),
+    ("Master › Customer", ["Customers", "Customer Profile", "Customer Types", "Custom Fields"]),
+    ("Master › Inventory", ["Items", "VAT Classes"]),
+    ("Sales", ["Sales Bill"]),
+    ("Reports", ["Reports"]),
+]
+
+
+class MainMenuScreen(Screen):
+    TITLE = "Main Menu"
+    HELP = ("Arrow keys move, Enter opens. Every screen is also in the command "
+            "palette (Ctrl+P) by its name. F2 opens the Sales Bill directly.")
+    BINDINGS = [
+        Binding("f2", "open('Sales Bill')", "Sales Bill", priority=True, id="menu.sales"),
+        Binding("enter", "select", "Open", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        yield Static(id="store-name")
+        yield OptionList(id="menu")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.build()
+        self.query_one("#menu", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.build()
+
+    def build(self) -> None:
+        settings = config.get_settings()
+        self.query_one("#store-name", Static).update(settings.store_name or "New store")
+        menu = self.query_one("#menu", OptionList)
+        highlighted = menu.highlighted
+        menu.clear_options()
+        for heading, names in MENU:
+            menu.add_option(Option(heading, disabled=True))
+            for name in names:
+                label = f"   {name}"
+                if name == "Customer Profile" and not settings.show_customer_profile:
+                    label += "  (off: enable in Business Configuration)"
+                menu.add_option(Option(label, id=name))
+        if highlighted is None:
+            menu.highlighted = 1
+        else:
+            menu.highlighted = highlighted
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.open_screen(event.option.id)
+
+    def action_open(self, name: str) -> None:
+        self.app.open_screen(name)
