@@ -230,6 +230,11 @@ def parse_tender(text: str | Decimal, total: Decimal) -> Decimal:
     return as_field("tendered", parse_money, text, "Cash received", allow_negative=total < 0)
 
 
+def change_due(total: Decimal, tendered: str | Decimal) -> Decimal:
+    """Change to hand back (negative: the customer is short)."""
+    return parse_tender(tendered, total) - total
+
+
 def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = "cash",
                   cashier: str = "", receipts_dir: str | Path | None = None,
                   at: dt.datetime | None = None) -> CompletedSale:

@@ -1,0 +1,307 @@
+"""The Sales Bill's pop-ups: item search, line and bill overrides, payment, receipt."""
+
+from __future__ import annotations
+
+import peewee as pw
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+
+from tui_pos.money import format_money, format_percent, format_quantity
+from tui_pos.services import catalog
+from tui_pos.services.errors import ValidationError
+from tui_pos.services.sales import PAYMENT_METHODS, CompletedSale, SaleDraft, change_due, \
+    complete_sale
+from tui_pos.ui.screens.base import FieldError, select_value, set_select
+
+
+class Dialog(ModalScreen):
+    """A pop-up: F4/Enter applies, Esc closes without changes."""
+
+    BINDINGS = [
+        Binding("f4,ctrl+s", "apply", "Apply", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog-screen")
+
+    def show_error(self, error: ValidationError, default: str) -> None:
+        field = error.field or default
+        found = self.query(f"#{field}-error")
+        label = found.first(FieldError) if found else self.query_one(f"#{default}-error", FieldError)
+        label.show(error.message)
+        target = self.query(f"#{field}")
+        if target and target.first().focusable:
+            target.first().focus()
+
+    def clear_errors(self) -> None:
+        for label in self.query(FieldError):
+            label.clear()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_apply()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_apply(self) -> None:
+        raise NotImplementedError
+
+
+def _row(label: str, widget, hint: str = "") -> Horizontal:
+    children = [Label(label), widget]
+    if hint:
+        children.append(Label(hint, classes="hint"))
+    return Horizontal(*children, classes="form-row")
+
+
+class ItemSearchPopup(ModalScreen[int | None]):
+    """Find an item by name, SKU or barcode as you type; Enter adds it."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.initial = query
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog item-search"):
+            yield Label("Items — type a name, SKU or barcode; Enter adds", classes="dialog-title")
+            yield Input(self.initial, id="item-query", compact=True)
+            yield DataTable(id="item-hits", cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#item-hits", DataTable)
+        table.add_column("SKU", width=10)
+        table.add_column("Item", width=28)
+        table.add_column("Price", width=9)
+        table.add_column("VAT", width=5)
+        self.fill(self.initial)
+        self.query_one("#item-query", Input).focus()
+
+    def fill(self, query: str) -> None:
+        table = self.query_one("#item-hits", DataTable)
+        table.clear()
+        for item in catalog.search_items(query, limit=30):
+            table.add_row(item.sku, item.name[:28], format_money(item.price),
+                          format_percent(item.vat_class.rate), key=str(item.id))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.choose()
+
+    def on_key(self, event) -> None:
+        if event.key == "down" and self.query_one("#item-query", Input).has_focus:
+            self.query_one("#item-hits", DataTable).focus()
+            event.stop()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.dismiss(int(event.row_key.value))
+
+    def choose(self) -> None:
+        table = self.query_one("#item-hits", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
+            self.dismiss(int(key.value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LineEditScreen(Dialog):
+    """Quantity, the cashier's discount and VAT override on one line."""
+
+    def __init__(self, draft: SaleDraft, index: int) -> None:
+        super().__init__()
+        self.draft, self.index = draft, index
+
+    def compose(self) -> ComposeResult:
+        line = self.draft.lines[self.index]
+        priced = self.draft.priced().lines[self.index]
+        vat_options = [(f"{v.name} {format_percent(v.rate)}", v.id)
+                       for v in catalog.list_vat_classes()]
+        with Vertical(classes="dialog"):
+            yield Label(f"Line {self.index + 1}: {line.name}", classes="dialog-title")
+            yield _row("Quantity", Input(format_quantity(line.quantity), id="quantity",
+                                         compact=True))
+            yield FieldError(id="quantity-error")
+            if line.discountable:
+                current = "" if line.discount_override is None else str(line.discount_override)
+                yield _row("Discount %", Input(current, id="discount", compact=True,
+                                               placeholder="empty = automatic"),
+                           f"now {format_percent(priced.discount_percent)}")
+            else:
+                yield Static("Not discountable: no discount applies to this line.",
+                             classes="dim")
+            yield FieldError(id="discount-error")
+            yield _row("VAT", Select(vat_options, id="vat", prompt="(automatic)",
+                                     allow_blank=True, compact=True))
+            yield FieldError(id="vat-error")
+            yield Static("F4/Enter apply · Esc cancel · Del on the bill removes a line",
+                         classes="dim")
+
+    def on_mount(self) -> None:
+        set_select(self.query_one("#vat", Select), self.draft.lines[self.index].vat_override_id)
+        self.query_one("#quantity", Input).focus()
+
+    def action_apply(self) -> None:
+        self.clear_errors()
+        try:
+            self.draft.set_quantity(self.index, self.query_one("#quantity", Input).value)
+            discount = self.query("#discount")
+            if discount:
+                self.draft.set_line_discount(self.index, discount.first(Input).value.strip())
+            self.draft.set_line_vat(self.index, select_value(self.query_one("#vat", Select)))
+        except ValidationError as error:
+            self.show_error(error, "quantity")
+            return
+        self.dismiss(True)
+
+
+class BillAdjustScreen(Dialog):
+    """A discount for the whole bill and a VAT class for all its lines."""
+
+    def __init__(self, draft: SaleDraft) -> None:
+        super().__init__()
+        self.draft = draft
+
+    def compose(self) -> ComposeResult:
+        vat_options = [(f"{v.name} {format_percent(v.rate)}", v.id)
+                       for v in catalog.list_vat_classes()]
+        current = "" if self.draft.bill_discount is None else str(self.draft.bill_discount)
+        with Vertical(classes="dialog"):
+            yield Label("Whole bill", classes="dialog-title")
+            yield _row("Bill discount %", Input(current, id="discount", compact=True,
+                                                placeholder="empty = none"))
+            yield FieldError(id="discount-error")
+            yield _row("VAT for all lines", Select(vat_options, id="vat", prompt="(automatic)",
+                                                   allow_blank=True, compact=True))
+            yield FieldError(id="vat-error")
+            yield Static("The bill discount replaces customer and type discounts on "
+                         "discountable lines; a line's own override still wins.", classes="dim")
+
+    def on_mount(self) -> None:
+        set_select(self.query_one("#vat", Select), self.draft.bill_vat_id)
+        self.query_one("#discount", Input).focus()
+
+    def action_apply(self) -> None:
+        self.clear_errors()
+        try:
+            self.draft.set_bill_discount(self.query_one("#discount", Input).value.strip())
+            self.draft.set_bill_vat(select_value(self.query_one("#vat", Select)))
+        except ValidationError as error:
+            self.show_error(error, "discount")
+            return
+        self.dismiss(True)
+
+
+class PaymentScreen(Dialog):
+    """Take payment: cash with change due, or card. F4/Enter completes the sale."""
+
+    BINDINGS = [
+        Binding("f4,f12,ctrl+y", "apply", "Complete sale", priority=True),
+        Binding("escape", "cancel", "Back to the bill"),
+    ]
+
+    def __init__(self, draft: SaleDraft, currency: str) -> None:
+        super().__init__()
+        self.draft, self.currency = draft, currency
+        self.total = draft.priced().total
+
+    def compose(self) -> ComposeResult:
+        methods = [(m.capitalize(), m) for m in PAYMENT_METHODS]
+        with Vertical(classes="dialog payment"):
+            yield Label(f"Total to pay: {self.currency} {format_money(self.total)}",
+                        id="pay-total", classes="dialog-title")
+            yield _row("Method", Select(methods, id="method", value="cash", allow_blank=False,
+                                        compact=True))
+            yield _row("Cash received", Input("", id="tendered", compact=True,
+                                              placeholder="empty = exact amount"))
+            yield FieldError(id="tendered-error")
+            yield Label("", id="change")
+            yield FieldError(id="method-error")
+            yield Static("F4/Enter complete · Esc back to the bill", classes="dim")
+
+    def on_mount(self) -> None:
+        self.query_one("#tendered", Input).focus()
+        self.show_change()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.show_change()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        cash = select_value(event.select) == "cash"
+        self.query_one("#tendered", Input).disabled = not cash
+        self.show_change()
+
+    def show_change(self) -> None:
+        label = self.query_one("#change", Label)
+        if select_value(self.query_one("#method", Select)) != "cash":
+            label.update("")
+            return
+        try:
+            change = change_due(self.total, self.query_one("#tendered", Input).value)
+        except ValidationError:
+            label.update("")
+            return
+        if change < 0:
+            label.update(f"Short by {format_money(-change)}")
+        else:
+            label.update(f"Change due: {self.currency} {format_money(change)}")
+
+    def action_apply(self) -> None:
+        self.clear_errors()
+        method = select_value(self.query_one("#method", Select)) or "cash"
+        tendered = self.query_one("#tendered", Input).value if method == "cash" else ""
+        try:
+            result = complete_sale(self.draft, tendered, method, cashier=self.app.cashier,
+                                   receipts_dir=self.app.receipts_dir)
+        except ValidationError as error:
+            self.show_error(error, "tendered")
+            return
+        except pw.PeeweeException as exc:
+            self.show_error(ValidationError(
+                f"The sale could not be saved ({exc}); the bill is still open — try again.",
+                "method"), "method")
+            return
+        self.dismiss(result)
+
+
+class ReceiptScreen(ModalScreen[None]):
+    """The receipt of the sale just completed; any of Enter/Esc starts the next sale."""
+
+    BINDINGS = [Binding("enter,escape,f4", "close", "Next sale", priority=True)]
+
+    def __init__(self, sale: CompletedSale) -> None:
+        super().__init__(classes="dialog-screen")
+        self.sale = sale
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog receipt"):
+            title = f"Sale {self.sale.number} completed"
+            if self.sale.change:
+                title += f" — change due {format_money(self.sale.change)}"
+            yield Label(title, id="receipt-title", classes="dialog-title")
+            with VerticalScroll(id="receipt-scroll"):
+                yield Static(self.sale.receipt_text, id="receipt-text")
+            saved = f"Saved to {self.sale.receipt_path}" if self.sale.receipt_path else \
+                "Saved with the sale"
+            yield Label(saved, classes="dim")
+            yield Button("Next sale (Enter)", id="next", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#receipt-scroll").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,397 @@
+"""The Sales Bill: customer, profile, items, overrides, payment — on one 80×24 screen.
+
+Every change goes to the ``SaleDraft`` service and the bill is redrawn from
+its ``priced()`` result; this screen computes nothing itself.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.suggester import Suggester
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from tui_pos.money import format_money, format_percent, format_quantity
+from tui_pos.services import config, customers, masters
+from tui_pos.services.errors import ValidationError
+from tui_pos.services.pricing import PricedLine
+from tui_pos.services.sales import SaleDraft
+from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosScreen, select_value, set_select
+from tui_pos.ui.screens.bill_dialogs import (
+    BillAdjustScreen, ItemSearchPopup, LineEditScreen, PaymentScreen, ReceiptScreen,
+)
+
+SOURCE_MARK = {"override": "O", "bill": "B", "customer": "C", "type": "T", "item": "", "none": ""}
+SOURCE_WORD = {"override": "your override", "bill": "the bill discount", "customer": "the customer",
+               "type": "the customer type", "item": "the item", "none": ""}
+
+
+class CustomerNameSuggester(Suggester):
+    """Completes a typed name with the first customer whose name starts so."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if len(value) < 2:
+            return None
+        for hit in customers.search_customers(value, limit=5).hits:
+            if hit.name.casefold().startswith(value):
+                return hit.name
+        return None
+
+
+class SalesBillScreen(PosScreen):
+    TITLE = "Sales Bill"
+    HELP = (
+        "Type a customer name (→ accepts the suggestion) and Enter, or F2 for the search "
+        "pop-up; F5 adds a new customer without leaving the bill.\n"
+        "Type a SKU or barcode and Enter to add it (3*MUG-01 adds three); F6 searches items.\n"
+        "Marks on a line: T = customer type, C = customer, O = your override, "
+        "B = bill discount, n/d = not discountable.\n"
+        "F4 or F12 takes payment and completes the sale. Esc leaves (asks if a sale is open)."
+    )
+    BINDINGS = [
+        Binding("f4,f12,ctrl+y", "pay", "Pay", priority=True, key_display="F4", id="bill.pay"),
+        Binding("f2,ctrl+f", "find_customer", "Cust.", priority=True, key_display="F2", id="bill.customer"),
+        Binding("f5,ctrl+n", "new_customer", "New cust.", priority=True, key_display="F5", id="bill.new_customer"),
+        Binding("f6,ctrl+k", "find_item", "Items", priority=True, key_display="F6", id="bill.items"),
+        Binding("f7,ctrl+e", "edit_line", "Line", priority=True, key_display="F7", id="bill.line"),
+        Binding("f9,ctrl+b", "adjust_bill", "Bill", priority=True, key_display="F9", id="bill.adjust"),
+        Binding("ctrl+x", "remove_customer", "Remove the customer", show=False,
+                id="bill.no_customer"),
+        Binding("delete", "remove_line", "Remove the highlighted line", show=False,
+                id="bill.remove_line"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.draft = SaleDraft.new()
+        settings = config.get_settings()
+        self.show_profile = settings.show_customer_profile
+        self.currency = settings.currency
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        with Horizontal(id="customer-row", classes="bill-row"):
+            yield Label("Customer", classes="bill-label")
+            yield Input(placeholder="name, number, phone…  (F2 search, F5 new)",
+                        id="customer", compact=True, suggester=CustomerNameSuggester())
+            if self.show_profile:
+                yield Label("Customer Profile", id="profile-label")
+                yield Select([], id="profile", prompt="(none)", allow_blank=True, compact=True)
+        yield Static("", id="customer-info")
+        with Horizontal(id="item-row", classes="bill-row"):
+            yield Label("Item", classes="bill-label")
+            yield Input(placeholder="SKU or barcode  (F6 search)", id="code", compact=True)
+            yield Label("Qty", id="qty-label")
+            yield Input("1", id="quantity", compact=True)
+        with Horizontal(id="errors"):
+            for name in ("customer", "profile", "code", "quantity", "line"):
+                yield FieldError(id=f"{name}-error")
+        yield DataTable(id="lines", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="line-detail")
+        yield Static("", id="totals")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#lines", DataTable)
+        for label, key, width in (("#", "n", 2), ("Item", "item", 24), ("Qty", "qty", 6),
+                                  ("Price", "price", 8), ("Disc", "disc", 9),
+                                  ("VAT", "vat", 6), ("Total", "total", 10)):
+            table.add_column(label, key=key, width=width)
+        self.load_profiles()
+        self.refresh_bill()
+        self.query_one("#customer", Input).focus()
+
+    def load_profiles(self) -> None:
+        if not self.show_profile:
+            return
+        options = [(p.name, p.id) for p in masters.list_profiles(include_inactive=False)]
+        select = self.query_one("#profile", Select)
+        select.set_options(options)
+        set_select(select, self.draft.profile_id)
+
+    # -- drawing the bill from the priced draft --------------------------------------------
+    def refresh_bill(self) -> None:
+        bill = self.draft.priced()
+        table = self.query_one("#lines", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for i, (line, priced) in enumerate(zip(self.draft.lines, bill.lines), start=1):
+            table.add_row(str(i), line.name[:24], format_quantity(priced.quantity),
+                          format_money(priced.unit_price), self._discount_cell(priced),
+                          self._vat_cell(priced), format_money(priced.amount), key=str(i - 1))
+        if table.row_count:
+            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+        self._show_customer_info()
+        self._show_line_detail()
+        parts = [f"Lines {len(bill.lines)}"]
+        if bill.discount_total:
+            parts.append(f"Discount {format_money(bill.discount_total)}")
+        vat_word = "VAT incl." if bill.prices_include_vat else "VAT"
+        parts.append(f"{vat_word} {format_money(bill.vat_total)}")
+        parts.append(f"TOTAL {self.currency} {format_money(bill.total)}")
+        self.query_one("#totals", Static).update("   ".join(parts))
+
+    @staticmethod
+    def _discount_cell(p: PricedLine) -> str:
+        if not p.discountable:
+            return "n/d"
+        if not p.discount_percent:
+            return ""
+        return f"{format_percent(p.discount_percent)} {SOURCE_MARK[p.discount_source]}".strip()
+
+    @staticmethod
+    def _vat_cell(p: PricedLine) -> str:
+        return f"{format_percent(p.vat.rate)} {SOURCE_MARK[p.vat_source]}".strip()
+
+    def _show_customer_info(self) -> None:
+        c = self.draft.customer
+        parts = []
+        if c is None:
+            parts.append("Walk-in customer")
+        else:
+            parts.append(f"{c.name} #{c.number}")
+            if c.type_name:
+                bits = [f"Type {c.type_name}"]
+                if c.type_discount is not None:
+                    bits.append(f"−{format_percent(c.type_discount)}")
+                if c.type_vat is not None:
+                    bits.append(f"VAT {c.type_vat.name} {format_percent(c.type_vat.rate)}")
+                parts.append(" ".join(bits))
+            if c.discount is not None:
+                parts.append(f"own discount {format_percent(c.discount)}")
+            if c.vat is not None:
+                parts.append(f"own VAT {c.vat.name} {format_percent(c.vat.rate)}")
+        if self.draft.bill_discount is not None:
+            parts.append(f"bill discount {format_percent(self.draft.bill_discount)}")
+        if self.draft.bill_vat is not None:
+            parts.append(f"bill VAT {format_percent(self.draft.bill_vat.rate)}")
+        self.query_one("#customer-info", Static).update(" · ".join(parts))
+
+    def _show_line_detail(self) -> None:
+        index = self.current_line()
+        detail = self.query_one("#line-detail", Static)
+        if index is None:
+            detail.update("")
+            return
+        priced = self.draft.priced().lines[index]
+        bits = [f"{self.draft.lines[index].sku}"]
+        if not priced.discountable:
+            bits.append("not discountable")
+        elif priced.discount_amount:
+            bits.append(f"discount {format_percent(priced.discount_percent)} "
+                        f"(−{format_money(priced.discount_amount)}) from "
+                        f"{SOURCE_WORD[priced.discount_source]}")
+        bits.append(f"VAT {priced.vat.name} {format_percent(priced.vat.rate)} from "
+                    f"{SOURCE_WORD[priced.vat_source]}")
+        detail.update(" · ".join(bits))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_line_detail()
+
+    def current_line(self) -> int | None:
+        table = self.query_one("#lines", DataTable)
+        if not table.row_count or not self.draft.lines:
+            return None
+        return min(table.cursor_row, len(self.draft.lines) - 1)
+
+    # -- customer ------------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.clear_errors()
+        if event.input.id == "customer":
+            self.customer_entered(event.value)
+        elif event.input.id in ("code", "quantity"):
+            self.add_entered()
+
+    def customer_entered(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            if self.draft.customer is not None:
+                self.action_remove_customer()
+            self.focus_after_customer()
+            return
+        if self.draft.customer is not None and text == self.draft.customer.name:
+            self.focus_after_customer()
+            return
+        page = customers.search_customers(text, limit=2)
+        exact = [h for h in page.hits if h.name.casefold() == text.casefold()
+                 or h.number == text]
+        if len(exact) == 1 or len(page.hits) == 1:
+            self.attach((exact or page.hits)[0].id)
+        else:
+            self.action_find_customer()
+
+    def attach(self, customer_id: int | None) -> None:
+        try:
+            self.draft.set_customer(customer_id)
+        except ValidationError as error:
+            self.show_error(error, "customer")
+            return
+        name = self.draft.customer.name if self.draft.customer else ""
+        customer_input = self.query_one("#customer", Input)
+        customer_input.value = name
+        if self.show_profile:
+            set_select(self.query_one("#profile", Select), self.draft.profile_id)
+        self.refresh_bill()
+        self.focus_after_customer()
+
+    def focus_after_customer(self) -> None:
+        target = "#profile" if self.show_profile and self.draft.customer else "#code"
+        self.query_one(target).focus()
+
+    def action_find_customer(self) -> None:
+        from tui_pos.ui.screens.customer_form import CustomerSearchPopup
+
+        query = self.query_one("#customer", Input).value
+        if self.draft.customer is not None and query == self.draft.customer.name:
+            query = ""
+
+        def chosen(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.attach(customer_id)
+
+        self.app.push_screen(CustomerSearchPopup(query), chosen)
+
+    def action_new_customer(self) -> None:
+        from tui_pos.ui.screens.customer_form import CustomerFormScreen
+
+        typed = self.query_one("#customer", Input).value
+        if self.draft.customer is not None and typed == self.draft.customer.name:
+            typed = ""
+
+        def created(customer_id: int | None) -> None:
+            if customer_id is not None:
+                if self.show_profile:
+                    self.load_profiles()
+                self.attach(customer_id)
+
+        self.app.push_screen(CustomerFormScreen(assign_to_sale=True, initial_name=typed), created)
+
+    def action_remove_customer(self) -> None:
+        self.draft.set_customer(None)
+        self.query_one("#customer", Input).value = ""
+        if self.show_profile:
+            set_select(self.query_one("#profile", Select), None)
+        self.refresh_bill()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "profile":
+            return
+        event.stop()
+        try:
+            self.draft.set_profile(select_value(event.select))
+        except ValidationError as error:
+            self.show_error(error, "profile")
+            set_select(event.select, None)
+
+    # -- items and lines ------------------------------------------------------------------------
+    def add_entered(self) -> None:
+        code_input = self.query_one("#code", Input)
+        qty_input = self.query_one("#quantity", Input)
+        code, qty = code_input.value.strip(), qty_input.value.strip() or "1"
+        if "*" in code:
+            qty, _, code = code.partition("*")
+        if not code:
+            code_input.focus()
+            return
+        try:
+            self.draft.add_item(code, qty)
+        except ValidationError as error:
+            self.show_error(error, "code")
+            return
+        code_input.value = ""
+        qty_input.value = "1"
+        self.refresh_bill()
+        table = self.query_one("#lines", DataTable)
+        table.move_cursor(row=table.row_count - 1)
+        code_input.focus()
+
+    def action_find_item(self) -> None:
+        def chosen(item_id: int | None) -> None:
+            if item_id is None:
+                return
+            qty = self.query_one("#quantity", Input).value.strip() or "1"
+            try:
+                self.draft.add_item_id(item_id, qty)
+            except ValidationError as error:
+                self.show_error(error, "code")
+                return
+            self.query_one("#quantity", Input).value = "1"
+            self.refresh_bill()
+            self.query_one("#code", Input).focus()
+
+        self.app.push_screen(ItemSearchPopup(self.query_one("#code", Input).value), chosen)
+
+    def action_edit_line(self) -> None:
+        index = self.current_line()
+        if index is None:
+            self.notify("The bill has no lines yet", severity="warning")
+            return
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.refresh_bill()
+
+        self.app.push_screen(LineEditScreen(self.draft, index), done)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit_line()
+
+    def action_remove_line(self) -> None:
+        table = self.query_one("#lines", DataTable)
+        index = self.current_line()
+        if index is None or not table.has_focus:
+            return
+        self.draft.remove_line(index)
+        self.refresh_bill()
+
+    def action_adjust_bill(self) -> None:
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.refresh_bill()
+
+        self.app.push_screen(BillAdjustScreen(self.draft), done)
+
+    # -- payment --------------------------------------------------------------------------------
+    def action_pay(self) -> None:
+        self.clear_errors()
+        if not self.draft.lines:
+            self.show_error(ValidationError("Add an item before taking payment", "code"))
+            return
+
+        def paid(result) -> None:
+            if result is None:
+                return
+            self.app.push_screen(ReceiptScreen(result), lambda _: self.new_sale())
+
+        self.app.push_screen(PaymentScreen(self.draft, self.currency), paid)
+
+    def new_sale(self) -> None:
+        self.draft = SaleDraft.new()
+        self.query_one("#customer", Input).value = ""
+        self.query_one("#code", Input).value = ""
+        self.query_one("#quantity", Input).value = "1"
+        if self.show_profile:
+            self.load_profiles()
+        self.refresh_bill()
+        self.query_one("#customer", Input).focus()
+
+    # -- leaving ----------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        if self.draft.is_empty:
+            self.app.pop_screen()
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.draft = SaleDraft.new()
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmScreen("A sale is open. Discard it and leave?",
+                                           yes="Discard", no="Stay"), answer)
