@@ -59,7 +59,7 @@ class SalesBillScreen(PosScreen):
         Binding("f6,ctrl+k", "find_item", "Items", priority=True, key_display="F6", id="bill.items"),
         Binding("f7,ctrl+e", "edit_line", "Line", priority=True, key_display="F7", id="bill.line"),
         Binding("f9,ctrl+b", "adjust_bill", "Bill", priority=True, key_display="F9", id="bill.adjust"),
-        Binding("ctrl+x", "remove_customer", "Remove the customer", show=False,
+        Binding("ctrl+x", "remove_customer", "Remove the customer", show=False, priority=True,
                 id="bill.no_customer"),
         Binding("delete", "remove_line", "Remove the highlighted line", show=False,
                 id="bill.remove_line"),
@@ -295,7 +295,8 @@ class SalesBillScreen(PosScreen):
         code_input = self.query_one("#code", Input)
         qty_input = self.query_one("#quantity", Input)
         code, qty = code_input.value.strip(), qty_input.value.strip() or "1"
-        if "*" in code:
+        typed_in_code = "*" in code
+        if typed_in_code:
             qty, _, code = code.partition("*")
         if not code:
             code_input.focus()
@@ -303,6 +304,8 @@ class SalesBillScreen(PosScreen):
         try:
             self.draft.add_item(code, qty)
         except ValidationError as error:
+            if typed_in_code:  # the quantity was typed in the item field: say it there
+                error = ValidationError(error.message, "code")
             self.show_error(error, "code")
             return
         code_input.value = ""

@@ -1,0 +1,233 @@
+"""The Sales Bill through the keyboard at 80×24, as a cashier types it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from tests.ui.conftest import SIZE
+from tui_pos.db.models import Payment, Sale, SaleLine
+from tui_pos.services import config, customers, masters
+from tui_pos.services.customers import CustomerInput
+from tui_pos.ui.screens.base import ConfirmScreen, FieldError
+from tui_pos.ui.screens.bill_dialogs import PaymentScreen, ReceiptScreen
+from tui_pos.ui.screens.sales_bill import SalesBillScreen
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space", "*": "asterisk", ".": "full_stop", "-": "minus",
+                         "@": "at", ",": "comma"}.get(c, c) for c in text])
+
+
+async def open_bill(app, pilot) -> SalesBillScreen:
+    await pilot.press("f2")  # the main menu's key for the Sales Bill
+    await pilot.pause()
+    assert isinstance(app.screen, SalesBillScreen)
+    return app.screen
+
+
+def table_cells(screen) -> list[list[str]]:
+    table = screen.query_one("#lines", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def shown_error(screen, field: str) -> str:
+    label = screen.query_one(f"#{field}-error", FieldError)
+    return str(label.render()) if label.has_class("-shown") else ""
+
+
+def enable_profiles() -> None:
+    config.set_switch("show_customer_profile", True)
+
+
+async def add_items(pilot, *codes: str) -> None:
+    for code in codes:
+        await type_text(pilot, code)
+        await pilot.press("enter")
+        await pilot.pause()
+
+
+async def test_items_by_sku_and_barcode_with_quantity(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await pilot.press("enter")  # no customer: on to the item field
+        assert screen.focused.id == "code"
+        await add_items(pilot, "3*MUG-01", "8712345000017")
+        rows = table_cells(screen)
+        assert [r[1] for r in rows] == ["Stoneware mug", "Coffee beans 250 g"]
+        assert rows[0][2] == "3" and rows[0][6] == "36.30"
+        assert "TOTAL EUR 43.25" in str(screen.query_one("#totals", Static).render())
+
+
+async def test_unknown_sku_and_bad_quantities_are_refused_at_the_field(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await pilot.press("enter")
+        await add_items(pilot, "NOPE-1")
+        assert "No item with SKU or barcode 'NOPE-1'" in shown_error(screen, "code")
+        screen.query_one("#code", Input).value = ""
+        await add_items(pilot, "0*MUG-01")
+        assert "Quantity cannot be zero" in shown_error(screen, "code")
+        screen.query_one("#code", Input).value = "MUG-01"
+        await pilot.press("tab")  # the Qty field
+        assert screen.focused.id == "quantity"
+        await pilot.press("backspace")
+        await type_text(pilot, "abc")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Quantity must be a number" in shown_error(screen, "quantity")
+        assert screen.focused.id == "quantity"
+        assert screen.draft.lines == []
+        assert table_cells(screen) == []
+
+
+async def test_sale_with_customer_and_profile_is_saved_in_one_go(app):
+    enable_profiles()
+    retail = masters.save_profile("Retail")
+    jan = customers.save_customer(CustomerInput(first_name="Jan", last_name="de Vries",
+                                                profile_id=retail.id))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await type_text(pilot, "Jan de Vries")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.draft.customer.id == jan.id
+        profile = screen.query_one("#profile", Select)
+        assert profile.value == retail.id  # defaults to the customer's profile
+        assert screen.focused is profile
+        screen.query_one("#code", Input).focus()
+        await add_items(pilot, "2*MUG-01")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, PaymentScreen)
+        await type_text(pilot, "50")
+        await pilot.pause()
+        assert "Change due: EUR 25.80" in str(app.screen.query_one("#change").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceiptScreen)
+        sale = Sale.get()
+        assert (sale.number, sale.total, sale.change) == (1, Decimal("24.20"), Decimal("25.80"))
+        assert sale.profile_id == retail.id and sale.profile_name == "Retail"
+        assert sale.customer_id == jan.id
+        assert SaleLine.select().where(SaleLine.sale == sale).count() == 1
+        assert Payment.get().amount == Decimal("50.00")
+        assert "Sale 1" in sale.receipt_text and "24.20" in sale.receipt_text
+        await pilot.press("enter")  # next sale: an empty bill
+        await pilot.pause()
+        assert app.screen is screen and screen.draft.is_empty
+        assert table_cells(screen) == []
+
+
+async def test_short_cash_is_refused_and_nothing_is_written(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_bill(app, pilot)
+        await pilot.press("enter")
+        await add_items(pilot, "MUG-01")
+        await pilot.press("f4")
+        await pilot.pause()
+        await type_text(pilot, "5")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PaymentScreen)
+        assert "less than the total" in shown_error(app.screen, "tendered")
+        assert Sale.select().count() == 0
+
+
+async def test_without_the_switch_there_is_no_profile_field(app):
+    assert not config.get_settings().show_customer_profile
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        assert not screen.query("#profile")
+        assert "Customer Profile" not in str(app.screen.query_one("#customer-row").render())
+
+
+async def test_inactive_profile_is_not_offered_and_sale_proceeds_without_one(app):
+    enable_profiles()
+    masters.save_profile("Retail")
+    masters.save_profile("Seasonal", active=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        select = screen.query_one("#profile", Select)
+        offered = [str(label) for label, _ in select._options if _ is not Select.NULL]
+        assert "Retail" in offered and "Seasonal" not in offered
+        await pilot.press("enter")
+        await add_items(pilot, "COF-250")
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.press("enter")  # exact cash
+        await pilot.pause()
+        sale = Sale.get()
+        assert sale.profile_id is None and sale.total == Decimal("6.95")
+
+
+async def test_staff_type_discounts_the_bill_and_removing_the_customer_recomputes(app):
+    staff = [t for t in masters.list_types() if t.name == "Staff"][0]
+    customers.save_customer(CustomerInput(first_name="Daan", last_name="Smit",
+                                          customer_type_id=staff.id))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await pilot.press("enter")
+        await add_items(pilot, "MUG-01", "GIFT-25")
+        assert "TOTAL EUR 37.10" in str(screen.query_one("#totals").render())
+        screen.query_one("#customer", Input).focus()
+        await type_text(pilot, "Daan Smit")
+        await pilot.press("enter")
+        await pilot.pause()
+        rows = table_cells(screen)
+        assert rows[0][4] == "15% T" and rows[0][6] == "10.28"  # 12.10 − 1.82
+        assert rows[1][4] == "n/d" and rows[1][6] == "25.00"
+        assert "Type Staff −15%" in str(screen.query_one("#customer-info").render())
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert table_cells(screen)[0][6] == "12.10"
+        assert "TOTAL EUR 37.10" in str(screen.query_one("#totals").render())
+
+
+async def test_cashier_overrides_a_line_discount_with_f7(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await pilot.press("enter")
+        await add_items(pilot, "MUG-01")
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("tab")
+        await type_text(pilot, "10")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.screen is screen
+        row = table_cells(screen)[0]
+        assert row[4] == "10% O" and row[6] == "10.89"
+        assert "from your override" in str(screen.query_one("#line-detail").render())
+
+
+async def test_discount_over_100_is_refused_in_the_line_dialog(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await pilot.press("enter")
+        await add_items(pilot, "MUG-01")
+        await pilot.press("f7")
+        await pilot.pause()
+        dialog = app.screen
+        await pilot.press("tab")
+        await type_text(pilot, "150")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "between 0 and 100" in shown_error(dialog, "discount")
+        assert screen.draft.lines[0].discount_override is None
+
+
+async def test_quit_with_an_open_sale_asks_first(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_bill(app, pilot)
+        await pilot.press("enter")
+        await add_items(pilot, "MUG-01")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, SalesBillScreen)
+        assert app.is_running
