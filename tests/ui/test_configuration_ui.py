@@ -1,0 +1,146 @@
+"""Business Configuration through the keyboard (TruePOS step 1)."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.widgets import Checkbox, Input, OptionList
+
+from tui_pos.services import config
+from tui_pos.ui.screens.base import ConfirmScreen
+from tui_pos.ui.screens.configuration import BusinessConfigScreen
+from tui_pos.ui.screens.menu import MainMenuScreen
+
+SIZE = (80, 24)
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text (pop-ups and toasts included)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True,
+                      color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+async def tab_to(pilot, widget_id: str, limit: int = 30) -> None:
+    """Press Tab until the field has the focus, as a person would."""
+    for _ in range(limit):
+        if pilot.app.focused is not None and pilot.app.focused.id == widget_id:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"Tab never reached #{widget_id}")
+
+
+async def open_from_menu(pilot, name: str) -> None:
+    menu = pilot.app.screen.query_one("#menu", OptionList)
+    for _ in range(20):
+        option = menu.get_option_at_index(menu.highlighted)
+        if option.id == name:
+            break
+        await pilot.press("down")
+    else:
+        raise AssertionError(f"{name} is not in the menu")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_step_1_tick_show_customer_profile_and_press_f4(app):
+    assert config.get_settings().show_customer_profile is False
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_from_menu(pilot, "Business Configuration")
+        screen = app.screen
+        assert isinstance(screen, BusinessConfigScreen)
+        await tab_to(pilot, "show_customer_profile")
+        await pilot.press("space")
+        assert screen.query_one("#show_customer_profile", Checkbox).value is True
+        assert config.get_settings().show_customer_profile is False  # not saved yet
+        assert screen.dirty
+        await pilot.press("f4")
+        await pilot.pause()
+        assert config.get_settings().show_customer_profile is True
+        assert "Saved ✓" in str(screen.query_one("#saved").render())
+        assert "Saved ✓" in screen_text(app)
+        assert not screen.dirty
+        # saved, so Esc leaves without asking; the menu no longer says "off"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainMenuScreen)
+        assert "(off:" not in screen_text(app)
+
+
+async def test_palette_opens_business_configuration_and_update_button_saves(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Business Configuration")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BusinessConfigScreen)
+        assert app.focused.id == "store_name"
+        await pilot.press("ctrl+u", *"De Hoek")
+        await tab_to(pilot, "show_customer_type")
+        await pilot.press("space")  # switch Show Customer Type off
+        await tab_to(pilot, "update")
+        await pilot.press("enter")
+        await pilot.pause()
+        settings = config.get_settings()
+        assert settings.store_name == "De Hoek"
+        assert settings.show_customer_type is False
+        assert "Saved ✓" in screen_text(app)
+
+
+async def test_leaving_with_an_unsaved_change_asks_and_n_stays(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_from_menu(pilot, "Business Configuration")
+        screen = app.screen
+        await tab_to(pilot, "show_customer_profile")
+        await pilot.press("space")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "unsaved changes" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#show_customer_profile", Checkbox).value is True
+        assert config.get_settings().show_customer_profile is False
+        # Esc again, and this time leave: nothing is written
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, MainMenuScreen)
+        assert config.get_settings().show_customer_profile is False
+
+
+async def test_undoing_a_change_is_not_unsaved(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_from_menu(pilot, "Business Configuration")
+        await tab_to(pilot, "show_customer_profile")
+        await pilot.press("space", "space")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainMenuScreen)
+
+
+async def test_bad_vat_number_is_shown_at_the_field_and_nothing_is_written(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_from_menu(pilot, "Business Configuration")
+        screen = app.screen
+        await tab_to(pilot, "vat_number")
+        await pilot.press(*"NL-12#")
+        await tab_to(pilot, "show_customer_profile")
+        await pilot.press("space", "f4")
+        await pilot.pause()
+        error = screen.query_one("#vat_number-error")
+        assert error.display and "letters and digits" in str(error.render())
+        assert app.focused is screen.query_one("#vat_number", Input)
+        assert "letters and digits" in screen_text(app)
+        settings = config.get_settings()
+        assert settings.vat_number == "" and settings.show_customer_profile is False
+        assert "Saved ✓" not in screen_text(app)

@@ -1,0 +1,125 @@
+"""Tools › Configuration › Business Configuration: the store, its money
+rules and the feature switches (TruePOS step 1: Show Customer Profile).
+
+F4 (or Ctrl+S, or the Update button) saves through ``config.update_settings``;
+a bad value is shown at its field and nothing is written.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
+
+from tui_pos.services import config
+from tui_pos.ui.screens.base import FormScreen, select_value, set_select
+from tui_pos.ui.widgets.master_list import SAVE, SnapshotDirty, form_row, saved_stamp, vat_options
+
+LOCALE_LABELS = {
+    "nl_NL": "Nederlands (NL)", "nl_BE": "Nederlands (BE)", "en_GB": "English (UK)",
+    "en_US": "English (US)", "de_DE": "Deutsch", "fr_FR": "Français",
+}
+ROUNDING = [("per receipt, once per rate", "receipt"), ("per line", "line")]
+SWITCHES = (
+    ("show_customer_profile", "Show Customer Profile",
+     "the Customer Profile master, the profile on the Sales Bill, reports by profile"),
+    ("show_customer_type", "Show Customer Type",
+     "the customer type on customers and on the Sales Bill"),
+)
+
+
+def _area(text: str, field: str) -> TextArea:
+    return TextArea(text, id=field, compact=True, soft_wrap=True, show_line_numbers=False,
+                    highlight_cursor_line=False)
+
+
+class BusinessConfigScreen(SnapshotDirty, FormScreen):
+    TITLE = "Business Configuration"
+    HELP = ("The store's details, how prices and VAT are computed, what the receipt "
+            "says, and which features are switched on.\n"
+            "Tab / Shift+Tab move between fields (the form scrolls with them); Space "
+            "ticks a box; Enter opens a list. F4, Ctrl+S or the Update button saves.\n"
+            "Show Customer Profile switches on the Customer Profile master (Master › "
+            "Customer), the profile on the Sales Bill and the reports by profile.")
+    BINDINGS = [SAVE]
+    FORM_FIELDS = ("store_name", "address", "vat_number", "currency", "locale",
+                   "prices_include_vat", "vat_rounding", "default_vat_class_id",
+                   "show_customer_profile", "show_customer_type",
+                   "receipt_header", "receipt_footer")
+
+    def compose(self) -> ComposeResult:
+        s = config.get_settings()
+        currencies = list(config.CURRENCIES)
+        if s.currency not in currencies:
+            currencies.append(s.currency)
+        yield Header(icon="")
+        with VerticalScroll(id="config-form", classes="form", can_focus=False):
+            yield Label("Store", classes="section first")
+            yield from form_row("Store name", Input(s.store_name, id="store_name",
+                                                    max_length=120, compact=True))
+            yield from form_row("Address", _area(s.address, "address"))
+            yield from form_row("VAT number", Input(s.vat_number, id="vat_number",
+                                                    max_length=40, compact=True))
+            yield Label("Money and VAT", classes="section")
+            yield from form_row("Currency", Select([(c, c) for c in currencies], id="currency",
+                                                   allow_blank=False, value=s.currency,
+                                                   compact=True))
+            yield from form_row("Locale", Select(
+                [(LOCALE_LABELS.get(code, code), code) for code in config.LOCALES],
+                id="locale", allow_blank=False, value=s.locale, compact=True))
+            yield from form_row("Prices", Checkbox("shelf prices include VAT",
+                                                   s.prices_include_vat,
+                                                   id="prices_include_vat", compact=True))
+            yield from form_row("VAT rounding", Select(ROUNDING, id="vat_rounding",
+                                                       allow_blank=False,
+                                                       value=s.vat_rounding, compact=True))
+            default_vat = Select(vat_options(s.default_vat_class_id), id="default_vat_class_id",
+                                 prompt="(none)", compact=True)
+            yield from form_row("Default VAT class", default_vat)
+            yield Label("Features", classes="section")
+            for field, label, what in SWITCHES:
+                yield from form_row("", Checkbox(label, getattr(s, field), id=field,
+                                                 compact=True, tooltip=what))
+            yield Label("Receipt", classes="section")
+            yield from form_row("Receipt header", _area(s.receipt_header, "receipt_header"))
+            yield from form_row("Receipt footer", _area(s.receipt_footer, "receipt_footer"))
+            with Horizontal(classes="form-row buttons"):
+                yield Label("")
+                yield Button("Update (F4)", id="update", variant="primary", compact=True)
+        yield Static("", id="saved", classes="saved")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        set_select(self.query_one("#default_vat_class_id", Select),
+                   config.get_settings().default_vat_class_id)
+        self.query_one("#store_name", Input).focus()
+
+    def settings_from_form(self) -> config.Settings:
+        q = self.query_one
+        return config.Settings(
+            store_name=q("#store_name", Input).value,
+            address=q("#address", TextArea).text.strip("\n"),
+            vat_number=q("#vat_number", Input).value,
+            currency=select_value(q("#currency", Select)) or "",
+            locale=select_value(q("#locale", Select)) or "",
+            prices_include_vat=q("#prices_include_vat", Checkbox).value,
+            vat_rounding=select_value(q("#vat_rounding", Select)) or "",
+            default_vat_class_id=select_value(q("#default_vat_class_id", Select)),
+            receipt_header=q("#receipt_header", TextArea).text.strip("\n"),
+            receipt_footer=q("#receipt_footer", TextArea).text.strip("\n"),
+            show_customer_profile=q("#show_customer_profile", Checkbox).value,
+            show_customer_type=q("#show_customer_type", Checkbox).value,
+        )
+
+    def save(self) -> bool:
+        saved = config.update_settings(self.settings_from_form())
+        # show what was stored (names and codes are tidied by the service)
+        self.query_one("#store_name", Input).value = saved.store_name
+        self.query_one("#vat_number", Input).value = saved.vat_number
+        stamp = saved_stamp("")
+        on = [label for field, label, _ in SWITCHES if getattr(saved, field)]
+        self.query_one("#saved", Static).update(
+            f"{stamp} — switched on: {', '.join(on) if on else 'none'}")
+        self.notify("Business Configuration saved", title=stamp, timeout=3)
+        return True
