@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import (
+    Button, Checkbox, Footer, Header, Input, Label, Select, Static, TextArea,
+)
 
 from tui_pos.services import config
 from tui_pos.ui.screens.base import FormScreen, select_value, set_select
-from tui_pos.ui.widgets.master_list import SAVE, SnapshotDirty, form_row, saved_stamp, vat_options
+from tui_pos.ui.widgets.master_list import (
+    SAVE, SnapshotDirty, Tick, form_row, saved_stamp, vat_options,
+)
 
 LOCALE_LABELS = {
     "nl_NL": "Nederlands (NL)", "nl_BE": "Nederlands (BE)", "en_GB": "English (UK)",
@@ -67,7 +71,7 @@ class BusinessConfigScreen(SnapshotDirty, FormScreen):
             yield from form_row("Locale", Select(
                 [(LOCALE_LABELS.get(code, code), code) for code in config.LOCALES],
                 id="locale", allow_blank=False, value=s.locale, compact=True))
-            yield from form_row("Prices", Checkbox("shelf prices include VAT",
+            yield from form_row("Prices", Tick("shelf prices include VAT",
                                                    s.prices_include_vat,
                                                    id="prices_include_vat", compact=True))
             yield from form_row("VAT rounding", Select(ROUNDING, id="vat_rounding",
@@ -78,7 +82,7 @@ class BusinessConfigScreen(SnapshotDirty, FormScreen):
             yield from form_row("Default VAT class", default_vat)
             yield Label("Features", classes="section")
             for field, label, what in SWITCHES:
-                yield from form_row("", Checkbox(label, getattr(s, field), id=field,
+                yield from form_row("", Tick(label, getattr(s, field), id=field,
                                                  compact=True, tooltip=what))
             yield Label("Receipt", classes="section")
             yield from form_row("Receipt header", _area(s.receipt_header, "receipt_header"))

@@ -9,7 +9,7 @@ from textual.widgets import Checkbox, Input, Select
 
 from tui_pos.services import custom_fields
 from tui_pos.ui.screens.base import select_value
-from tui_pos.ui.widgets.master_list import MasterListScreen, Row, form_row, status_text
+from tui_pos.ui.widgets.master_list import MasterListScreen, Row, Tick, form_row, status_text
 
 KINDS = [(label, kind) for kind, label in custom_fields.KIND_LABELS.items()]
 
@@ -35,8 +35,9 @@ class CustomFieldsScreen(MasterListScreen):
                                            compact=True))
         yield from form_row("Options", Input(id="options", placeholder="for Choice: a, b, c",
                                              compact=True))
-        yield from form_row("Required", Checkbox("must be filled in", False, id="required", compact=True))
-        yield from form_row("Active", Checkbox("shown on customers", True, id="active", compact=True))
+        yield from form_row("Required", Tick("must be filled in", False, id="required",
+                                             compact=True))
+        yield from form_row("Active", Tick("shown on customers", True, id="active", compact=True))
 
     def fetch(self, offset: int, limit: int | None) -> list[Row]:
         return [(f.id, (f.name, custom_fields.KIND_LABELS.get(f.kind, f.kind),
@@ -49,7 +50,8 @@ class CustomFieldsScreen(MasterListScreen):
     def fill_form(self, record_id: int | None) -> str:
         name, kind = self.query_one("#name", Input), self.query_one("#kind", Select)
         options = self.query_one("#options", Input)
-        required, active = self.query_one("#required", Checkbox), self.query_one("#active", Checkbox)
+        required = self.query_one("#required", Checkbox)
+        active = self.query_one("#active", Checkbox)
         if record_id is None:
             name.value, kind.value, options.value = "", "text", ""
             required.value, active.value = False, True

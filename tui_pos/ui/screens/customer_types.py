@@ -15,7 +15,7 @@ from tui_pos.services import masters
 from tui_pos.services.errors import ValidationError
 from tui_pos.ui.screens.base import ConfirmScreen, select_value, set_select
 from tui_pos.ui.widgets.master_list import (
-    MasterListScreen, MasterTable, Row, form_row, status_text, vat_options,
+    MasterListScreen, MasterTable, Row, Tick, form_row, status_text, vat_options,
 )
 
 
@@ -47,7 +47,7 @@ class CustomerTypesScreen(MasterListScreen):
                                                  max_length=8, compact=True))
         yield from form_row("VAT class", Select(vat_options(), id="vat_class",
                                                 prompt="(item's own)", compact=True))
-        yield from form_row("Active", Checkbox("in use", True, id="active", compact=True))
+        yield from form_row("Active", Tick("in use", True, id="active", compact=True))
 
     def fetch(self, offset: int, limit: int | None) -> list[Row]:
         return [(t.id, (t.name, format_percent(t.discount),

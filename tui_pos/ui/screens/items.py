@@ -3,6 +3,7 @@ whether discounts apply. The list pages: it never loads every item."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Checkbox, Input, Select
@@ -11,9 +12,7 @@ from tui_pos.money import format_money
 from tui_pos.services import catalog, config
 from tui_pos.services.catalog import ItemInput
 from tui_pos.ui.screens.base import select_value, set_select
-from tui_pos.ui.widgets.master_list import (
-    MasterListScreen, Row, form_row, status_text, vat_options,
-)
+from tui_pos.ui.widgets.master_list import MasterListScreen, Row, Tick, form_row, vat_options
 
 
 class ItemsScreen(MasterListScreen):
@@ -26,7 +25,7 @@ class ItemsScreen(MasterListScreen):
     NOUN = "item"
     FIRST_FIELD = "sku"
     PAGE_SIZE = 50
-    COLUMNS = (("SKU", "sku", 9), ("Name", "name", 16), ("Price", "price", 8))
+    COLUMNS = (("SKU", "sku", 9), ("Name", "name", 17), ("Price", "price", 8))
     FORM_FIELDS = ("sku", "barcode", "name", "price", "vat_class", "discountable",
                    "is_labour", "active")
     BINDINGS = [
@@ -42,9 +41,10 @@ class ItemsScreen(MasterListScreen):
                                            compact=True))
         yield from form_row("VAT class", Select(vat_options(), id="vat_class",
                                                 prompt="(choose)", compact=True))
-        yield from form_row("Discountable", Checkbox("discounts apply", True, id="discountable", compact=True))
-        yield from form_row("Labour", Checkbox("labour, never discounted", False, id="is_labour", compact=True))
-        yield from form_row("Active", Checkbox("on sale", True, id="active", compact=True))
+        yield from form_row("Discountable", Tick("discounts apply", True, id="discountable",
+                                                 compact=True))
+        yield from form_row("Labour", Tick("is labour", False, id="is_labour", compact=True))
+        yield from form_row("Active", Tick("on sale", True, id="active", compact=True))
 
     def fetch(self, offset: int, limit: int | None) -> list[Row]:
         return [self.cells(item) for item in
@@ -53,7 +53,7 @@ class ItemsScreen(MasterListScreen):
     @staticmethod
     def cells(item) -> Row:
         name = item.name if item.active else f"{item.name} (inactive)"
-        return item.id, (item.sku, name, format_money(item.price))
+        return item.id, (item.sku, name, Text(format_money(item.price), justify="right"))
 
     def is_active(self, record_id: int) -> bool:
         return catalog.get_item(record_id).active

@@ -56,8 +56,8 @@ class CustomerProfileScreen(MasterListScreen):
         return f"Edit profile: {profile.name}"
 
     def save_record(self, record_id: int | None) -> tuple[int, str]:
-        profile = masters.save_profile(self.query_one("#name", Input).value,
-                                       active=bool(select_value(self.query_one("#status", Select))),
+        active = bool(select_value(self.query_one("#status", Select)))
+        profile = masters.save_profile(self.query_one("#name", Input).value, active=active,
                                        profile_id=record_id)
         return profile.id, profile.name
 

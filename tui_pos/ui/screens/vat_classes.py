@@ -9,7 +9,7 @@ from textual.widgets import Checkbox, Input
 
 from tui_pos.money import format_percent
 from tui_pos.services import catalog
-from tui_pos.ui.widgets.master_list import MasterListScreen, Row, form_row, status_text
+from tui_pos.ui.widgets.master_list import MasterListScreen, Row, Tick, form_row, status_text
 
 
 class VatClassesScreen(MasterListScreen):
@@ -29,7 +29,7 @@ class VatClassesScreen(MasterListScreen):
         yield from form_row("Name", Input(id="name", max_length=60, compact=True))
         yield from form_row("Rate %", Input(id="rate", placeholder="e.g. 21", max_length=8,
                                             compact=True))
-        yield from form_row("Active", Checkbox("offered for items", True, id="active", compact=True))
+        yield from form_row("Active", Tick("offered for items", True, id="active", compact=True))
 
     def fetch(self, offset: int, limit: int | None) -> list[Row]:
         return [(v.id, (v.name, format_percent(v.rate), status_text(v.active)))

@@ -48,6 +48,15 @@ def form_row(label: str, widget: Widget, hint: str = "") -> Iterator[Widget]:
     yield FieldError(id=f"{widget.id}-error")
 
 
+class Tick(Checkbox):
+    """A Checkbox that shows X only when ticked, so it reads right without colour
+    (NO_COLOR, the Linux console); Textual's own always shows an X."""
+
+    def render(self):
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super().render()
+
+
 def widget_value(widget: Widget) -> Any:
     if isinstance(widget, (Input, Checkbox)):
         return widget.value
@@ -83,7 +92,8 @@ class SnapshotDirty:
         values = []
         for field in self.FORM_FIELDS:
             try:
-                values.append(widget_value(self.query_one(f"#{field}")))  # type: ignore[attr-defined]
+                widget = self.query_one(f"#{field}")  # type: ignore[attr-defined]
+                values.append(widget_value(widget))
             except NoMatches:
                 values.append(None)
         return tuple(values)

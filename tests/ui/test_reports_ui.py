@@ -1,0 +1,169 @@
+"""Reports through the keyboard: sales by profile after a real sale, bad
+dates at the field, CSV export beside the database, the customer list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from rich.console import Console
+from textual.widgets import DataTable, OptionList, Select, TabbedContent
+
+from tui_pos.services import config, customers, masters, reports
+from tui_pos.services.customers import CustomerInput
+from tui_pos.services.sales import SaleDraft, complete_sale
+from tui_pos.ui.screens.reports import ReportsScreen
+
+SIZE = (80, 24)
+
+
+def screen_text(app) -> str:
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True,
+                      color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+def rows(screen, table_id: str) -> list[list[str]]:
+    table = screen.query_one(f"#{table_id}", DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def open_reports(pilot) -> ReportsScreen:
+    menu = pilot.app.screen.query_one("#menu", OptionList)
+    while menu.get_option_at_index(menu.highlighted).id != "Reports":
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReportsScreen)
+    return pilot.app.screen
+
+
+def sell(code: str, customer_id: int | None = None, profile_id: int | None = None) -> None:
+    draft = SaleDraft.new()
+    if customer_id is not None:
+        draft.set_customer(customer_id)
+    if profile_id is not None:
+        draft.set_profile(profile_id)
+    draft.add_item(code)
+    complete_sale(draft)
+
+
+def retail_store():
+    config.set_switch("show_customer_profile", True)
+    retail = masters.save_profile("Retail")
+    masters.save_profile("Wholesale")
+    jan = customers.save_customer(CustomerInput(first_name="Jan", last_name="de Vries",
+                                                profile_id=retail.id, tags="vip"))
+    return retail, jan
+
+
+async def test_a_sale_with_a_profile_shows_in_sales_by_profile(app):
+    retail, jan = retail_store()
+    sell("MUG-01", customer_id=jan.id)  # the profile follows the customer's
+    sell("COF-250")  # walk-in, no profile
+    assert {r.label: str(r.total) for r in reports.sales_by("profile")} == \
+        {"Retail": "12.10", "(no profile)": "6.95"}
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_reports(pilot)
+        assert screen.query_one("#by", Select).value == "profile"
+        await pilot.press("f5")
+        await pilot.pause()
+        table = rows(screen, "sales")
+        assert table[0] == ["Retail", "1", "0.00", "2.10", "12.10"]
+        assert table[1][0] == "(no profile)" and table[1][-1] == "6.95"
+        assert table[-1] == ["Total", "2", "0.00", "2.67", "19.05"]
+        text = screen_text(app)
+        assert "Retail" in text and "12.10" in text and "19.05" in text
+
+
+async def test_filter_by_profile_and_group_by_type(app):
+    retail, jan = retail_store()
+    sell("MUG-01", customer_id=jan.id)
+    sell("COF-250")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_reports(pilot)
+        screen.query_one("#profile", Select).focus()
+        await pilot.press("enter", "down", "enter")  # the first profile: Retail
+        await pilot.pause()
+        assert screen.query_one("#profile", Select).value == retail.id
+        assert [r[0] for r in rows(screen, "sales")] == ["Retail", "Total"]
+        screen.query_one("#by", Select).focus()
+        await pilot.press("enter", "down", "enter")  # Customer type
+        await pilot.pause()
+        assert rows(screen, "sales")[0] == ["(no type)", "1", "0.00", "2.10", "12.10"]
+
+
+async def test_without_the_profile_switch_there_is_no_profile_grouping(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_reports(pilot)
+        by = screen.query_one("#by", Select)
+        assert by.value == "type"
+        assert "profile" not in [value for _, value in by._options]
+        assert not screen.query("#profile")
+        assert "Profile" not in screen_text(app)
+
+
+async def test_bad_date_is_shown_at_the_date_field(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_reports(pilot)
+        screen.query_one("#from").focus()
+        await pilot.press("ctrl+u", *"2026-13-01", "enter")
+        await pilot.pause()
+        error = screen.query_one("#from-error")
+        assert error.display and "From must be a date like" in str(error.render())
+        assert "From must be a date like" in screen_text(app)
+        assert app.focused.id == "from"
+        # From after To is refused at To
+        await pilot.press("ctrl+u", *"2030-01-01", "f5")
+        await pilot.pause()
+        assert not screen.query_one("#from-error").display
+        assert "after the To date" in str(screen.query_one("#to-error").render())
+
+
+async def test_export_writes_the_shown_report_beside_the_database(app, store):
+    retail, jan = retail_store()
+    sell("MUG-01", customer_id=jan.id)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_reports(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+        path = Path(store["path"]).parent / f"sales-by-profile-{dt.date.today():%Y%m%d}.csv"
+        assert path.read_text(encoding="utf-8") == \
+            "profile,sales,discount,vat,total\nRetail,1,0.00,2.10,12.10\n"
+        assert str(path.name) in screen_text(app)
+
+
+async def test_customer_list_by_profile_and_tag(app):
+    retail, jan = retail_store()
+    customers.save_customer(CustomerInput(first_name="Anna", last_name="Jansen"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_reports(pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert screen.query_one("#tabs", TabbedContent).active == "customers-tab"
+        assert sorted(r[1] for r in rows(screen, "customers")) == ["Anna Jansen",
+                                                                   "Jan de Vries"]
+        assert "2 of 2 customers" in screen_text(app)
+        screen.query_one("#tag").focus()
+        await pilot.press(*"VIP", "enter")
+        await pilot.pause()
+        assert [r[1:3] for r in rows(screen, "customers")] == [["Jan de Vries", "Retail"]]
+
+
+async def test_customer_list_pages(app):
+    for n in range(120):
+        customers.save_customer(CustomerInput(first_name=f"Klant{n:03d}"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_reports(pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        table = screen.query_one("#customers", DataTable)
+        assert table.row_count == 50
+        assert "50 of 120 customers" in screen_text(app)
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert table.row_count == 100
