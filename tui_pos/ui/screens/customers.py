@@ -1,0 +1,284 @@
+"""Master › Customer › Customers (Lightspeed "Klanten"): find, add, open.
+
+``CustomersScreen`` is the search filling the screen; Enter opens the
+``CustomerPageScreen``: the record read-only, its notes, its sales history and
+totals, with keys to edit, add a note and (de)activate.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from tui_pos.money import format_money, format_percent
+from tui_pos.services import config, custom_fields, customers
+from tui_pos.services.errors import ValidationError
+from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosScreen
+from tui_pos.ui.screens.customer_form import CustomerFormScreen
+from tui_pos.ui.widgets.customer_search import CustomerSearch
+
+LABEL_WIDTH = 11
+BALANCE_PLACEHOLDER = "Account balance: — (credit accounts come with checkout)"
+
+
+def author_of(app) -> str:
+    return getattr(app, "cashier", "") or "staff"
+
+
+class CustomersScreen(PosScreen):
+    """Every customer, found as you type."""
+
+    TITLE = "Customers"
+    HELP = ("Type part of a name, the customer number, a phone number, an e-mail address, "
+            "a tag or the membership number (Additional): the list follows each key. "
+            "↓ moves into the list, Enter opens the customer's page. "
+            "F2, Ctrl+N or + adds a customer; F8 (Ctrl+D) shows deactivated customers too.")
+    BINDINGS = [
+        Binding("f2,ctrl+n", "new", "+ New", priority=True, id="customers.new"),
+        Binding("plus", "new", "+ New", show=False, id="customers.new_plus"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        yield CustomerSearch(id="customers-search")
+        yield Footer()
+
+    @property
+    def search(self) -> CustomerSearch:
+        return self.query_one(CustomerSearch)
+
+    def on_screen_resume(self) -> None:
+        self.search.refresh_results()
+
+    def on_customer_search_chosen(self, event: CustomerSearch.Chosen) -> None:
+        event.stop()
+        self.app.push_screen(CustomerPageScreen(event.customer_id))
+
+    def action_new(self) -> None:
+        def created(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.app.push_screen(CustomerPageScreen(customer_id))
+
+        self.app.push_screen(CustomerFormScreen(), created)
+
+
+class CustomerNoteScreen(ModalScreen[bool]):
+    """A note for a customer: Enter or F4 keeps it, Esc drops it."""
+
+    BINDINGS = [
+        Binding("f4,ctrl+s", "save", "Save", priority=True, id="customer_note.save"),
+        Binding("escape", "cancel", "Cancel", id="customer_note.cancel"),
+    ]
+
+    def __init__(self, customer_id: int, name: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.customer_id, self.customer_name = customer_id, name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Note for {self.customer_name}", classes="dialog-title", markup=False)
+            yield Input(id="note", compact=True, placeholder="Kept with the date and your name")
+            yield FieldError(id="note-error")
+            yield Label("Enter saves · Esc cancels", classes="dim")
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        error_line = self.query_one("#note-error", FieldError)
+        error_line.clear()
+        try:
+            customers.add_note(self.customer_id, self.query_one("#note", Input).value,
+                               author=author_of(self.app))
+        except ValidationError as error:
+            error_line.show(error.message)
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+def _lines(pairs: list[tuple[str, str]], width: int = LABEL_WIDTH) -> Text:
+    """``label  value`` lines; a value too long for its column ends in an ellipsis."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for label, value in pairs:
+        if text:
+            text.append("\n")
+        text.append(label[:width - 1].ljust(width), style="dim")
+        text.append(" ".join(str(value).split()))
+    return text
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+class CustomerPageScreen(PosScreen):
+    """One customer: the record, custom fields, totals, history and notes."""
+
+    TITLE = "Customer"
+    HELP = ("The customer's page. F4 or E edits the record, N adds a note, D deactivates "
+            "(or reactivates) the customer; a deactivated customer keeps their history but "
+            "is no longer offered for sales. ↑↓ and PgUp/PgDn scroll.")
+    BINDINGS = [
+        Binding("f4,e", "edit", "Edit", id="customer_page.edit"),
+        Binding("n", "note", "Note", id="customer_page.note"),
+        Binding("d", "deactivate", "Deactivate", id="customer_page.deactivate"),
+        Binding("d", "reactivate", "Reactivate", id="customer_page.reactivate"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, customer_id: int) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.customer = customers.get_customer(customer_id)
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        with VerticalScroll(id="cp-body"):
+            with Horizontal(classes="cp-columns"):
+                yield Static("", id="cp-left", classes="cp-column")
+                yield Static("", id="cp-right", classes="cp-column")
+            yield Static("", id="cp-extra")
+            yield Label("Notes (newest first) — N adds one", classes="cp-section")
+            yield Static("", id="cp-notes")
+            yield Label("Sales", classes="cp-section")
+            yield Static("", id="cp-totals")
+            yield Static(BALANCE_PLACEHOLDER, id="cp-balance")
+            table = DataTable(id="cp-history", cursor_type="none", show_cursor=False)
+            table.can_focus = False
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#cp-history", DataTable)
+        table.add_column("No.", key="number")
+        table.add_column("Date", key="date")
+        table.add_column("Lines", key="lines")
+        table.add_column("Total", key="total")
+        table.add_column("Profile", key="profile")
+        self.load()
+        self.query_one("#cp-body").focus()
+
+    # -- showing ----------------------------------------------------------------------
+    def load(self) -> None:
+        c = self.customer = customers.get_customer(self.customer_id)
+        settings = config.get_settings()
+        title = f"{c.number} {c.display_name}"
+        self.sub_title = title if c.active else f"{title} (deactivated)"
+
+        place = " ".join(p for p in (c.postcode, c.city) if p)
+        left = [("Number", c.number), ("Name", f"{c.first_name} {c.last_name}".strip()),
+                ("Company", c.company), ("E-mail", c.email), ("Phone", c.phone),
+                ("Mobile", c.mobile), ("Address", c.address), ("City", place),
+                ("Country", c.country), ("Birthday", _date(c.birthday)),
+                ("Since", _date(c.created_at.date() if c.created_at else None))]
+        self.query_one("#cp-left", Static).update(_lines([p for p in left if p[1]]))
+
+        right: list[tuple[str, str]] = []
+        if settings.show_customer_type:
+            right.append(("Type", c.customer_type.name if c.customer_type_id else "—"))
+        if settings.show_customer_profile:
+            right.append(("Profile", c.profile.name if c.profile_id else "—"))
+        right.append(("Discount", format_percent(c.discount) if c.discount is not None
+                      else "from the type"))
+        if c.vat_class_id:
+            right.append(("VAT class", f"{c.vat_class.name} {format_percent(c.vat_class.rate)}"))
+        right.append(("Additional", c.additional))
+        if c.credit_limit is not None:
+            right.append(("Credit lim.", format_money(c.credit_limit, settings.currency)))
+        ways = [name for name, on in (("e-mail", c.contact_email), ("SMS", c.contact_sms),
+                                      ("phone", c.contact_phone), ("post", c.contact_post)) if on]
+        right.append(("Contact", ", ".join(ways) if ways else "no consent given"))
+        right.append(("Consent on", _date(c.consent_date)))
+        right.append(("  how", c.consent_note))
+        right.append(("Newsletter", "yes" if c.newsletter else "no"))
+        right.append(("Status", "active" if c.active else "deactivated"))
+        self.query_one("#cp-right", Static).update(_lines([p for p in right if p[1]]))
+
+        extra: list[tuple[str, str]] = [("Tags", ", ".join(customers.customer_tags(c.id)) or "—")]
+        values = customers.custom_values(c.id)
+        for f in custom_fields.list_fields(include_inactive=True):
+            if f.id in values or f.active:
+                extra.append((f.name, values.get(f.id, "—")))
+        width = min(max(len(label) for label, _ in extra) + 2, 24)
+        self.query_one("#cp-extra", Static).update(_lines(extra, max(width, LABEL_WIDTH)))
+
+        past = customers.history(c.id)
+        if past.sale_count:
+            last = past.last_visit.strftime("%Y-%m-%d") if past.last_visit else "—"
+            totals = (f"{past.sale_count} sale{'s' if past.sale_count != 1 else ''} · spent "
+                      f"{format_money(past.total_spent, settings.currency)} · last visit {last}")
+        else:
+            totals = "No sales yet"
+        self.query_one("#cp-totals", Static).update(Text(totals))
+        table = self.query_one("#cp-history", DataTable)
+        table.clear()
+        for sale in past.sales:
+            table.add_row(str(sale.number), sale.created_at.strftime("%Y-%m-%d %H:%M"),
+                          Text(str(sale.lines), justify="right"),
+                          Text(format_money(sale.total), justify="right"),
+                          sale.profile_name or "")
+        table.display = bool(past.sales)
+        if past.sale_count > len(past.sales):
+            table.border_subtitle = f"latest {len(past.sales)} of {past.sale_count}"
+
+        notes = customers.notes(c.id)
+        text = Text()
+        for note in notes:
+            if text:
+                text.append("\n")
+            text.append(f"{note.created_at:%Y-%m-%d %H:%M} {note.author or '—'}: ", style="dim")
+            text.append(note.text)
+        self.query_one("#cp-notes", Static).update(text if notes else Text("No notes"))
+        self.refresh_bindings()
+
+    # -- keys -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "deactivate":
+            return self.customer.active
+        if action == "reactivate":
+            return not self.customer.active
+        return True
+
+    def action_edit(self) -> None:
+        def edited(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.load()
+
+        self.app.push_screen(CustomerFormScreen(self.customer_id), edited)
+
+    def action_note(self) -> None:
+        def added(saved: bool | None) -> None:
+            if saved:
+                self.load()
+
+        self.app.push_screen(CustomerNoteScreen(self.customer_id,
+                                                self.customer.display_name), added)
+
+    def _set_active(self, active: bool, question: str, yes: str) -> None:
+        def answer(sure: bool | None) -> None:
+            if sure:
+                customers.set_active(self.customer_id, active)
+                self.load()
+                self.notify(f"{self.customer.display_name} is "
+                            f"{'active again' if active else 'deactivated'}", timeout=3)
+
+        self.app.push_screen(ConfirmScreen(question, yes=yes, no="Cancel"), answer)
+
+    def action_deactivate(self) -> None:
+        self._set_active(False, f"Deactivate {self.customer.display_name}? Their history "
+                                "stays; they are no longer offered for sales.", "Deactivate")
+
+    def action_reactivate(self) -> None:
+        self._set_active(True, f"Reactivate {self.customer.display_name}?", "Reactivate")
