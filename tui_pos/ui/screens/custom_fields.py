@@ -22,7 +22,7 @@ class CustomFieldsScreen(MasterListScreen):
             "Ctrl+N (or a in the list) adds; Enter edits; F4 saves; d deactivates or "
             "reactivates (an inactive field is hidden, its values are kept).")
     NOUN = "custom field"
-    COLUMNS = (("Name", "name", 15), ("Kind", "kind", 7), ("Req.", "required", 4),
+    COLUMNS = (("Name", "name", 13), ("Kind", "kind", 7), ("Req.", "required", 4),
                ("Status", "status", 8))
     FORM_FIELDS = ("name", "kind", "options", "required", "active")
     BINDINGS = [
