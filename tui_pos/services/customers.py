@@ -351,9 +351,15 @@ def search_customers(query: str, limit: int = 20, after: tuple | None = None,
     if not prefix:
         return _list_by_name(limit, after, include_inactive, profile_id)
     T = CustomerSearchTerm
+    # A customer often matches by several terms ("jansen", "jansen anna", a tag):
+    # only its first matching term counts, so a page never repeats one shown before.
+    E = CustomerSearchTerm.alias("earlier")
+    earlier = E.select(pw.SQL("1")).where(
+        (E.customer == T.customer) & (E.term >= prefix) & (E.term < T.term))
     rows = (T.select(T.customer, T.term)
             .join(Customer, on=(T.customer == Customer.id))
-            .where((T.term >= prefix) & (T.term < prefix + TOP)))
+            .where((T.term >= prefix) & (T.term < prefix + TOP))
+            .where(~pw.fn.EXISTS(earlier)))
     if not include_inactive:
         rows = rows.where(Customer.active == True)  # noqa: E712
     if profile_id is not None:
