@@ -22,6 +22,7 @@ from tui_pos.services.text import clean, digits, fold, name_key
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE_RE = re.compile(r"^\+?[\d\s\-()/.]+$")
+NUMBER_LIKE_RE = re.compile(r"\+?[\d\s\-()/.]+")
 TOP = "\U0010ffff"  # sorts after every other character: the end of a prefix range
 
 
@@ -285,6 +286,9 @@ def search_terms(customer: Customer, tags: list[str], custom_texts: list[str]) -
     for text in custom_texts:
         terms.add(fold(text))
         terms.update(fold(text).split())
+    for code in (customer.number, customer.additional, *custom_texts):
+        if is_number_like(code):  # typed "2024-0042", looked up by its digits
+            terms.add(digits(code))
     return {t[:250] for t in terms if t}
 
 
@@ -303,10 +307,16 @@ def index_customer(customer: Customer, tags: list[str] | None = None,
         CustomerSearchTerm.insert_many(rows).execute()
 
 
+def is_number_like(text: str) -> bool:
+    """Digits with phone-style separators: "06-1234 5678", "+31 20", "2024-0042"."""
+    text = clean(text)
+    return bool(NUMBER_LIKE_RE.fullmatch(text)) and bool(digits(text))
+
+
 def query_prefix(query: str) -> str:
     """What a typed query is looked up as: phone-like input by its digits."""
     text = clean(query)
-    if re.fullmatch(r"\+?[\d\s\-()/.]+", text) and digits(text):
+    if is_number_like(text):
         return digits(text)
     return fold(text)
 
