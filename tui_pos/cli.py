@@ -82,8 +82,9 @@ def run_report(args) -> int:
     from tui_pos.db.connection import open_database
     from tui_pos.services import config, reports
 
+    start, end = reports.date_range(args.date_from, args.date_to)  # a typo writes nothing
     open_database(args.db)
-    rows = reports.sales_by(args.by, args.date_from, args.date_to)
+    rows = reports.sales_by(args.by, start, end)
     if args.format == "csv":
         sys.stdout.write(reports.as_csv(args.by, rows))
     else:

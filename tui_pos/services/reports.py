@@ -50,13 +50,19 @@ def parse_day(text: str | dt.date | None, what: str) -> dt.date | None:
                               what.lower()) from None
 
 
+def date_range(date_from=None, date_to=None) -> tuple[dt.date | None, dt.date | None]:
+    """A From–To range of inclusive days, parsed and checked (either end may be open)."""
+    start, end = parse_day(date_from, "From"), parse_day(date_to, "To")
+    if start and end:
+        check(start <= end, "The From date is after the To date", "to")
+    return start, end
+
+
 def sales_by(by: str, date_from=None, date_to=None, profile_id: int | None = None,
              type_id: int | None = None) -> list[SalesRow]:
     """Completed sales in [date_from, date_to] (inclusive days), grouped ``by``."""
     check(by in GROUPINGS, f"Group by one of: {', '.join(GROUPINGS)}", "by")
-    start, end = parse_day(date_from, "From"), parse_day(date_to, "To")
-    if start and end:
-        check(start <= end, "The From date is after the To date", "to")
+    start, end = date_range(date_from, date_to)
     if by == "profile":
         key, label = Sale.profile, CustomerProfile.name
     elif by == "type":
