@@ -331,6 +331,19 @@ async def test_vat_rate_150_is_refused_at_the_field(app):
         assert ["Super", "25.5%", "Active"] in table_rows(screen)
 
 
+async def test_deactivate_a_vat_class_with_d(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_from_menu(pilot, "VAT Classes")
+        screen = app.screen
+        assert [r[0] for r in table_rows(screen)] == ["Hoog", "Laag", "Nul"]
+        await pilot.press("end", "d")
+        await pilot.pause()
+        nul = [v for v in catalog.list_vat_classes(include_inactive=True) if v.name == "Nul"]
+        assert nul[0].active is False and str(nul[0].rate) == "0.00"
+        assert table_rows(screen)[2] == ["Nul", "0%", "Inactive"]
+        assert [v.name for v in catalog.list_vat_classes()] == ["Hoog", "Laag"]
+
+
 # -- Custom fields ---------------------------------------------------------------------
 
 async def test_add_a_choice_custom_field(app):

@@ -26,9 +26,9 @@ LOCALE_LABELS = {
 ROUNDING = [("per receipt, once per rate", "receipt"), ("per line", "line")]
 SWITCHES = (
     ("show_customer_profile", "Show Customer Profile",
-     "the Customer Profile master, the profile on the Sales Bill, reports by profile"),
+     "profiles: the master, on the Sales Bill, in reports"),
     ("show_customer_type", "Show Customer Type",
-     "the customer type on customers and on the Sales Bill"),
+     "customer types on customers and on the Sales Bill"),
 )
 
 
@@ -83,7 +83,8 @@ class BusinessConfigScreen(SnapshotDirty, FormScreen):
             yield Label("Features", classes="section")
             for field, label, what in SWITCHES:
                 yield from form_row("", Tick(label, getattr(s, field), id=field,
-                                                 compact=True, tooltip=what))
+                                             compact=True, tooltip=what))
+                yield Static(what, classes="switch-hint")
             yield Label("Receipt", classes="section")
             yield from form_row("Receipt header", _area(s.receipt_header, "receipt_header"))
             yield from form_row("Receipt footer", _area(s.receipt_footer, "receipt_footer"))
