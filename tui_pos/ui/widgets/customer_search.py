@@ -42,6 +42,20 @@ def _column_widths(total: int) -> dict[str, int]:
     return {**fixed, "name": name, "email": email, "city": city}
 
 
+class QueryInput(Input):
+    """The search box: searches in the same turn as the key that changed it.
+
+    (Waiting for the bubbling ``Input.Changed`` would miss the frame the key
+    itself is painted in and show the rows one frame later.)
+    """
+
+    def watch_value(self, value: str) -> None:
+        for ancestor in self.ancestors:
+            if isinstance(ancestor, CustomerSearch):
+                ancestor.search_if_changed(value)
+                return
+
+
 class ResultsTable(DataTable):
     """The hits; Up on the first row goes back to the search box; Home/End go to
     the first/last row (there is nothing to scroll sideways)."""
@@ -124,12 +138,13 @@ class CustomerSearch(Vertical):
         self._shown: set[int] = set()
         self._hits: list[customers.CustomerHit] = []
         self._widths: dict[str, int] = {}
+        self._status = ""
 
     # -- building ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Horizontal(id="customer-find"):
             yield Label("Find")
-            yield Input(self.initial_query, id="customer-query", compact=True,
+            yield QueryInput(self.initial_query, id="customer-query", compact=True,
                         select_on_focus=False,
                         placeholder="name, number, phone, e-mail, tag, membership no.")
         table = ResultsTable(id="customer-results", cursor_type="row", zebra_stripes=True)
@@ -190,6 +205,10 @@ class CustomerSearch(Vertical):
         self._shown = set()
         self._fill(self._take(page.hits), keep=keep)
 
+    def search_if_changed(self, query: str) -> None:
+        if self.is_mounted and query != self._query:
+            self.search(query)
+
     def refresh_results(self) -> None:
         """Search again for what is typed (after a customer was changed elsewhere)."""
         self.search(self.query_input.value, keep=self.highlighted_id)
@@ -245,12 +264,14 @@ class CustomerSearch(Vertical):
         query = (self._query or "").strip()
         if count == 0:
             text = f"No customer matches {query!r}" if query else "No customers yet"
+        elif self.has_more:
+            text = f"{count} shown, more below"
         else:
             text = f"{count} customer{'s' if count != 1 else ''}"
-            if self.has_more:
-                text += ", more below"
         text += " · deactivated shown (F8)" if self.include_inactive else " · F8 shows deactivated"
-        self.query_one("#customer-status", Static).update(text)
+        if text != self._status:  # an update re-lays the screen out: only when it changed
+            self._status = text
+            self.query_one("#customer-status", Static).update(text)
 
     def _exact_hit(self) -> int | None:
         """The one row that matches what was typed exactly (number, name or a whole term)."""
@@ -268,8 +289,7 @@ class CustomerSearch(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "customer-query":
             event.stop()
-            if event.value != self._query:
-                self.search(event.value)
+            self.search_if_changed(event.value)  # already done by QueryInput
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "customer-query":
