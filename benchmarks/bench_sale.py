@@ -1,0 +1,171 @@
+"""Completing a sale: ``complete_sale`` of a 7-line bill vs bare sqlite3.
+
+    python benchmarks/bench_sale.py [PATH] [--sales 500]
+
+Each round builds a 7-line draft (7 different items, a customer with a
+profile and sometimes a customer type; not timed), then times
+``complete_sale(draft, tendered)`` — pricing, the next number from the
+sequence, the sale, its lines, VAT rows, payment and receipt text in one
+transaction — with no receipt file (``receipts_dir=None``). A second series
+times it with the receipt file written, as the app does.
+
+The bare figure, in the same run and alternating with the service, is one
+``sqlite3`` transaction on a second connection with the same pragmas (WAL,
+synchronous=NORMAL, foreign keys on): bump the sale sequence and read it,
+insert 1 sale row (receipt text included), 7 line rows, the VAT rows and the
+payment, commit. The rows are prepared beforehand.
+
+SPEC §5 target: ≤ 2 ms median, ≤ 5 ms p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+from _common import (
+    DATA, DEFAULT_DB, check_db, code_version, fmt, machine, raw_connect, ratio, save_result,
+    summary,
+)
+
+from tui_pos.db.connection import open_database
+from tui_pos.db.models import Customer, Item, Sale
+from tui_pos.services.sales import SaleDraft, complete_sale
+
+TARGET_MEDIAN_MS = 2.0
+TARGET_P95_MS = 5.0
+
+SALE_COLS = ("number", "created_at", "business_date", "status", "cashier", "customer_id",
+             "customer_number", "customer_name", "customer_type_id", "customer_type_name",
+             "profile_id", "profile_name", "prices_include_vat", "bill_discount", "subtotal",
+             "discount_total", "vat_total", "total", "paid", "change", "receipt_text")
+LINE_COLS = ("sale_id", "position", "item_id", "sku", "name", "quantity", "unit_price",
+             "discountable", "gross", "discount_percent", "discount_source", "discount_amount",
+             "vat_class_name", "vat_rate", "vat_source", "amount")
+INS_SALE = (f"INSERT INTO sale ({', '.join(SALE_COLS)}) "
+            f"VALUES ({', '.join('?' * len(SALE_COLS))})")
+INS_LINE = (f"INSERT INTO sale_line ({', '.join(LINE_COLS)}) "
+            f"VALUES ({', '.join('?' * len(LINE_COLS))})")
+
+
+def make_draft(rng: random.Random, item_ids: list[int], customer_ids: list[int]) -> SaleDraft:
+    draft = SaleDraft.new()
+    draft.set_customer(rng.choice(customer_ids))
+    for iid in rng.sample(item_ids, 7):
+        draft.add_item_id(iid, str(rng.choice((1, 1, 2, 3))))
+    return draft
+
+
+def bare_rows(draft: SaleDraft) -> tuple:
+    """The rows the service would write for ``draft``, as plain tuples (not timed)."""
+    bill = draft.priced()
+    c = draft.customer
+    sale = ["now", "today", "completed", "bench", c.id, c.number, c.name, c.type_id,
+            c.type_name, draft.profile_id, "Retail", 1, None,
+            int(bill.subtotal * 100), int(bill.discount_total * 100),
+            int(bill.vat_total * 100), int(bill.total * 100), int(bill.total * 100), 0,
+            "x" * 820]
+    lines = [(i + 1, d.item_id, d.sku, d.name, int(p.quantity * 1000), int(p.unit_price * 100),
+              int(p.discountable), int(p.gross * 100), int(p.discount_percent * 100),
+              p.discount_source, int(p.discount_amount * 100), p.vat.name,
+              int(p.vat.rate * 100), p.vat_source, int(p.amount * 100))
+             for i, (d, p) in enumerate(zip(draft.lines, bill.lines))]
+    vats = [(int(r.rate * 100), int(r.base * 100), int(r.vat * 100), int(r.total * 100))
+            for r in bill.vat_summary]
+    return sale, lines, vats, int(bill.total * 100)
+
+
+def bare_sale(con: sqlite3.Connection, rows: tuple, created: str, day: str) -> None:
+    sale, lines, vats, paid = rows
+    con.execute("BEGIN IMMEDIATE")
+    con.execute("UPDATE sequence SET value = value + 1 WHERE name = 'sale'")
+    number = con.execute("SELECT value FROM sequence WHERE name = 'sale'").fetchone()[0]
+    cur = con.execute(INS_SALE, (number, created, day, *sale[2:]))
+    sale_id = cur.lastrowid
+    con.executemany(INS_LINE, [(sale_id, *line) for line in lines])
+    con.executemany("INSERT INTO sale_vat (sale_id, rate, base, vat, total) VALUES (?,?,?,?,?)",
+                    [(sale_id, *v) for v in vats])
+    con.execute("INSERT INTO payment (sale_id, method, amount) VALUES (?, 'cash', ?)",
+                (sale_id, paid))
+    con.execute("COMMIT")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("path", nargs="?", default=str(DEFAULT_DB))
+    ap.add_argument("--sales", type=int, default=500)
+    ap.add_argument("--seed", type=int, default=5)
+    args = ap.parse_args(argv)
+    path = Path(args.path)
+    check_db(path)
+
+    open_database(str(path))
+    con = raw_connect(path)
+    rng = random.Random(args.seed)
+    item_ids = [i.id for i in Item.select(Item.id).where(Item.active == True)  # noqa: E712
+                .order_by(Item.id).limit(500)]
+    top = Customer.select(Customer.id).order_by(Customer.id.desc()).first().id
+    customer_ids = [c.id for c in Customer.select(Customer.id).where(
+        (Customer.active == True) & (Customer.profile.is_null(False))  # noqa: E712
+        & (Customer.id.in_(rng.sample(range(1, top + 1), 5000))))][:1000]
+    before = Sale.select().count()
+    print(f"{path}: {before:,} sales, {len(item_ids)} items, {len(customer_ids)} customers "
+          f"to sell to; {args.sales} sales of 7 lines each way")
+
+    receipts = DATA / "receipts"
+    clock, cpu = time.perf_counter_ns, time.thread_time_ns
+    service, service_file, bare, service_cpu = [], [], [], []
+    load_before = os.getloadavg()
+    for warm in range(10):  # warm the caches and code paths, not counted
+        complete_sale(make_draft(rng, item_ids, customer_ids), cashier="bench")
+    for n in range(args.sales):
+        draft = make_draft(rng, item_ids, customer_ids)
+        draft2 = make_draft(rng, item_ids, customer_ids)
+        rows = bare_rows(make_draft(rng, item_ids, customer_ids))
+        now = time.strftime("%Y-%m-%d %H:%M:%S")
+        order = ("s", "f", "b") if n % 2 else ("b", "f", "s")
+        for what in order:
+            c = cpu()
+            t = clock()
+            if what == "s":
+                complete_sale(draft, "", "cash", cashier="bench")
+                service.append(clock() - t)
+                service_cpu.append(cpu() - c)
+            elif what == "f":
+                complete_sale(draft2, "", "cash", cashier="bench", receipts_dir=receipts)
+                service_file.append(clock() - t)
+            else:
+                bare_sale(con, rows, now, now[:10])
+                bare.append(clock() - t)
+    shutil.rmtree(receipts, ignore_errors=True)
+
+    res = {"sales_before": before, "service": summary(service),
+           "service_with_receipt_file": summary(service_file), "bare": summary(bare),
+           "service_cpu": summary(service_cpu), "loadavg_before": load_before,
+           "loadavg_after": os.getloadavg()}
+    print(f"  complete_sale (no receipt file)   {fmt(res['service'])}")
+    print(f"  complete_sale, CPU time only      {fmt(res['service_cpu'])}")
+    print(f"  complete_sale + receipt file      {fmt(res['service_with_receipt_file'])}")
+    print(f"  bare sqlite3 transaction          {fmt(res['bare'])}")
+    for key in ("median_ms", "p95_ms"):
+        print(f"  ratio service / bare ({key[:-3]}): {ratio(res['service'], res['bare'], key):.1f}x"
+              f"  (with file {ratio(res['service_with_receipt_file'], res['bare'], key):.1f}x)")
+    s = res["service"]
+    met = s["median_ms"] <= TARGET_MEDIAN_MS and s["p95_ms"] <= TARGET_P95_MS
+    print(f"  target median <= {TARGET_MEDIAN_MS} ms, p95 <= {TARGET_P95_MS} ms: "
+          f"{'MET' if met else 'NOT MET'}")
+    print("load average before / after:", load_before, res["loadavg_after"])
+    print("machine:", machine())
+    print("code:", code_version())
+    print("saved", save_result("sale", res))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
