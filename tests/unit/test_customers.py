@@ -1,0 +1,357 @@
+"""Customers: the full record, its validation, tags, notes, custom fields and search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tui_pos.db.models import (
+    CustomFieldValue, Customer, CustomerNote, CustomerSearchTerm, CustomerTag, Tag,
+)
+from tui_pos.services import custom_fields, customers, masters
+from tui_pos.services.customers import CustomerInput, search_customers
+from tui_pos.services.errors import ValidationError
+
+D = Decimal
+TABLES = (Customer, CustomerTag, Tag, CustomerNote, CustomFieldValue, CustomerSearchTerm)
+
+
+def counts() -> dict[str, int]:
+    return {m.__name__: m.select().count() for m in TABLES}
+
+
+def refused(field: str, data: CustomerInput, customer_id: int | None = None,
+            **kwargs) -> ValidationError:
+    before = counts()
+    before_rows = list(Customer.select().order_by(Customer.id).dicts())
+    with pytest.raises(ValidationError) as info:
+        customers.save_customer(data, customer_id, **kwargs)
+    assert info.value.field == field
+    assert info.value.message
+    assert counts() == before
+    assert list(Customer.select().order_by(Customer.id).dicts()) == before_rows
+    return info.value
+
+
+def add(**kwargs) -> Customer:
+    return customers.save_customer(CustomerInput(**kwargs))
+
+
+def names(page) -> list[str]:
+    return [h.name for h in page.hits]
+
+
+# -- the record and its validation ----------------------------------------------------
+
+def test_full_record_is_saved(shop):
+    today = dt.date.today()
+    c = customers.save_customer(CustomerInput(
+        first_name=" Jan ", last_name="de  Vries", company="", email="Jan@DeVries.NL",
+        phone="06-12345678", mobile="+31 6 1234 5678", address="Prinsengracht 1",
+        postcode="1015 EA", city="Amsterdam", country="Nederland", birthday="24-11-1980",
+        customer_type_id=shop.types["Staff"].id, profile_id=shop.profiles["Retail"].id,
+        discount="5", vat_class_id=shop.vat["Laag"].id, additional="M-2400",
+        tags="vip, coffee", contact_email=True, consent_date=today.isoformat(),
+        consent_note="Signed at the counter", newsletter=True, credit_limit="500",
+    ))
+    row = customers.get_customer(c.id)
+    assert (row.first_name, row.last_name, row.email) == ("Jan", "de Vries", "jan@devries.nl")
+    assert row.birthday == dt.date(1980, 11, 24)
+    assert row.discount == D("5") and row.credit_limit == D("500.00")
+    assert row.customer_type.name == "Staff" and row.profile_id == shop.profiles["Retail"].id
+    assert row.vat_class_id == shop.vat["Laag"].id
+    assert row.contact_email and row.consent_date == today and row.newsletter
+    assert row.number == "1001"  # auto: the first number
+    assert customers.customer_tags(c.id) == ["coffee", "vip"]
+    form = customers.to_input(row)
+    assert form.tags == "coffee, vip" and form.discount == "5.00"
+
+
+def test_a_name_or_company_is_required(db):
+    refused("last_name", CustomerInput(email="a@b.nl"))
+
+
+@pytest.mark.parametrize("email", ["jan", "jan@", "jan@devries", "jan @devries.nl",
+                                   "@devries.nl", "jan@@devries.nl"])
+def test_invalid_email_is_refused(db, email):
+    error = refused("email", CustomerInput(first_name="Jan", email=email))
+    assert "e-mail" in error.message
+
+
+@pytest.mark.parametrize("field, phone", [("phone", "call me"), ("phone", "12345"),
+                                          ("mobile", "06-1234-567a"),
+                                          ("mobile", "1234567890123456")])
+def test_invalid_phone_is_refused(db, field, phone):
+    error = refused(field, CustomerInput(first_name="Jan", **{field: phone}))
+    assert "phone" in error.message
+
+
+@pytest.mark.parametrize("discount", ["101", "-1", "veel", "5.555"])
+def test_discount_outside_0_to_100_is_refused(db, discount):
+    refused("discount", CustomerInput(first_name="Jan", discount=discount))
+
+
+def test_negative_credit_limit_is_refused(db):
+    refused("credit_limit", CustomerInput(first_name="Jan", credit_limit="-10"))
+
+
+@pytest.mark.parametrize("preference", ["contact_email", "contact_sms", "contact_phone",
+                                        "contact_post"])
+def test_contact_preference_without_consent_date_is_refused(db, preference):
+    error = refused("consent_date", CustomerInput(first_name="Jan", email="jan@devries.nl",
+                                                  mobile="0612345678",
+                                                  **{preference: True}))
+    assert "consent" in error.message
+
+
+def test_consent_date_in_the_future_or_malformed_is_refused(db):
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    refused("consent_date", CustomerInput(first_name="Jan", email="jan@devries.nl",
+                                          contact_email=True, consent_date=tomorrow))
+    refused("consent_date", CustomerInput(first_name="Jan", consent_date="31-02-2020"))
+
+
+def test_birthday_in_the_future_is_refused(db):
+    refused("birthday", CustomerInput(first_name="Jan",
+                                      birthday=dt.date.today() + dt.timedelta(days=1)))
+
+
+def test_duplicate_customer_number_is_refused(db):
+    add(first_name="Jan", number="K-1")
+    error = refused("number", CustomerInput(first_name="Anna", number="K-1"))
+    assert "K-1" in error.message
+
+
+def test_editing_keeps_its_own_number_and_refuses_anothers(db):
+    jan = add(first_name="Jan", number="K-1")
+    anna = add(first_name="Anna", number="K-2")
+    customers.save_customer(CustomerInput(first_name="Jan", last_name="de Vries",
+                                          number="K-1"), jan.id)
+    assert customers.get_customer(jan.id).last_name == "de Vries"
+    refused("number", CustomerInput(first_name="Jan", number="K-2"), jan.id)
+    assert customers.get_customer(anna.id).number == "K-2"
+
+
+def test_unknown_type_or_profile_or_inactive_profile_is_refused(shop):
+    refused("customer_type", CustomerInput(first_name="Jan", customer_type_id=999))
+    refused("profile", CustomerInput(first_name="Jan", profile_id=999))
+    masters.set_profile_active(shop.profiles["Wholesale"].id, False)
+    refused("profile", CustomerInput(first_name="Jan", profile_id=shop.profiles["Wholesale"].id))
+
+
+def test_auto_numbers_are_sequential_and_skip_taken_ones(db):
+    a = add(first_name="A")
+    add(first_name="B", number="1002")  # typed by hand
+    c = add(first_name="C")
+    assert (a.number, c.number) == ("1001", "1003")
+
+
+# -- custom fields ------------------------------------------------------------------
+
+@pytest.fixture
+def fields(db):
+    return {
+        "card": custom_fields.save_field("Loyalty card", "text"),
+        "children": custom_fields.save_field("Children", "number"),
+        "anniversary": custom_fields.save_field("Anniversary", "date"),
+        "vegan": custom_fields.save_field("Vegan", "yesno"),
+        "time": custom_fields.save_field("Contact time", "choice",
+                                         options="Morning, Afternoon, Evening"),
+    }
+
+
+def test_custom_fields_of_every_kind_are_normalised(fields):
+    f = fields
+    c = add(first_name="Jan", custom={f["card"].id: " LC 9000 ", f["children"].id: "2,50",
+                                      f["anniversary"].id: "24-11-2020", f["vegan"].id: "ja",
+                                      f["time"].id: "evening"})
+    assert customers.custom_values(c.id) == {
+        f["card"].id: "LC 9000", f["children"].id: "2.5", f["anniversary"].id: "2020-11-24",
+        f["vegan"].id: "yes", f["time"].id: "Evening",
+    }
+
+
+@pytest.mark.parametrize("kind, value", [
+    ("children", "two"), ("children", "NaN"), ("anniversary", "soon"),
+    ("anniversary", "31-02-2020"), ("vegan", "maybe"), ("time", "Night"),
+])
+def test_custom_field_value_of_the_wrong_kind_is_refused(fields, kind, value):
+    f = fields[kind]
+    error = refused(f"custom_{f.id}", CustomerInput(first_name="Jan", custom={f.id: value}))
+    assert f.name in error.message
+
+
+def test_required_custom_field_is_refused_when_empty(db):
+    f = custom_fields.save_field("Card", "text", required=True)
+    refused(f"custom_{f.id}", CustomerInput(first_name="Jan"))
+
+
+def test_a_bad_custom_value_on_edit_leaves_the_old_one(fields):
+    f = fields["children"]
+    c = add(first_name="Jan", custom={f.id: "3"})
+    refused(f"custom_{f.id}", CustomerInput(first_name="Jan", custom={f.id: "three"}), c.id)
+    assert customers.custom_values(c.id) == {f.id: "3"}
+
+
+# -- tags and notes ------------------------------------------------------------------
+
+def test_tags_are_stored_once_and_listed_with_counts(db):
+    a = add(first_name="A", tags="vip, coffee, VIP,  Coffee ")
+    add(first_name="B", tags="Vip, tea")
+    assert customers.customer_tags(a.id) == ["coffee", "vip"]
+    assert Tag.select().count() == 3
+    assert customers.list_tags() == [("coffee", 1), ("tea", 1), ("vip", 2)]
+
+
+def test_editing_tags_replaces_them(db):
+    a = add(first_name="A", tags="vip, coffee")
+    customers.save_customer(CustomerInput(first_name="A", tags="tea"), a.id)
+    assert customers.customer_tags(a.id) == ["tea"]
+    assert dict(customers.list_tags()) == {"coffee": 0, "tea": 1, "vip": 0}
+
+
+def test_notes_keep_author_and_timestamp_newest_first(db):
+    before = dt.datetime.now().replace(microsecond=0)
+    c = customers.save_customer(CustomerInput(first_name="Jan"), note="Prefers oat milk",
+                                author="Daan")
+    customers.add_note(c.id, "  Asked about grinders ", author=" Emma ")
+    notes = customers.notes(c.id)
+    assert [(n.text, n.author) for n in notes] == [("Asked about grinders", "Emma"),
+                                                   ("Prefers oat milk", "Daan")]
+    for n in notes:
+        assert isinstance(n.created_at, dt.datetime)
+        assert before <= n.created_at <= dt.datetime.now()
+
+
+def test_an_empty_note_is_refused(db):
+    c = add(first_name="Jan")
+    with pytest.raises(ValidationError) as info:
+        customers.add_note(c.id, "   ")
+    assert info.value.field == "note"
+    assert CustomerNote.select().count() == 0
+
+
+# -- search ---------------------------------------------------------------------------
+
+@pytest.fixture
+def people(fields):
+    f = fields
+    return {
+        "jan": add(first_name="Jan", last_name="de Vries", phone="06-12345678",
+                   email="jan@devries.nl", tags="vip, coffee", additional="M-2400",
+                   custom={f["card"].id: "LC9000"}),
+        "anna": add(first_name="Anna", last_name="Jansen", phone="030-2345678",
+                    email="anna.jansen@example.nl", tags="tea", additional="M-2401"),
+        "jose": add(first_name="José", last_name="Núñez", email="jose@example.es",
+                    number="C-77"),
+        "bakker": add(company="Bakkerij Bakker", phone="+31 20 555 1234", tags="horeca"),
+    }
+
+
+@pytest.mark.parametrize("query, who", [
+    ("jan", {"jan", "anna"}),      # first name Jan, last name Jansen
+    ("Jans", {"anna"}),
+    ("de vr", {"jan"}),            # last name with a space
+    ("vries", {"jan"}),            # a word inside the last name
+    ("jan de vries", {"jan"}),     # full name
+    ("anna jansen", {"anna"}),
+    ("jansen anna", {"anna"}),     # last name first
+    ("06-1234", {"jan"}),          # phone typed with dashes
+    ("0612345678", {"jan"}),
+    ("+31 20 555", {"bakker"}),
+    ("jan@dev", {"jan"}),          # e-mail
+    ("ANNA.JANSEN@", {"anna"}),
+    ("vip", {"jan"}),              # tag
+    ("horeca", {"bakker"}),
+    ("M-2401", {"anna"}),          # Additional: membership number
+    ("m-24", {"jan", "anna"}),
+    ("lc90", {"jan"}),             # custom text field
+    ("c-77", {"jose"}),            # customer number
+    ("jose", {"jose"}),            # accents folded
+    ("nunez", {"jose"}),
+    ("NÚÑ", {"jose"}),
+    ("bakkerij", {"bakker"}),      # company
+    ("zzz", set()),
+])
+def test_search_finds_by_every_field(people, query, who):
+    page = search_customers(query)
+    assert {h.id for h in page.hits} == {people[k].id for k in who}
+    assert len(page.hits) == len(who)  # each customer once
+
+
+def test_search_by_auto_number(people):
+    number = people["anna"].number
+    page = search_customers(number)
+    assert [h.id for h in page.hits] == [people["anna"].id]
+
+
+def test_inactive_customers_are_hidden_unless_asked_for(people):
+    customers.set_active(people["jan"].id, False)
+    assert search_customers("de vries").hits == []
+    hits = search_customers("de vries", include_inactive=True).hits
+    assert [(h.id, h.active) for h in hits] == [(people["jan"].id, False)]
+    assert people["jan"].id not in {h.id for h in search_customers("").hits}
+    assert people["jan"].id in {h.id for h in search_customers("", include_inactive=True).hits}
+
+
+def test_search_filters_by_profile(shop):
+    retail = shop.profiles["Retail"].id
+    a = add(first_name="Anna", profile_id=retail)
+    add(first_name="Annie")
+    assert [h.id for h in search_customers("ann", profile_id=retail).hits] == [a.id]
+
+
+def test_edits_are_searchable_at_once_and_old_terms_gone(people):
+    jan = people["jan"]
+    customers.save_customer(CustomerInput(first_name="Johan", last_name="de Vries"), jan.id)
+    assert [h.id for h in search_customers("johan").hits] == [jan.id]
+    assert search_customers("vip").hits == []
+    assert search_customers("jan@dev").hits == []
+
+
+def _all_pages(query: str, limit: int) -> list[list[int]]:
+    pages, after = [], None
+    for _ in range(50):
+        page = search_customers(query, limit=limit, after=after)
+        pages.append([h.id for h in page.hits])
+        if page.cursor is None:
+            return pages
+        after = page.cursor
+    raise AssertionError("paging never ended")
+
+
+@pytest.mark.parametrize("query", ["jansen", "jan", ""])
+def test_paging_returns_every_match_once(db, query):
+    ids = {add(first_name=f"Jan{n:02d}", last_name="Jansen", email=f"j{n}@jansen.nl",
+               tags="jansen-fan").id for n in range(23)}
+    add(first_name="Piet", last_name="Pietersen")  # matches only the empty query
+    pages = _all_pages(query, limit=5)
+    seen = [cid for page in pages for cid in page]
+    assert len(seen) == len(set(seen)), "a customer was shown twice"
+    if query:
+        assert set(seen) == ids
+    else:
+        assert len(seen) == 24 and ids <= set(seen)
+    assert all(len(page) <= 5 for page in pages)
+    assert [len(p) for p in pages[:4]] == [5, 5, 5, 5]
+
+
+def test_empty_query_lists_by_name(people):
+    # by last name, then first name, then company, accents folded
+    page = search_customers("", limit=2)
+    assert names(page) == ["Bakkerij Bakker", "Jan de Vries"]
+    last = search_customers("", limit=2, after=page.cursor)
+    assert names(last) == ["Anna Jansen", "José Núñez"]
+
+
+@pytest.mark.parametrize("typed", ["2024-0042", "2024 0042", "20240042", "2024-00"])
+def test_numbers_with_separators_are_found_as_typed(fields, typed):
+    """A membership number, customer number or card typed with dashes or spaces is
+    looked up by its digits, like a phone number; it must still be found."""
+    by_additional = add(first_name="Anna", additional="2024-0042")
+    by_number = add(first_name="Bram", number="2024-0042-7")
+    by_card = add(first_name="Cees", custom={fields["card"].id: "2024 0042 99"})
+    found = {h.id for h in search_customers(typed).hits}
+    assert found == {by_additional.id, by_number.id, by_card.id}

@@ -1,0 +1,45 @@
+"""Layering: the services, the models and the command line never import Textual."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+
+import tui_pos.db
+import tui_pos.services
+
+CHECK = r"""
+import importlib, json, sys
+names = json.loads(sys.argv[1])
+for name in names:
+    importlib.import_module(name)
+loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
+print(json.dumps({"imported": [n for n in names if n in sys.modules], "textual": loaded}))
+"""
+
+
+def modules(package) -> list[str]:
+    return sorted(f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__))
+
+
+def test_services_models_and_cli_do_not_import_textual():
+    names = ["tui_pos", "tui_pos.money", *modules(tui_pos.services), *modules(tui_pos.db),
+             "tui_pos.cli"]
+    assert {"tui_pos.services.pricing", "tui_pos.services.sales", "tui_pos.services.customers",
+            "tui_pos.services.reports", "tui_pos.db.models", "tui_pos.db.migrations",
+            "tui_pos.db.connection"} <= set(names)
+    result = subprocess.run([sys.executable, "-c", CHECK, json.dumps(names)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["imported"] == names
+    assert report["textual"] == [], f"Textual was imported: {report['textual'][:5]}"
+
+
+def test_the_check_itself_would_notice_textual():
+    result = subprocess.run([sys.executable, "-c", CHECK, json.dumps(["tui_pos.ui.app"])],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "textual" in json.loads(result.stdout)["textual"]

@@ -1,0 +1,313 @@
+"""Masters: profiles, customer types, VAT classes, items and Business Configuration.
+Every refusal names its field and writes nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tui_pos.db.models import (
+    BusinessConfig, CustomerProfile, CustomerType, Item, VatClass,
+)
+from tui_pos.services import catalog, config, customers, masters
+from tui_pos.services.catalog import ItemInput
+from tui_pos.services.customers import CustomerInput
+from tui_pos.services.errors import NotFound, ValidationError
+
+D = Decimal
+
+
+def refused(field: str, fn, *args, **kwargs) -> ValidationError:
+    with pytest.raises(ValidationError) as info:
+        fn(*args, **kwargs)
+    assert info.value.field == field
+    assert info.value.message
+    return info.value
+
+
+def snapshot(model) -> list[dict]:
+    return list(model.select().order_by(model.id).dicts())
+
+
+# -- Customer Profile ---------------------------------------------------------------
+
+def test_profile_add_and_list(db):
+    retail = masters.save_profile("  Retail   shop ")
+    assert retail.name == "Retail shop" and retail.active
+    masters.save_profile("Online")
+    assert [p.name for p in masters.list_profiles()] == ["Online", "Retail shop"]
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_profile_name_is_required(db, name):
+    refused("name", masters.save_profile, name)
+    assert CustomerProfile.select().count() == 0
+
+
+def test_profile_name_too_long_is_refused(db):
+    refused("name", masters.save_profile, "x" * 61)
+    assert CustomerProfile.select().count() == 0
+
+
+@pytest.mark.parametrize("clash", ["retail shop", "RETAIL SHOP", "  Retail    Shop ",
+                                   "retail\tshop"])
+def test_profile_name_is_unique_ignoring_case_and_spacing(db, clash):
+    masters.save_profile("Retail Shop")
+    before = snapshot(CustomerProfile)
+    error = refused("name", masters.save_profile, clash)
+    assert "already exists" in error.message
+    assert snapshot(CustomerProfile) == before
+
+
+def test_profile_edit_renames_and_keeps_id(db):
+    p = masters.save_profile("Retail")
+    masters.save_profile("Online")
+    edited = masters.save_profile("RETAIL", profile_id=p.id)  # same name, other case: fine
+    assert edited.id == p.id and masters.get_profile(p.id).name == "RETAIL"
+    before = snapshot(CustomerProfile)
+    refused("name", masters.save_profile, "online", profile_id=p.id)  # another's name
+    assert snapshot(CustomerProfile) == before
+    assert CustomerProfile.select().count() == 2
+
+
+def test_profile_edit_of_a_missing_profile_is_not_found(db):
+    with pytest.raises(NotFound):
+        masters.save_profile("Ghost", profile_id=999)
+    assert CustomerProfile.select().count() == 0
+
+
+def test_profile_deactivate_and_reactivate(db):
+    p = masters.save_profile("Seasonal")
+    masters.set_profile_active(p.id, False)
+    assert not masters.get_profile(p.id).active
+    assert [x.name for x in masters.list_profiles(include_inactive=False)] == []
+    assert [x.name for x in masters.list_profiles()] == ["Seasonal"]
+    masters.set_profile_active(p.id, True)
+    assert masters.get_profile(p.id).active
+    assert [x.name for x in masters.list_profiles(include_inactive=False)] == ["Seasonal"]
+
+
+# -- Customer Types -------------------------------------------------------------------
+
+@pytest.mark.parametrize("discount, expected", [("15", D("15.00")), ("0", D("0")),
+                                                ("100", D("100")), ("12,5", D("12.50")),
+                                                ("", None), (None, None)])
+def test_type_discount_accepts_0_to_100(db, discount, expected):
+    t = masters.save_type("Staff", discount=discount)
+    assert CustomerType.get_by_id(t.id).discount == expected
+
+
+@pytest.mark.parametrize("discount", ["100.01", "-1", "abc", "10.555"])
+def test_type_discount_outside_0_to_100_is_refused(db, discount):
+    refused("discount", masters.save_type, "Staff", discount=discount)
+    assert CustomerType.select().count() == 0
+
+
+def test_type_unknown_vat_class_is_refused(db):
+    refused("vat_class", masters.save_type, "Export", vat_class_id=42)
+    assert CustomerType.select().count() == 0
+
+
+def test_type_name_unique_ignoring_case(db):
+    masters.save_type("Staff", discount="15")
+    refused("name", masters.save_type, "STAFF ", discount="10")
+    assert [(t.name, t.discount) for t in masters.list_types()] == [("Staff", D("15"))]
+
+
+def test_type_edit_changes_discount_and_vat_class(db):
+    vat0 = catalog.save_vat_class("Nul", "0")
+    t = masters.save_type("Wholesale", discount="10")
+    masters.save_type("Wholesale", discount="12", vat_class_id=vat0.id, type_id=t.id)
+    row = masters.get_type(t.id)
+    assert (row.discount, row.vat_class_id) == (D("12"), vat0.id)
+
+
+def test_type_in_use_cannot_be_deleted_and_the_count_is_given(db):
+    staff = masters.save_type("Staff", discount="15")
+    for name in ("Daan", "Ruben"):
+        customers.save_customer(CustomerInput(first_name=name, customer_type_id=staff.id))
+    before = snapshot(CustomerType)
+    error = refused("customer_type", masters.delete_type, staff.id)
+    assert "2 customers" in error.message
+    assert snapshot(CustomerType) == before
+    assert masters.customers_using_type(staff.id) == 2
+
+
+def test_type_used_by_one_customer_says_so_in_the_singular(db):
+    staff = masters.save_type("Staff", discount="15")
+    customers.save_customer(CustomerInput(first_name="Daan", customer_type_id=staff.id))
+    error = refused("customer_type", masters.delete_type, staff.id)
+    assert "1 customer still uses" in error.message
+
+
+def test_unused_type_can_be_deleted(db):
+    t = masters.save_type("Temp")
+    masters.delete_type(t.id)
+    assert CustomerType.select().count() == 0
+
+
+def test_type_in_use_can_be_deactivated(db):
+    staff = masters.save_type("Staff", discount="15")
+    customers.save_customer(CustomerInput(first_name="Daan", customer_type_id=staff.id))
+    masters.set_type_active(staff.id, False)
+    assert not masters.get_type(staff.id).active
+    assert masters.list_types(include_inactive=False) == []
+    assert [t.name for t in masters.list_types()] == ["Staff"]
+
+
+# -- VAT classes ---------------------------------------------------------------------
+
+def test_vat_class_add(db):
+    vc = catalog.save_vat_class("Hoog", "21")
+    assert VatClass.get_by_id(vc.id).rate == D("21.00")
+    raw = db.execute_sql("SELECT rate FROM vat_class").fetchone()[0]
+    assert raw == 2100
+
+
+@pytest.mark.parametrize("rate", ["101", "100.5", "-9", "hoog", ""])
+def test_vat_class_rate_outside_0_to_100_is_refused(db, rate):
+    refused("rate", catalog.save_vat_class, "Odd", rate)
+    assert VatClass.select().count() == 0
+
+
+def test_vat_class_name_required_and_unique(db):
+    catalog.save_vat_class("Hoog", "21")
+    before = snapshot(VatClass)
+    refused("name", catalog.save_vat_class, "", "9")
+    refused("name", catalog.save_vat_class, "HOOG", "9")
+    assert snapshot(VatClass) == before
+
+
+# -- Items -----------------------------------------------------------------------------
+
+def test_find_item_by_sku_any_case_or_barcode(shop):
+    assert catalog.find_item("mug-01").sku == "MUG-01"
+    assert catalog.find_item(" 8712345000017 ").sku == "COF-250"
+
+
+def test_find_unknown_item_is_not_found_at_the_code_field(shop):
+    with pytest.raises(NotFound) as info:
+        catalog.find_item("NOPE-99")
+    assert info.value.field == "code"
+    assert "NOPE-99" in info.value.message
+
+
+def test_find_item_skips_inactive_items(shop):
+    mug = shop.items["MUG-01"]
+    catalog.save_item(ItemInput(sku="MUG-01", name=mug.name, price="12.10",
+                                vat_class_id=shop.vat["Hoog"].id, barcode="8712345000048",
+                                active=False), item_id=mug.id)
+    with pytest.raises(NotFound):
+        catalog.find_item("MUG-01")
+
+
+@pytest.mark.parametrize("price, field", [("-1", "price"), ("-0,01", "price"),
+                                          ("1.234", "price"), ("gratis", "price")])
+def test_item_bad_price_is_refused(shop, price, field):
+    before = snapshot(Item)
+    refused(field, catalog.save_item, ItemInput(sku="NEW-1", name="New", price=price,
+                                                vat_class_id=shop.vat["Hoog"].id))
+    assert snapshot(Item) == before
+
+
+def test_item_duplicate_sku_is_refused_ignoring_case(shop):
+    before = snapshot(Item)
+    refused("sku", catalog.save_item, ItemInput(sku="mug-01", name="Another mug",
+                                                price="5", vat_class_id=shop.vat["Hoog"].id))
+    assert snapshot(Item) == before
+
+
+def test_item_duplicate_barcode_is_refused(shop):
+    before = snapshot(Item)
+    refused("barcode", catalog.save_item, ItemInput(
+        sku="MUG-02", name="Another mug", price="5", barcode="8712345000048",
+        vat_class_id=shop.vat["Hoog"].id))
+    assert snapshot(Item) == before
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    (dict(sku="", name="X", price="1"), "sku"),
+    (dict(sku="TWO WORDS", name="X", price="1"), "sku"),
+    (dict(sku="X-1", name="", price="1"), "name"),
+    (dict(sku="X-1", name="X", price="1", barcode="12AB"), "barcode"),
+])
+def test_item_other_refusals(shop, kwargs, field):
+    before = snapshot(Item)
+    refused(field, catalog.save_item, ItemInput(vat_class_id=shop.vat["Hoog"].id, **kwargs))
+    assert snapshot(Item) == before
+
+
+def test_item_without_vat_class_is_refused(shop):
+    before = snapshot(Item)
+    refused("vat_class", catalog.save_item, ItemInput(sku="X-1", name="X", price="1",
+                                                      vat_class_id=None))
+    refused("vat_class", catalog.save_item, ItemInput(sku="X-1", name="X", price="1",
+                                                      vat_class_id=999))
+    assert snapshot(Item) == before
+
+
+def test_labour_is_never_discountable(shop):
+    assert shop.items["LAB-REP"].discountable is False
+    assert Item.get_by_id(shop.items["LAB-REP"].id).discountable is False
+
+
+def test_item_edit_keeps_its_own_sku(shop):
+    mug = shop.items["MUG-01"]
+    catalog.save_item(ItemInput(sku="MUG-01", name="Big mug", price="14,95",
+                                vat_class_id=shop.vat["Hoog"].id), item_id=mug.id)
+    row = catalog.get_item(mug.id)
+    assert (row.name, row.price, row.barcode) == ("Big mug", D("14.95"), None)
+
+
+# -- Business Configuration ------------------------------------------------------------
+
+def test_a_new_store_has_dutch_defaults_and_profiles_hidden(db):
+    s = config.get_settings()
+    assert s.show_customer_profile is False
+    assert s.show_customer_type is True
+    assert s.prices_include_vat is True
+    assert s.currency == "EUR"
+    assert s.vat_rounding == "receipt"
+    assert BusinessConfig.select().count() == 1
+
+
+def test_update_settings_saves_cleaned_values(db):
+    vat = catalog.save_vat_class("Hoog", "21")
+    s = config.get_settings()
+    s.store_name = "  De   Hoek "
+    s.currency = "usd"
+    s.vat_number = "nl123456789b01"
+    s.prices_include_vat = False
+    s.vat_rounding = "line"
+    s.default_vat_class_id = vat.id
+    s.show_customer_profile = True
+    config.update_settings(s)
+    saved = config.get_settings()
+    assert (saved.store_name, saved.currency, saved.vat_number) == ("De Hoek", "USD",
+                                                                    "NL123456789B01")
+    assert saved.prices_include_vat is False and saved.vat_rounding == "line"
+    assert saved.default_vat_class_id == vat.id and saved.show_customer_profile is True
+
+
+@pytest.mark.parametrize("name, value", [
+    ("currency", "EURO"), ("currency", "E1"), ("locale", "xx_XX"),
+    ("vat_rounding", "never"), ("vat_number", "NL-123!"), ("store_name", "x" * 121),
+    ("default_vat_class_id", 999),
+])
+def test_update_settings_refuses_bad_values_and_writes_nothing(db, name, value):
+    before = snapshot(BusinessConfig)
+    s = config.get_settings()
+    s.store_name = "Changed"  # would be written if anything were
+    setattr(s, name, value)
+    refused(name, config.update_settings, s)
+    assert snapshot(BusinessConfig) == before
+
+
+def test_set_switch_turns_customer_profile_on_and_refuses_unknown_switches(db):
+    config.set_switch("show_customer_profile", True)
+    assert config.get_settings().show_customer_profile is True
+    before = snapshot(BusinessConfig)
+    with pytest.raises(ValidationError):
+        config.set_switch("store_name", False)
+    assert snapshot(BusinessConfig) == before

@@ -1,0 +1,187 @@
+"""Reports: sales by profile/type/customer/day over a date range, and the
+customer list filtered by profile, type or tag."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+
+from tui_pos.services import customers, masters, reports
+from tui_pos.services.customers import CustomerInput
+from tui_pos.services.errors import ValidationError
+from tui_pos.services.sales import SaleDraft, complete_sale
+
+D = Decimal
+
+
+def sell(day: str, items: list[tuple[str, str]], profile_id=None, customer_id=None):
+    draft = SaleDraft.new()
+    if customer_id is not None:
+        draft.set_customer(customer_id)  # the profile follows the customer's
+    if profile_id is not None:
+        draft.set_profile(profile_id)
+    for code, qty in items:
+        draft.add_item(code, qty)
+    at = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(12, 0))
+    return complete_sale(draft, at=at)
+
+
+@pytest.fixture
+def sold(shop):
+    retail, wholesale = shop.profiles["Retail"].id, shop.profiles["Wholesale"].id
+    daan = customers.save_customer(CustomerInput(
+        first_name="Daan", last_name="Smit", customer_type_id=shop.types["Staff"].id,
+        profile_id=retail, tags="staff")).id
+    sell("2026-02-28", [("MUG-01", "5")], retail)                # before the range
+    sell("2026-03-01", [("MUG-01", "1")], retail)                # 12.10
+    sell("2026-03-02", [("COF-250", "3")], retail)               # 20.85
+    sell("2026-03-02", [("MUG-01", "1")], customer_id=daan)      # 10.28 (staff 15 %)
+    sell("2026-03-03", [("MUG-01", "2")], wholesale)             # 24.20
+    sell("2026-03-04", [("GIFT-25", "1")])                       # 25.00, no profile
+    sell("2026-03-31", [("COF-250", "1")])                       # 6.95, no profile
+    sell("2026-04-01", [("GIFT-25", "4")], wholesale)            # after the range
+    return {"retail": retail, "wholesale": wholesale, "daan": daan}
+
+
+def test_sales_by_profile_over_a_date_range(sold):
+    rows = reports.sales_by("profile", "2026-03-01", "2026-03-31")
+    got = {r.label: (r.sales, r.total, r.vat, r.discount) for r in rows}
+    assert got == {
+        "Retail": (3, D("43.23"), D("2.10") + D("1.72") + D("1.78"), D("1.82")),
+        "(no profile)": (2, D("31.95"), D("0.57"), D("0")),
+        "Wholesale": (1, D("24.20"), D("4.20"), D("0")),
+    }
+    assert [r.label for r in rows] == ["Retail", "(no profile)", "Wholesale"]  # by total
+    assert {r.key for r in rows} == {str(sold["retail"]), str(sold["wholesale"]), ""}
+    total = reports.totals(rows)
+    assert (total.sales, total.total) == (6, D("99.38"))
+
+
+def test_the_range_is_inclusive_and_open_ended(sold):
+    assert sum(r.sales for r in reports.sales_by("profile")) == 8
+    assert sum(r.sales for r in reports.sales_by("profile", "2026-03-31")) == 2
+    assert sum(r.sales for r in reports.sales_by("profile", None, "2026-03-01")) == 2
+    one_day = reports.sales_by("profile", "2026-03-02", "2026-03-02")
+    assert [(r.label, r.sales, r.total) for r in one_day] == [("Retail", 2, D("31.13"))]
+
+
+def test_filter_by_profile_and_group_by_type_day_customer(sold):
+    rows = reports.sales_by("day", "2026-03-01", "2026-03-03", profile_id=sold["retail"])
+    assert [(r.key, r.sales, r.total) for r in rows] == [
+        ("2026-03-01", 1, D("12.10")), ("2026-03-02", 2, D("31.13"))]
+    by_type = reports.sales_by("type", "2026-03-01", "2026-03-31")
+    assert {r.label: r.sales for r in by_type} == {"(no type)": 5, "Staff": 1}
+    by_customer = reports.sales_by("customer", "2026-03-01", "2026-03-31")
+    assert {r.label: r.total for r in by_customer} == {"(walk-in)": D("89.10"),
+                                                       "Daan Smit": D("10.28")}
+
+
+def test_as_csv(sold):
+    rows = reports.sales_by("profile", "2026-03-01", "2026-03-31")
+    parsed = list(csv.reader(io.StringIO(reports.as_csv("profile", rows))))
+    assert parsed[0] == ["profile", "sales", "discount", "vat", "total"]
+    assert parsed[1:] == [
+        ["Retail", "3", "1.82", "5.60", "43.23"],
+        ["(no profile)", "2", "0.00", "0.57", "31.95"],
+        ["Wholesale", "1", "0.00", "4.20", "24.20"],
+    ]
+
+
+def test_as_table(sold):
+    rows = reports.sales_by("profile", "2026-03-01", "2026-03-31")
+    text = reports.as_table("profile", rows, "EUR")
+    lines = text.splitlines()
+    assert lines[0].split() == ["Profile", "Sales", "Discount", "VAT", "Total", "EUR"]
+    assert set(lines[1]) == {"-"}
+    assert lines[2].split() == ["Retail", "3", "1.82", "5.60", "43.23"]
+    assert lines[-1].split() == ["Total", "6", "1.82", "10.37", "99.38"]
+    assert len({len(line) for line in lines}) == 1  # the columns line up
+
+
+def test_an_empty_report_still_has_headers_and_zero_totals(db):
+    rows = reports.sales_by("profile", "2026-03-01", "2026-03-31")
+    assert rows == []
+    assert reports.as_csv("profile", rows) == "profile,sales,discount,vat,total\n"
+    assert reports.as_table("profile", rows).splitlines()[-1].split() == [
+        "Total", "0", "0.00", "0.00", "0.00"]
+
+
+@pytest.mark.parametrize("date_from, date_to, field", [
+    ("2026-13-01", None, "from"), ("01-03-2026", None, "from"), ("gisteren", None, "from"),
+    (None, "2026-02-30", "to"), ("2026-03-31", "2026-03-01", "to"),
+])
+def test_bad_dates_are_refused(db, date_from, date_to, field):
+    with pytest.raises(ValidationError) as info:
+        reports.sales_by("profile", date_from, date_to)
+    assert info.value.field == field
+
+
+def test_unknown_grouping_is_refused(db):
+    with pytest.raises(ValidationError) as info:
+        reports.sales_by("colour")
+    assert info.value.field == "by"
+
+
+# -- customer list -----------------------------------------------------------------------
+
+@pytest.fixture
+def listed(shop):
+    retail, wholesale = shop.profiles["Retail"].id, shop.profiles["Wholesale"].id
+    staff = shop.types["Staff"].id
+
+    def add(first, last, **kw):
+        return customers.save_customer(CustomerInput(first_name=first, last_name=last,
+                                                     **kw)).id
+
+    ids = {
+        "anna": add("Anna", "Jansen", profile_id=retail, tags="vip, coffee"),
+        "bram": add("Bram", "Bakker", profile_id=wholesale, tags="horeca"),
+        "cees": add("Cees", "Visser", profile_id=retail, customer_type_id=staff, tags="staff"),
+        "dirk": add("Dirk", "Mulder", tags="VIP"),
+        "eva": add("Eva", "Aalders", profile_id=retail, tags="vip"),
+    }
+    customers.set_active(ids["eva"], False)
+    return {"ids": ids, "retail": retail, "wholesale": wholesale, "staff": staff}
+
+
+def test_customer_list_filtered_by_profile(listed):
+    rows = reports.customer_list(profile_id=listed["retail"])
+    assert [r.name for r in rows] == ["Anna Jansen", "Cees Visser"]  # by last name
+    assert {r.profile for r in rows} == {"Retail"}
+    with_inactive = reports.customer_list(profile_id=listed["retail"], include_inactive=True)
+    assert [r.name for r in with_inactive] == ["Eva Aalders", "Anna Jansen", "Cees Visser"]
+    assert reports.count_customers(profile_id=listed["retail"]) == 2
+
+
+def test_customer_list_filtered_by_tag_ignoring_case(listed):
+    assert [r.name for r in reports.customer_list(tag="vip")] == ["Anna Jansen",
+                                                                   "Dirk Mulder"]
+    assert [r.name for r in reports.customer_list(tag=" VIP ")] == ["Anna Jansen",
+                                                                     "Dirk Mulder"]
+    assert [r.name for r in reports.customer_list(tag="vip", profile_id=listed["retail"])] \
+        == ["Anna Jansen"]
+    assert reports.customer_list(tag="nobody") == []
+
+
+def test_customer_list_filtered_by_type(listed):
+    rows = reports.customer_list(type_id=listed["staff"])
+    assert [(r.name, r.type) for r in rows] == [("Cees Visser", "Staff")]
+    assert reports.count_customers(type_id=listed["staff"]) == 1
+
+
+def test_customer_list_pages(listed):
+    first = reports.customer_list(limit=2)
+    second = reports.customer_list(limit=2, offset=2)
+    assert [r.name for r in first + second] == ["Bram Bakker", "Anna Jansen", "Dirk Mulder",
+                                                "Cees Visser"]
+
+
+def test_a_renamed_type_does_not_change_past_sales_counts(sold, shop):
+    masters.save_type("Personeel", discount="50", type_id=shop.types["Staff"].id)
+    rows = reports.sales_by("type", "2026-03-01", "2026-03-31")
+    staff_row = next(r for r in rows if r.key == str(shop.types["Staff"].id))
+    assert (staff_row.sales, staff_row.total, staff_row.discount) == (1, D("10.28"), D("1.82"))
