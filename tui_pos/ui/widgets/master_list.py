@@ -58,9 +58,7 @@ class Tick(Checkbox):
 
 
 def widget_value(widget: Widget) -> Any:
-    if isinstance(widget, (Input, Checkbox)):
-        return widget.value
-    if isinstance(widget, Select):
+    if isinstance(widget, (Input, Checkbox, Select)):
         return widget.value
     if isinstance(widget, TextArea):
         return widget.text
