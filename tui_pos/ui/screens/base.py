@@ -13,6 +13,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
@@ -29,7 +30,7 @@ class FieldError(Static):
     """
 
     def show(self, message: str) -> None:
-        self.update(message)
+        self.update(Content(message))  # plain text: messages quote what was typed
         self.add_class("-shown")
 
     def clear(self) -> None:
@@ -76,7 +77,7 @@ class PosScreen(Screen):
             if target is not None and target.focusable:
                 target.focus()
         else:
-            self.notify(error.message, severity="error", timeout=6)
+            self.notify(error.message, severity="error", timeout=6, markup=False)
 
     def clear_errors(self) -> None:
         for label in self.query(FieldError):
@@ -181,7 +182,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-question")
+            yield Label(self.question, classes="dialog-question", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (Y)", id="yes", variant="warning", compact=True)
                 yield Button(f"{self.no} (N)", id="no", compact=True)
