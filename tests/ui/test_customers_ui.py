@@ -392,3 +392,51 @@ async def test_assign_form_cancelled_returns_none(app, store):
         await pilot.pause()
         assert results == [None]
         assert Customer.select().count() == 0
+
+
+async def test_brackets_typed_anywhere_are_text_not_markup(app, store):
+    odd = make_customer("Jan [bold]", "[/x] de Vries")
+    async with app.run_test(size=SIZE) as pilot:
+        search = await open_customers(app, pilot)
+        assert await search_for(pilot, search, "[/x") == ["Jan [bold] [/x] de Vries"]
+        assert await search_for(pilot, search, "[/nothing]") == []
+        await pilot.press("f2")
+        await pilot.pause()
+        form = app.screen
+        await type_into(pilot, "last_name", "Bob")
+        await type_into(pilot, "email", "[/x]@")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert "[/x]@" in error_text(form, "email")
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        app.push_screen(CustomerPageScreen(odd))
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert not Customer.get_by_id(odd).active
+        assert isinstance(app.screen, CustomerPageScreen)
+
+
+async def test_new_customer_after_a_search_that_found_no_one_starts_with_the_name(app, store):
+    make_customer("Anna", "Jansen")
+    async with app.run_test(size=SIZE) as pilot:
+        search = await open_customers(app, pilot)
+        await search_for(pilot, search, "anna")
+        await pilot.press("f2")  # found someone: an empty form
+        await pilot.pause()
+        assert app.screen.query_one("#last_name", Input).value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        await search_for(pilot, search, "Wim Kok")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        form = app.screen
+        assert (form.query_one("#first_name", Input).value,
+                form.query_one("#last_name", Input).value) == ("Wim", "Kok")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, CustomerPageScreen)
+        assert Customer.get_by_id(app.screen.customer_id).last_name == "Kok"

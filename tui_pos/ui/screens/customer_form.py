@@ -25,6 +25,7 @@ from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
 from tui_pos.ui.screens.base import ConfirmScreen, FieldError, select_value
 from tui_pos.ui.widgets.customer_search import CustomerSearch
+from tui_pos.ui.widgets.master_list import Tick  # an X only when ticked: reads without colour
 
 DATE_HINT = "YYYY-MM-DD"
 
@@ -83,8 +84,8 @@ class CustomerFormScreen(ModalScreen[int | None]):
             "searchable. A note is kept with the date and your name.\n"
             "Tab / Shift+Tab move between fields; F4 saves; Esc cancels.")
     BINDINGS = [
-        Binding("f4,ctrl+s", "save", "Save", priority=True, id="customer_form.save"),
-        Binding("f4,ctrl+s", "assign", "Assign to sale", priority=True,
+        Binding("f4,ctrl+s", "save", "Save", key_display="F4", id="customer_form.save"),
+        Binding("f4,ctrl+s", "assign", "Assign to sale", key_display="F4",
                 id="customer_form.assign"),
         Binding("escape", "cancel", "Cancel", id="customer_form.cancel"),
         Binding("f1", "app.help", "Help", id="customer_form.help"),
@@ -119,7 +120,7 @@ class CustomerFormScreen(ModalScreen[int | None]):
             title = "New customer"
         with Vertical(id="customer-form"):
             with Horizontal(id="cf-top"):
-                yield Label(title, id="cf-title")
+                yield Label(title, id="cf-title", markup=False)
                 yield Button("Assign to sale (F4)" if self.assign_to_sale else "Save (F4)",
                              id="save", variant="primary", compact=True)
                 yield Button("Cancel (Esc)", id="cancel", compact=True)
@@ -165,11 +166,11 @@ class CustomerFormScreen(ModalScreen[int | None]):
                 yield Label("Contact — only with the customer's explicit consent",
                             classes="cf-section")
                 with Horizontal(classes="cf-checks"):
-                    yield Checkbox("E-mail", d.contact_email, id="contact_email", compact=True)
-                    yield Checkbox("SMS", d.contact_sms, id="contact_sms", compact=True)
-                    yield Checkbox("Phone", d.contact_phone, id="contact_phone", compact=True)
-                    yield Checkbox("Post", d.contact_post, id="contact_post", compact=True)
-                    yield Checkbox("Newsletter", d.newsletter, id="newsletter", compact=True)
+                    yield Tick("E-mail", d.contact_email, id="contact_email", compact=True)
+                    yield Tick("SMS", d.contact_sms, id="contact_sms", compact=True)
+                    yield Tick("Phone", d.contact_phone, id="contact_phone", compact=True)
+                    yield Tick("Post", d.contact_post, id="contact_post", compact=True)
+                    yield Tick("Newsletter", d.newsletter, id="newsletter", compact=True)
                 yield from rows_of_two([
                     cell("Consent on", self._input("consent_date", d.consent_date, DATE_HINT)),
                     cell("Consent note", self._input("consent_note", d.consent_note,
@@ -182,7 +183,7 @@ class CustomerFormScreen(ModalScreen[int | None]):
                 yield row(cell("Note", self._input("note", "", "kept with date and your name"),
                                wide=True))
                 with Horizontal(classes="cf-checks"):
-                    yield Checkbox("Active (can be chosen for sales)", d.active, id="active",
+                    yield Tick("Active (can be chosen for sales)", d.active, id="active",
                                    compact=True)
         yield Footer()
 
@@ -200,7 +201,7 @@ class CustomerFormScreen(ModalScreen[int | None]):
         value = self.data.custom.get(f.id) or ""
         name = f"{f.name}*" if f.required else f.name
         if f.kind == "yesno":
-            return cell(name, Checkbox("yes", value == "yes", id=key, compact=True))
+            return cell(name, Tick("yes", value == "yes", id=key, compact=True))
         if f.kind == "choice":
             options = [(o, o) for o in customers.choice_options(f)]
             if value and value not in customers.choice_options(f):
@@ -278,7 +279,7 @@ class CustomerFormScreen(ModalScreen[int | None]):
     def show_error(self, error: ValidationError) -> None:
         found = self.query(f"#{error.field}-error") if error.field else None
         if not found:
-            self.notify(error.message, severity="error", timeout=8)
+            self.notify(error.message, severity="error", timeout=8, markup=False)
             return
         label = found.first(FieldError)
         label.show(error.message)
@@ -306,7 +307,7 @@ class CustomerFormScreen(ModalScreen[int | None]):
             self.show_error(error)
             return
         if self.customer_id is None and not self.assign_to_sale:
-            self.notify(f"Customer {customer.number} saved", timeout=3)
+            self.notify(f"Customer {customer.number} saved", timeout=3, markup=False)
         self.dismiss(customer.id)
 
     def action_assign(self) -> None:
@@ -341,7 +342,7 @@ class CustomerSearchPopup(ModalScreen[int | None]):
             "address, a tag or the membership number. ↓ moves into the list, Enter "
             "chooses. F2 adds a new customer with what you typed.")
     BINDINGS = [
-        Binding("f2,ctrl+n", "new", "+ New", priority=True, id="customer_popup.new"),
+        Binding("f2,ctrl+n", "new", "+ New", key_display="F2", id="customer_popup.new"),
         Binding("escape", "close", "Close", id="customer_popup.close"),
         Binding("f1", "app.help", "Help", id="customer_popup.help"),
     ]

@@ -38,7 +38,7 @@ class CustomersScreen(PosScreen):
             "↓ moves into the list, Enter opens the customer's page. "
             "F2, Ctrl+N or + adds a customer; F8 (Ctrl+D) shows deactivated customers too.")
     BINDINGS = [
-        Binding("f2,ctrl+n", "new", "+ New", priority=True, id="customers.new"),
+        Binding("f2,ctrl+n", "new", "+ New", key_display="F2", id="customers.new"),
         Binding("plus", "new", "+ New", show=False, id="customers.new_plus"),
         Binding("escape", "back", "Back", id="back"),
     ]
@@ -64,14 +64,16 @@ class CustomersScreen(PosScreen):
             if customer_id is not None:
                 self.app.push_screen(CustomerPageScreen(customer_id))
 
-        self.app.push_screen(CustomerFormScreen(), created)
+        # Searched and found no one: what was typed is most likely the new name.
+        typed = "" if self.search.hits else self.search.query_input.value
+        self.app.push_screen(CustomerFormScreen(initial_name=typed), created)
 
 
 class CustomerNoteScreen(ModalScreen[bool]):
     """A note for a customer: Enter or F4 keeps it, Esc drops it."""
 
     BINDINGS = [
-        Binding("f4,ctrl+s", "save", "Save", priority=True, id="customer_note.save"),
+        Binding("f4,ctrl+s", "save", "Save", key_display="F4", id="customer_note.save"),
         Binding("escape", "cancel", "Cancel", id="customer_note.cancel"),
     ]
 
@@ -225,10 +227,10 @@ class CustomerPageScreen(PosScreen):
         table = self.query_one("#cp-history", DataTable)
         table.clear()
         for sale in past.sales:
-            table.add_row(str(sale.number), sale.created_at.strftime("%Y-%m-%d %H:%M"),
+            table.add_row(Text(str(sale.number)), Text(f"{sale.created_at:%Y-%m-%d %H:%M}"),
                           Text(str(sale.lines), justify="right"),
                           Text(format_money(sale.total), justify="right"),
-                          sale.profile_name or "")
+                          Text(sale.profile_name or ""))
         table.display = bool(past.sales)
         if past.sale_count > len(past.sales):
             table.border_subtitle = f"latest {len(past.sales)} of {past.sale_count}"
@@ -272,7 +274,8 @@ class CustomerPageScreen(PosScreen):
                 customers.set_active(self.customer_id, active)
                 self.load()
                 self.notify(f"{self.customer.display_name} is "
-                            f"{'active again' if active else 'deactivated'}", timeout=3)
+                            f"{'active again' if active else 'deactivated'}", timeout=3,
+                            markup=False)
 
         self.app.push_screen(ConfirmScreen(question, yes=yes, no="Cancel"), answer)
 

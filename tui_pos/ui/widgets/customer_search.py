@@ -104,8 +104,9 @@ class CustomerSearch(Vertical):
     """
 
     BINDINGS = [
-        Binding("f8", "toggle_inactive", "Inactive", priority=True,
+        Binding("f8", "toggle_inactive", "Inactive", key_display="F8",
                 id="customer_search.inactive"),
+        # priority: the search box's own Ctrl+D deletes a character
         Binding("ctrl+d", "toggle_inactive", "Show/hide deactivated customers",
                 show=False, priority=True, id="customer_search.inactive_ctrl"),
         Binding("down", "into_table", "Results", show=False),
@@ -149,7 +150,7 @@ class CustomerSearch(Vertical):
                         placeholder="name, number, phone, e-mail, tag, membership no.")
         table = ResultsTable(id="customer-results", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("", id="customer-status")
+        yield Static("", id="customer-status", markup=False)
 
     def on_mount(self) -> None:
         self._set_columns(self.size.width or 78)  # made right by the first Resize
@@ -271,7 +272,7 @@ class CustomerSearch(Vertical):
         text += " · deactivated shown (F8)" if self.include_inactive else " · F8 shows deactivated"
         if text != self._status:  # an update re-lays the screen out: only when it changed
             self._status = text
-            self.query_one("#customer-status", Static).update(text)
+            self.query_one("#customer-status", Static).update(Text(text))  # typed text: no markup
 
     def _exact_hit(self) -> int | None:
         """The one row that matches what was typed exactly (number, name or a whole term)."""
