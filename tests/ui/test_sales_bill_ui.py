@@ -179,7 +179,7 @@ async def test_staff_type_discounts_the_bill_and_removing_the_customer_recompute
         assert rows[0][4] == "15% T" and rows[0][6] == "10.28"  # 12.10 − 1.82
         assert rows[1][4] == "n/d" and rows[1][6] == "25.00"
         assert "Type Staff −15%" in str(screen.query_one("#customer-info").render())
-        await pilot.press("ctrl+x")
+        await pilot.press("ctrl+r")
         await pilot.pause()
         assert table_cells(screen)[0][6] == "12.10"
         assert "TOTAL EUR 37.10" in str(screen.query_one("#totals").render())
@@ -231,3 +231,27 @@ async def test_quit_with_an_open_sale_asks_first(app):
         await pilot.pause()
         assert isinstance(app.screen, SalesBillScreen)
         assert app.is_running
+
+
+async def test_a_barcode_scanned_into_the_customer_field_adds_the_item(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        assert screen.focused.id == "customer"
+        await type_text(pilot, "8712345000048")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [r[1] for r in table_cells(screen)] == ["Stoneware mug"]
+        assert screen.draft.customer is None
+        assert screen.focused.id == "code"
+        assert screen.query_one("#customer", Input).value == ""
+
+
+async def test_f1_lists_the_bill_keys_first(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_bill(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        keys = [what for _, what in app.screen.keys]
+        assert keys[:3] == ["Pay: take payment and complete the sale",
+                            "Customer search pop-up", "New customer, assigned to this sale"]
+        assert "Remove the customer" in keys and "Quit" in keys

@@ -103,15 +103,26 @@ class PosApp(App):
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
-        keys: list[tuple[str, str]] = []
-        seen = set()
+        # one line per binding: "F4 / F12 / Ctrl+Y  Pay"; the screen's footer keys
+        # first, then its other keys, then the focused widget's shown keys
+        groups: dict[tuple, list[str]] = {}
+        rank: dict[tuple, int] = {}
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            label = binding.description or binding.action
-            if (key, label) in seen or not label:
-                continue
-            seen.add((key, label))
-            keys.append((self.get_key_display(binding), label))
+            label = binding.tooltip or binding.description or binding.action
+            own = active.node is screen or active.node is self
+            if binding.action.rsplit(".", 1)[-1] in ("focus_next", "focus_previous"):
+                continue  # Tab and Shift+Tab move between fields everywhere
+            if not label or (not own and not binding.show):
+                continue  # a focused widget's own navigation keys (arrows, Home…)
+            group = (id(active.node), binding.action, label)
+            display = self.get_key_display(binding.with_key(key, key_display=None))
+            groups.setdefault(group, [])
+            if display not in groups[group]:
+                groups[group].append(display)
+            rank.setdefault(group, 0 if own and binding.show else 1 if own else 2)
+        ordered = sorted(groups, key=lambda g: rank[g])  # stable: keeps declaration order
+        keys: list[tuple[str, str]] = [(" / ".join(groups[g]), g[2]) for g in ordered]
         keys.append(("Ctrl+P", "Command palette: open any screen by its name"))
         title = getattr(screen, "TITLE", None) or screen.__class__.__name__
         self.push_screen(HelpScreen(title, getattr(screen, "HELP", ""), keys))

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -102,7 +102,8 @@ class FormScreen(PosScreen):
     """
 
     BINDINGS = [
-        Binding("f4,ctrl+s", "save", "Update", priority=True, id="save"),
+        # not priority: a priority key would overtake characters typed just before it
+        Binding("f4,ctrl+s", "save", "Update", key_display="F4", id="save"),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -212,10 +213,14 @@ class HelpScreen(ModalScreen[None]):
         lines = [f"{key.ljust(width)}  {what}" for key, what in self.keys]
         with Vertical(classes="dialog help"):
             yield Label(f"Help — {self.title_text}", classes="dialog-title")
-            if self.help_text:
-                yield Static(self.help_text, classes="help-text")
-            yield Static("\n".join(lines), classes="help-keys")
-            yield Label("Esc closes", classes="dim")
+            with VerticalScroll(classes="help-body"):
+                if self.help_text:
+                    yield Static(self.help_text, classes="help-text")
+                yield Static("\n".join(lines), classes="help-keys")
+            yield Label("Esc closes · ↑↓ scroll", classes="dim")
+
+    def on_mount(self) -> None:
+        self.query_one(".help-body").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -21,7 +21,7 @@ class Dialog(ModalScreen):
     """A pop-up: F4/Enter applies, Esc closes without changes."""
 
     BINDINGS = [
-        Binding("f4,ctrl+s", "apply", "Apply", priority=True),
+        Binding("f4,ctrl+s", "apply", "Apply"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -207,7 +207,7 @@ class PaymentScreen(Dialog):
     """Take payment: cash with change due, or card. F4/Enter completes the sale."""
 
     BINDINGS = [
-        Binding("f4,f12,ctrl+y", "apply", "Complete sale", priority=True),
+        Binding("f4,f12,ctrl+y", "apply", "Complete sale"),
         Binding("escape", "cancel", "Back to the bill"),
     ]
 

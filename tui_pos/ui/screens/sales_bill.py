@@ -52,14 +52,23 @@ class SalesBillScreen(PosScreen):
         "B = bill discount, n/d = not discountable.\n"
         "F4 or F12 takes payment and completes the sale. Esc leaves (asks if a sale is open)."
     )
+    # F-keys are not priority bindings: a focused Input never takes them, and a
+    # priority key would jump ahead of characters typed just before it. The Ctrl
+    # aliases (for terminals without F-keys) are ones an Input does not use.
     BINDINGS = [
-        Binding("f4,f12,ctrl+y", "pay", "Pay", priority=True, key_display="F4", id="bill.pay"),
-        Binding("f2,ctrl+f", "find_customer", "Cust.", priority=True, key_display="F2", id="bill.customer"),
-        Binding("f5,ctrl+n", "new_customer", "New cust.", priority=True, key_display="F5", id="bill.new_customer"),
-        Binding("f6,ctrl+k", "find_item", "Items", priority=True, key_display="F6", id="bill.items"),
-        Binding("f7,ctrl+e", "edit_line", "Line", priority=True, key_display="F7", id="bill.line"),
-        Binding("f9,ctrl+b", "adjust_bill", "Bill", priority=True, key_display="F9", id="bill.adjust"),
-        Binding("ctrl+x", "remove_customer", "Remove the customer", show=False, priority=True,
+        Binding("f4,f12,ctrl+y", "pay", "Pay", key_display="F4", id="bill.pay",
+                tooltip="Pay: take payment and complete the sale"),
+        Binding("f2,ctrl+f", "find_customer", "Cust.", key_display="F2", id="bill.customer",
+                tooltip="Customer search pop-up"),
+        Binding("f5,ctrl+n", "new_customer", "New cust.", key_display="F5",
+                id="bill.new_customer", tooltip="New customer, assigned to this sale"),
+        Binding("f6,ctrl+o", "find_item", "Items", key_display="F6", id="bill.items",
+                tooltip="Item search pop-up"),
+        Binding("f7,ctrl+l", "edit_line", "Line", key_display="F7", id="bill.line",
+                tooltip="The highlighted line: quantity, discount, VAT"),
+        Binding("f9,ctrl+b", "adjust_bill", "Bill", key_display="F9", id="bill.adjust",
+                tooltip="The whole bill: discount and VAT"),
+        Binding("ctrl+r", "remove_customer", "Remove the customer", show=False,
                 id="bill.no_customer"),
         Binding("delete", "remove_line", "Remove the highlighted line", show=False,
                 id="bill.remove_line"),
@@ -220,12 +229,27 @@ class SalesBillScreen(PosScreen):
             self.focus_after_customer()
             return
         page = customers.search_customers(text, limit=2)
+        if not page.hits and self.scanned_into_customer(text):
+            return
         exact = [h for h in page.hits if h.name.casefold() == text.casefold()
                  or h.number == text]
         if len(exact) == 1 or len(page.hits) == 1:
             self.attach((exact or page.hits)[0].id)
         else:
             self.action_find_customer()
+
+    def scanned_into_customer(self, text: str) -> bool:
+        """A barcode scanned while the customer field had the focus: add the item."""
+        try:
+            self.draft.add_item(text, "1")
+        except ValidationError:
+            return False
+        customer_input = self.query_one("#customer", Input)
+        customer_input.value = self.draft.customer.name if self.draft.customer else ""
+        self.refresh_bill()
+        self.query_one("#code", Input).focus()
+        self.notify(f"{text} added as an item (the customer field is for customers)")
+        return True
 
     def attach(self, customer_id: int | None) -> None:
         try:
