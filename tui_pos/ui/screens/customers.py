@@ -21,7 +21,7 @@ from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosScreen
 from tui_pos.ui.screens.customer_form import CustomerFormScreen
 from tui_pos.ui.widgets.customer_search import CustomerSearch
 
-LABEL_WIDTH = 11
+LABEL_WIDTH = 13
 BALANCE_PLACEHOLDER = "Account balance: — (credit accounts come with checkout)"
 
 
@@ -198,7 +198,7 @@ class CustomerPageScreen(PosScreen):
             right.append(("VAT class", f"{c.vat_class.name} {format_percent(c.vat_class.rate)}"))
         right.append(("Additional", c.additional))
         if c.credit_limit is not None:
-            right.append(("Credit lim.", format_money(c.credit_limit, settings.currency)))
+            right.append(("Credit limit", format_money(c.credit_limit, settings.currency)))
         ways = [name for name, on in (("e-mail", c.contact_email), ("SMS", c.contact_sms),
                                       ("phone", c.contact_phone), ("post", c.contact_post)) if on]
         right.append(("Contact", ", ".join(ways) if ways else "no consent given"))
@@ -221,6 +221,8 @@ class CustomerPageScreen(PosScreen):
             last = past.last_visit.strftime("%Y-%m-%d") if past.last_visit else "—"
             totals = (f"{past.sale_count} sale{'s' if past.sale_count != 1 else ''} · spent "
                       f"{format_money(past.total_spent, settings.currency)} · last visit {last}")
+            if past.sale_count > len(past.sales):
+                totals += f" · the latest {len(past.sales)} below"
         else:
             totals = "No sales yet"
         self.query_one("#cp-totals", Static).update(Text(totals))
@@ -232,8 +234,6 @@ class CustomerPageScreen(PosScreen):
                           Text(format_money(sale.total), justify="right"),
                           Text(sale.profile_name or ""))
         table.display = bool(past.sales)
-        if past.sale_count > len(past.sales):
-            table.border_subtitle = f"latest {len(past.sales)} of {past.sale_count}"
 
         notes = customers.notes(c.id)
         text = Text()

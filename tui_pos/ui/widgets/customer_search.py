@@ -104,7 +104,7 @@ class CustomerSearch(Vertical):
     """
 
     BINDINGS = [
-        Binding("f8", "toggle_inactive", "Inactive", key_display="F8",
+        Binding("f8", "toggle_inactive", "Show deactivated", key_display="F8",
                 id="customer_search.inactive"),
         # priority: the search box's own Ctrl+D deletes a character
         Binding("ctrl+d", "toggle_inactive", "Show/hide deactivated customers",
