@@ -440,3 +440,14 @@ async def test_new_customer_after_a_search_that_found_no_one_starts_with_the_nam
         await pilot.pause()
         assert isinstance(app.screen, CustomerPageScreen)
         assert Customer.get_by_id(app.screen.customer_id).last_name == "Kok"
+
+
+async def test_enter_moves_to_the_next_field_in_the_form(app, store):
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_form(app, pilot)
+        assert app.focused is form.query_one("#first_name")
+        await pilot.press(*"Lotte", "enter", *"Smit", "enter")
+        await pilot.pause()
+        assert app.focused is form.query_one("#company")
+        assert form.query_one("#last_name", Input).value == "Smit"
+        assert Customer.select().count() == 0  # Enter never saves

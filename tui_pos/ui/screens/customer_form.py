@@ -82,7 +82,7 @@ class CustomerFormScreen(ModalScreen[int | None]):
             "Contact preferences are recorded only with the customer's explicit consent: "
             "give the date they agreed. Tags are separated by commas and are all "
             "searchable. A note is kept with the date and your name.\n"
-            "Tab / Shift+Tab move between fields; F4 saves; Esc cancels.")
+            "Tab or Enter moves to the next field, Shift+Tab back; F4 saves; Esc cancels.")
     BINDINGS = [
         Binding("f4,ctrl+s", "save", "Save", key_display="F4", id="customer_form.save"),
         Binding("f4,ctrl+s", "assign", "Assign to sale", key_display="F4",
@@ -325,6 +325,11 @@ class CustomerFormScreen(ModalScreen[int | None]):
         question = ("Discard this new customer?" if self.customer_id is None
                     else "You have unsaved changes. Leave without saving?")
         self.app.push_screen(ConfirmScreen(question, yes="Discard", no="Keep editing"), answer)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field moves on to the next, as Tab does; F4 saves."""
+        event.stop()
+        self.focus_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
