@@ -34,7 +34,8 @@ def _column_widths(total: int) -> dict[str, int]:
     vertical scrollbar, so the table never needs a horizontal one.
     """
     room = max(total - 2 * len(COLUMNS) - 1, 44)
-    fixed = {"number": 6, "phone": 12, "type": 9}
+    wide = room >= 90
+    fixed = {"number": 8 if wide else 6, "phone": 15 if wide else 12, "type": 14 if wide else 9}
     rest = room - sum(fixed.values())
     name = max(rest * 46 // 100, 12)
     email = max(rest * 34 // 100, 8)
