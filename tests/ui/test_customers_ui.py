@@ -451,3 +451,20 @@ async def test_enter_moves_to_the_next_field_in_the_form(app, store):
         assert app.focused is form.query_one("#company")
         assert form.query_one("#last_name", Input).value == "Smit"
         assert Customer.select().count() == 0  # Enter never saves
+
+
+async def test_hidden_profile_is_kept_when_editing(app, store):
+    retail = masters.save_profile("Retail")
+    cid = make_customer("Daan", "Smit", profile_id=retail.id)
+    assert not config.get_settings().show_customer_profile
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CustomerPageScreen(cid))
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        assert not app.screen.query("#profile")
+        await type_into(pilot, "city", "Gouda")
+        await pilot.press("f4")
+        await pilot.pause()
+        saved = Customer.get_by_id(cid)
+        assert saved.city == "Gouda" and saved.profile_id == retail.id
