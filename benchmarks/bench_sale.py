@@ -15,6 +15,9 @@ synchronous=NORMAL, foreign keys on): bump the sale sequence and read it,
 insert 1 sale row (receipt text included), 7 line rows, the VAT rows and the
 payment, commit. The rows are prepared beforehand.
 
+The sales made are deleted again at the end (``--keep`` keeps them), so the
+database stays as ``fill.py`` left it.
+
 SPEC §5 target: ≤ 2 ms median, ≤ 5 ms p95.
 """
 
@@ -101,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("path", nargs="?", default=str(DEFAULT_DB))
     ap.add_argument("--sales", type=int, default=500)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--keep", action="store_true", help="keep the sales made (default: delete)")
     args = ap.parse_args(argv)
     path = Path(args.path)
     check_db(path)
@@ -115,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         (Customer.active == True) & (Customer.profile.is_null(False))  # noqa: E712
         & (Customer.id.in_(rng.sample(range(1, top + 1), 5000))))][:1000]
     before = Sale.select().count()
+    last_id = con.execute("SELECT COALESCE(MAX(id), 0) FROM sale").fetchone()[0]
     print(f"{path}: {before:,} sales, {len(item_ids)} items, {len(customer_ids)} customers "
           f"to sell to; {args.sales} sales of 7 lines each way")
 
@@ -144,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
                 bare_sale(con, rows, now, now[:10])
                 bare.append(clock() - t)
     shutil.rmtree(receipts, ignore_errors=True)
+    if not args.keep:  # leave the database as filled (the report benchmark reads today's sales)
+        con.execute("DELETE FROM sale WHERE id > ?", (last_id,))  # cascades to lines, VAT, payment
 
     res = {"sales_before": before, "service": summary(service),
            "service_with_receipt_file": summary(service_file), "bare": summary(bare),
