@@ -17,13 +17,16 @@ from tui_pos.services.sales import SaleDraft, complete_sale
 KILLED_MID_SALE = r"""
 import os, sys
 from tui_pos.db.connection import open_database
-from tui_pos.db import models
+from tui_pos.db import bulk, models
 from tui_pos.services.sales import SaleDraft, complete_sale
 
 open_database(sys.argv[1])
-def die(*args, **kwargs):
-    os._exit(9)  # the terminal is killed after the sale and its lines were inserted
-models.SaleVat.insert_many = die
+real_insert = bulk.insert_rows
+def insert_then_die(model, *args, **kwargs):
+    if model is models.SaleVat:
+        os._exit(9)  # the terminal is killed after the sale and its lines were inserted
+    return real_insert(model, *args, **kwargs)
+bulk.insert_rows = insert_then_die
 draft = SaleDraft.new()
 draft.add_item("MUG-01", "2")
 complete_sale(draft)

@@ -332,10 +332,16 @@ def test_a_failure_mid_transaction_leaves_nothing(shop, monkeypatch):
     draft.add_item("MUG-01")
     draft.add_item("COF-250")
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk on fire")
+    from tui_pos.db import bulk
 
-    monkeypatch.setattr(SaleVat, "insert_many", broken)
+    real_insert = bulk.insert_rows
+
+    def broken(model, *args, **kwargs):
+        if model is SaleVat:  # after the sale and its lines went in
+            raise RuntimeError("disk on fire")
+        return real_insert(model, *args, **kwargs)
+
+    monkeypatch.setattr(bulk, "insert_rows", broken)
     with pytest.raises(RuntimeError):
         complete_sale(draft, tendered="50")
     assert written() == NOTHING

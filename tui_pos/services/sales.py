@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from tui_pos.db import bulk
 from tui_pos.db.models import (
     Customer, CustomerProfile, CustomerType, Item, Payment, Sale, SaleLine, SaleVat,
     Sequence, VatClass, database, now,
@@ -95,11 +96,13 @@ class SaleDraft:
     bill_discount: Decimal | None = None
     bill_vat: VatChoice | None = None
     bill_vat_id: int | None = None
+    settings: config.Settings | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def new(cls) -> "SaleDraft":
         s = config.get_settings()
-        return cls(prices_include_vat=s.prices_include_vat, vat_rounding=s.vat_rounding)
+        return cls(prices_include_vat=s.prices_include_vat, vat_rounding=s.vat_rounding,
+                   settings=s)
 
     # -- what is on it ------------------------------------------------------------
     @property
@@ -223,6 +226,40 @@ class CompletedSale:
     receipt_path: str | None
 
 
+SALE_FIELDS = (
+    Sale.number, Sale.created_at, Sale.business_date, Sale.status, Sale.cashier, Sale.customer,
+    Sale.customer_number, Sale.customer_name, Sale.customer_type, Sale.customer_type_name,
+    Sale.profile, Sale.profile_name, Sale.prices_include_vat, Sale.bill_discount,
+    Sale.subtotal, Sale.discount_total, Sale.vat_total, Sale.total, Sale.paid, Sale.change,
+    Sale.receipt_text,
+)
+LINE_FIELDS = (
+    SaleLine.sale, SaleLine.position, SaleLine.item, SaleLine.sku, SaleLine.name,
+    SaleLine.quantity, SaleLine.unit_price, SaleLine.discountable, SaleLine.gross,
+    SaleLine.discount_percent, SaleLine.discount_source, SaleLine.discount_amount,
+    SaleLine.vat_class_name, SaleLine.vat_rate, SaleLine.vat_source, SaleLine.amount,
+)
+VAT_FIELDS = (SaleVat.sale, SaleVat.rate, SaleVat.base, SaleVat.vat, SaleVat.total)
+PAYMENT_FIELDS = (Payment.sale, Payment.method, Payment.amount)
+
+
+@dataclass(frozen=True)
+class SaleHeader:
+    """What a sale records about who and when — snapshots, not live joins."""
+
+    created_at: dt.datetime
+    cashier: str
+    customer_id: int | None
+    customer_number: str
+    customer_name: str
+    customer_type_id: int | None
+    customer_type_name: str
+    profile_id: int | None
+    profile_name: str
+    paid: Decimal
+    change: Decimal
+
+
 def parse_tender(text: str | Decimal, total: Decimal) -> Decimal:
     """Cash handed over; empty means exactly the total."""
     if text in (None, ""):
@@ -249,45 +286,47 @@ def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = 
         check(paid >= total, f"Cash received {format_money(paid)} is less than the total "
               f"{format_money(total)}", "tendered")
     change = (paid - total) if method == "cash" else ZERO
-    if draft.profile_id is not None:
-        draft.set_profile(draft.profile_id)  # still active?
+    profile = None
+    if draft.profile_id is not None:  # still there and active?
+        profile = CustomerProfile.get_or_none(CustomerProfile.id == draft.profile_id)
+        check(profile is not None, "That customer profile does not exist", "profile")
+        check(profile.active, f"The profile {profile.name!r} is inactive", "profile")
     customer = draft.customer
-    profile = CustomerProfile.get_or_none(CustomerProfile.id == draft.profile_id) \
-        if draft.profile_id else None
-    settings = config.get_settings()
+    settings = draft.settings or config.get_settings()
     created = at or now()
+    header = SaleHeader(
+        created_at=created, cashier=cashier,
+        customer_id=customer.id if customer else None,
+        customer_number=customer.number if customer else "",
+        customer_name=customer.name if customer else "",
+        customer_type_id=customer.type_id if customer else None,
+        customer_type_name=customer.type_name if customer else "",
+        profile_id=profile.id if profile else None,
+        profile_name=profile.name if profile else "",
+        paid=paid, change=change,
+    )
+    # One transaction, five statements whose SQL text is built once (db.bulk).
     with database.atomic():
-        Sequence.update(value=Sequence.value + 1).where(Sequence.name == "sale").execute()
-        number = Sequence.get(Sequence.name == "sale").value
-        sale = Sale.create(
-            number=number, created_at=created, business_date=created.date(), cashier=cashier,
-            customer=customer.id if customer else None,
-            customer_number=customer.number if customer else "",
-            customer_name=customer.name if customer else "",
-            customer_type=customer.type_id if customer else None,
-            customer_type_name=customer.type_name if customer else "",
-            profile=profile.id if profile else None,
-            profile_name=profile.name if profile else "",
-            prices_include_vat=bill.prices_include_vat, bill_discount=draft.bill_discount,
-            subtotal=bill.subtotal, discount_total=bill.discount_total,
-            vat_total=bill.vat_total, total=total, paid=paid, change=change,
-        )
-        SaleLine.insert_many([
-            dict(sale=sale.id, position=i + 1, item=d.item_id, sku=d.sku, name=d.name,
-                 quantity=p.quantity, unit_price=p.unit_price, discountable=p.discountable,
-                 gross=p.gross, discount_percent=p.discount_percent,
-                 discount_source=p.discount_source, discount_amount=p.discount_amount,
-                 vat_class_name=p.vat.name, vat_rate=p.vat.rate, vat_source=p.vat_source,
-                 amount=p.amount)
+        number = bulk.next_value(Sequence, "sale")
+        text = receipt_text(number, header, draft, bill, settings, method)
+        sale_id = bulk.insert_rows(Sale, SALE_FIELDS, [(
+            number, created, created.date(), "completed", cashier, header.customer_id,
+            header.customer_number, header.customer_name, header.customer_type_id,
+            header.customer_type_name, header.profile_id, header.profile_name,
+            bill.prices_include_vat, draft.bill_discount, bill.subtotal, bill.discount_total,
+            bill.vat_total, total, paid, change, text,
+        )], returning="id")
+        bulk.insert_rows(SaleLine, LINE_FIELDS, [
+            (sale_id, i + 1, d.item_id, d.sku, d.name, p.quantity, p.unit_price,
+             p.discountable, p.gross, p.discount_percent, p.discount_source,
+             p.discount_amount, p.vat.name, p.vat.rate, p.vat_source, p.amount)
             for i, (d, p) in enumerate(zip(draft.lines, bill.lines))
-        ]).execute()
-        SaleVat.insert_many([dict(sale=sale.id, rate=r.rate, base=r.base, vat=r.vat,
-                                  total=r.total) for r in bill.vat_summary]).execute()
-        Payment.create(sale=sale.id, method=method, amount=paid)
-        text = receipt_text(sale, draft, bill, settings, method)
-        Sale.update(receipt_text=text).where(Sale.id == sale.id).execute()
+        ])
+        bulk.insert_rows(SaleVat, VAT_FIELDS, [(sale_id, r.rate, r.base, r.vat, r.total)
+                                               for r in bill.vat_summary])
+        bulk.insert_rows(Payment, PAYMENT_FIELDS, [(sale_id, method, paid)])
     path = save_receipt(number, text, receipts_dir)
-    return CompletedSale(sale.id, number, total, paid, change, text, path)
+    return CompletedSale(sale_id, number, total, paid, change, text, path)
 
 
 def save_receipt(number: int, text: str, receipts_dir: str | Path | None) -> str | None:
@@ -312,8 +351,8 @@ def _row(left: str, right: str) -> str:
     return f"{left}{' ' * space}{right}"
 
 
-def receipt_text(sale: Sale, draft: SaleDraft, bill: PricedBill, settings: config.Settings,
-                 method: str) -> str:
+def receipt_text(number: int, sale: SaleHeader, draft: SaleDraft, bill: PricedBill,
+                 settings: config.Settings, method: str) -> str:
     """A plain-text receipt, 40 columns wide."""
     cur = settings.currency
     out: list[str] = []
@@ -324,7 +363,7 @@ def receipt_text(sale: Sale, draft: SaleDraft, bill: PricedBill, settings: confi
     if settings.vat_number:
         out.append(f"VAT {settings.vat_number}".center(WIDTH).rstrip())
     out.append("-" * WIDTH)
-    out.append(_row(f"Sale {sale.number}", sale.created_at.strftime("%Y-%m-%d %H:%M")))
+    out.append(_row(f"Sale {number}", sale.created_at.strftime("%Y-%m-%d %H:%M")))
     if sale.customer_name:
         out.append(f"Customer: {sale.customer_name} ({sale.customer_number})"[:WIDTH])
     if sale.profile_name:
