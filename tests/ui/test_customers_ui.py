@@ -468,3 +468,20 @@ async def test_hidden_profile_is_kept_when_editing(app, store):
         await pilot.pause()
         saved = Customer.get_by_id(cid)
         assert saved.city == "Gouda" and saved.profile_id == retail.id
+
+
+async def test_list_fits_80_columns_without_sideways_scrolling(app, store):
+    for i in range(40):  # enough for a vertical scrollbar
+        make_customer(f"Wilhelmina{i:02d}", "van der Zwaluwenstein", city="Hoogezand-Sappemeer",
+                      email=f"wilhelmina{i}@zwaluwenstein-example.nl", phone="+31 6 1234 5678")
+    async with app.run_test(size=SIZE) as pilot:
+        for screen in ("list", "popup"):
+            if screen == "list":
+                search = await open_customers(app, pilot)
+            else:
+                app.push_screen(CustomerSearchPopup())
+                await pilot.pause()
+                search = app.screen.search
+            table = search.table
+            assert table.row_count and table.show_vertical_scrollbar
+            assert table.virtual_size.width <= table.scrollable_content_region.width

@@ -154,15 +154,15 @@ class CustomerSearch(Vertical):
         yield Static("", id="customer-status", markup=False)
 
     def on_mount(self) -> None:
-        self._set_columns(self.size.width or 78)  # made right by the first Resize
+        self._set_columns(self.size.width or 78)
         self.search(self.initial_query)
         self.query_input.focus()
         self.query_input.cursor_position = len(self.initial_query)
 
     def on_resize(self, event: events.Resize) -> None:
-        widths = _column_widths(event.size.width)
-        if widths != self._widths:
-            self._set_columns(event.size.width)
+        width = self.size.width  # inside the padding (the event's size is outside it)
+        if _column_widths(width) != self._widths:
+            self._set_columns(width)
             self._fill(self._hits, keep=self.highlighted_id)
 
     def _set_columns(self, width: int) -> None:
