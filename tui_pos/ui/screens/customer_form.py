@@ -12,20 +12,24 @@ new customer, Esc closes. Both are what the Sales Bill pushes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select
 
-from tui_pos.db.models import CustomField
 from tui_pos.services import catalog, config, custom_fields, customers, masters
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
 from tui_pos.ui.screens.base import ConfirmScreen, FieldError, select_value
 from tui_pos.ui.widgets.customer_search import CustomerSearch
 from tui_pos.ui.widgets.master_list import Tick  # an X only when ticked: reads without colour
+
+if TYPE_CHECKING:
+    from tui_pos.db.models import CustomField
 
 DATE_HINT = "YYYY-MM-DD"
 
