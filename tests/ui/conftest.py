@@ -8,7 +8,6 @@ from tui_pos.db.connection import close_database, open_database
 from tui_pos.services import catalog, masters
 from tui_pos.services.catalog import ItemInput
 
-SIZE = (80, 24)
 
 
 @pytest.fixture

@@ -2,49 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console
-from textual.widgets import Checkbox, Input, OptionList
+from textual.widgets import Checkbox, Input
 
 from tui_pos.services import config
 from tui_pos.ui.screens.base import ConfirmScreen
 from tui_pos.ui.screens.configuration import BusinessConfigScreen
 from tui_pos.ui.screens.menu import MainMenuScreen
 
-SIZE = (80, 24)
-
-
-def screen_text(app) -> str:
-    """What the terminal shows now, as plain text (pop-ups and toasts included)."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True,
-                      color_system=None, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
-    return console.export_text()
-
-
-async def tab_to(pilot, widget_id: str, limit: int = 30) -> None:
-    """Press Tab until the field has the focus, as a person would."""
-    for _ in range(limit):
-        if pilot.app.focused is not None and pilot.app.focused.id == widget_id:
-            return
-        await pilot.press("tab")
-    raise AssertionError(f"Tab never reached #{widget_id}")
-
-
-async def open_from_menu(pilot, name: str) -> None:
-    menu = pilot.app.screen.query_one("#menu", OptionList)
-    for _ in range(20):
-        option = menu.get_option_at_index(menu.highlighted)
-        if option.id == name:
-            break
-        await pilot.press("down")
-    else:
-        raise AssertionError(f"{name} is not in the menu")
-    await pilot.press("enter")
-    await pilot.pause()
+from tests.ui.keys import SIZE, open_from_menu, screen_text, tab_to
 
 
 async def test_step_1_tick_show_customer_profile_and_press_f4(app):

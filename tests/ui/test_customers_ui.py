@@ -16,7 +16,7 @@ from tui_pos.ui.screens.customer_form import CustomerFormScreen, CustomerSearchP
 from tui_pos.ui.screens.customers import CustomerPageScreen, CustomersScreen
 from tui_pos.ui.widgets.customer_search import CustomerSearch
 
-SIZE = (80, 24)
+from tests.ui.keys import SIZE
 
 
 async def type_into(pilot, field: str, text: str) -> None:

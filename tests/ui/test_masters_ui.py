@@ -3,10 +3,7 @@ step 2), Customer Types, Custom Fields, VAT Classes and Items."""
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console
-from textual.widgets import DataTable, Input, OptionList, Select
+from textual.widgets import DataTable, Input, Select
 
 from tui_pos.services import catalog, config, custom_fields, customers, masters
 from tui_pos.services.catalog import ItemInput
@@ -19,17 +16,7 @@ from tui_pos.ui.screens.menu import MainMenuScreen
 from tui_pos.ui.screens.profiles import CustomerProfileScreen
 from tui_pos.ui.screens.vat_classes import VatClassesScreen
 
-SIZE = (80, 24)
-
-
-def screen_text(app) -> str:
-    """What the terminal shows now, as plain text (pop-ups and toasts included)."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True,
-                      color_system=None, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
-    return console.export_text()
+from tests.ui.keys import SIZE, open_from_menu, screen_text, tab_to
 
 
 def error_text(screen, field: str) -> str:
@@ -40,18 +27,6 @@ def error_text(screen, field: str) -> str:
 def table_rows(screen) -> list[list[str]]:
     table = screen.query_one("#list", DataTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
-
-
-async def open_from_menu(pilot, name: str) -> None:
-    menu = pilot.app.screen.query_one("#menu", OptionList)
-    for _ in range(20):
-        if menu.get_option_at_index(menu.highlighted).id == name:
-            break
-        await pilot.press("down")
-    else:
-        raise AssertionError(f"{name} is not in the menu")
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def choose(pilot, select_id: str, label: str) -> None:
@@ -71,14 +46,6 @@ async def choose(pilot, select_id: str, label: str) -> None:
         raise AssertionError(f"{label} is not offered in #{select_id}")
     await pilot.press("enter")
     await pilot.pause()
-
-
-async def tab_to(pilot, widget_id: str, limit: int = 30) -> None:
-    for _ in range(limit):
-        if pilot.app.focused is not None and pilot.app.focused.id == widget_id:
-            return
-        await pilot.press("tab")
-    raise AssertionError(f"Tab never reached #{widget_id}")
 
 
 def profile_names() -> list[tuple[str, bool]]:

@@ -4,10 +4,8 @@ dates at the field, CSV export beside the database, the customer list."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
-from rich.console import Console
 from textual.widgets import DataTable, OptionList, Select, TabbedContent
 
 from tui_pos.services import config, customers, masters, reports
@@ -15,16 +13,7 @@ from tui_pos.services.customers import CustomerInput
 from tui_pos.services.sales import SaleDraft, complete_sale
 from tui_pos.ui.screens.reports import ReportsScreen
 
-SIZE = (80, 24)
-
-
-def screen_text(app) -> str:
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True,
-                      color_system=None, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
-    return console.export_text()
+from tests.ui.keys import SIZE, screen_text
 
 
 def rows(screen, table_id: str) -> list[list[str]]:

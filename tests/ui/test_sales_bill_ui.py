@@ -6,18 +6,13 @@ from decimal import Decimal
 
 from textual.widgets import DataTable, Input, Select, Static
 
-from tests.ui.conftest import SIZE
+from tests.ui.keys import SIZE, type_text
 from tui_pos.db.models import Payment, Sale, SaleLine
 from tui_pos.services import config, customers, masters
 from tui_pos.services.customers import CustomerInput
 from tui_pos.ui.screens.base import ConfirmScreen, FieldError
 from tui_pos.ui.screens.bill_dialogs import PaymentScreen, ReceiptScreen
 from tui_pos.ui.screens.sales_bill import SalesBillScreen
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[{" ": "space", "*": "asterisk", ".": "full_stop", "-": "minus",
-                         "@": "at", ",": "comma"}.get(c, c) for c in text])
 
 
 async def open_bill(app, pilot) -> SalesBillScreen:

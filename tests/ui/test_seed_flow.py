@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from textual.widgets import Checkbox, OptionList, Select
+from textual.widgets import Select
 
-from tests.ui.conftest import SIZE
-from tests.ui.test_sales_bill_ui import type_text
+from tests.ui.keys import SIZE, open_from_menu, tab_to, type_text
 from tui_pos.db.models import Sale
 from tui_pos.services import config, customers, masters, reports
 from tui_pos.services.customers import CustomerInput
@@ -18,35 +17,14 @@ from tui_pos.ui.screens.menu import MainMenuScreen
 from tui_pos.ui.screens.sales_bill import SalesBillScreen
 
 
-async def menu_to(app, pilot, name: str) -> None:
-    """Walk the main menu with the arrow keys to ``name`` and press Enter."""
-    assert isinstance(app.screen, MainMenuScreen)
-    menu = app.screen.query_one("#menu", OptionList)
-    for _ in range(menu.option_count):
-        if menu.get_option_at_index(menu.highlighted).id == name:
-            break
-        await pilot.press("down")
-    assert menu.get_option_at_index(menu.highlighted).id == name
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-async def tab_to(app, pilot, widget_id: str) -> None:
-    for _ in range(40):
-        if app.focused is not None and app.focused.id == widget_id:
-            return
-        await pilot.press("tab")
-    raise AssertionError(f"Tab never reached #{widget_id}")
-
-
 async def test_the_seed_three_steps_with_the_keyboard(app):
     customers.save_customer(CustomerInput(first_name="Jan", last_name="de Vries"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
 
         # Step 1: Tools › Configuration › Business Configuration, tick, F4.
-        await menu_to(app, pilot, "Business Configuration")
-        await tab_to(app, pilot, "show_customer_profile")
+        await open_from_menu(pilot, "Business Configuration")
+        await tab_to(pilot, "show_customer_profile")
         assert app.focused.value is False
         await pilot.press("space")
         await pilot.press("f4")
@@ -57,7 +35,7 @@ async def test_the_seed_three_steps_with_the_keyboard(app):
         await pilot.pause()
 
         # Step 2: Master › Customer › Customer Profile, Add New Profile, Active, save.
-        await menu_to(app, pilot, "Customer Profile")
+        await open_from_menu(pilot, "Customer Profile")
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.focused.id == "name"
@@ -75,7 +53,7 @@ async def test_the_seed_three_steps_with_the_keyboard(app):
             await pilot.pause()
 
         # Step 3: Sales Bill: the customer from the pop-up, the profile from the dropdown.
-        await menu_to(app, pilot, "Sales Bill")
+        await open_from_menu(pilot, "Sales Bill")
         bill = app.screen
         assert isinstance(bill, SalesBillScreen)
         await type_text(pilot, "de vr")

@@ -9,7 +9,7 @@ import peewee as pw
 
 from tui_pos.db.models import Item, VatClass, database
 from tui_pos.money import parse_money, parse_percent
-from tui_pos.services.errors import NotFound, ValidationError, as_field, check
+from tui_pos.services.errors import NotFound, as_field, check
 from tui_pos.services.text import clean, fold, name_key
 
 
