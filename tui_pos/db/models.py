@@ -20,6 +20,14 @@ def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
+def display_name(first: str, last: str, company: str, number: str) -> str:
+    """How a customer is named on screens and receipts: 'Jan de Vries (Bakkerij)'."""
+    name = f"{first} {last}".strip()
+    if company:
+        return f"{name} ({company})" if name else company
+    return name or number
+
+
 class BaseModel(pw.Model):
     class Meta:
         database = database
@@ -125,10 +133,7 @@ class Customer(BaseModel):
 
     @property
     def display_name(self) -> str:
-        name = f"{self.first_name} {self.last_name}".strip()
-        if self.company:
-            return f"{name} ({self.company})" if name else self.company
-        return name or self.number
+        return display_name(self.first_name, self.last_name, self.company, self.number)
 
 
 class Tag(BaseModel):

@@ -14,7 +14,7 @@ import peewee as pw
 from tui_pos.db.models import (
     CustomField, CustomFieldValue, Customer, CustomerNote, CustomerProfile,
     CustomerSearchTerm, CustomerTag, CustomerType, Sale, Sequence, Tag, VatClass,
-    database, now,
+    database, display_name, now,
 )
 from tui_pos.money import ZERO, parse_money, parse_percent
 from tui_pos.services.errors import NotFound, ValidationError, as_field, check
@@ -389,15 +389,29 @@ def search_customers(query: str, limit: int = 20, after: tuple | None = None,
                 break
     if len(order) < limit and len(raw) < batch:
         cursor = None
-    return SearchPage([_hit(c, order[c.id]) for c in _load(list(order))], cursor)
+    return SearchPage(_load_hits(order), cursor)
 
 
-def _load(ids: list[int]) -> list[Customer]:
-    if not ids:
+HIT_COLUMNS = (Customer.id, Customer.number, Customer.first_name, Customer.last_name,
+               Customer.company, Customer.phone, Customer.mobile, Customer.email,
+               Customer.city, Customer.profile, Customer.active, CustomerType.name)
+
+
+def _load_hits(matched: dict[int, str]) -> list[CustomerHit]:
+    """The hits for these ids, in this order: only the columns a hit shows."""
+    if not matched:
         return []
-    found = {c.id: c for c in Customer.select(Customer, CustomerType)
-             .join(CustomerType, pw.JOIN.LEFT_OUTER).where(Customer.id.in_(ids))}
-    return [found[i] for i in ids if i in found]
+    rows = (Customer.select(*HIT_COLUMNS).join(CustomerType, pw.JOIN.LEFT_OUTER)
+            .where(Customer.id.in_(list(matched))).tuples())
+    found = {}
+    for cid, number, first, last, company, phone, mobile, email, city, profile, active, \
+            type_name in rows:
+        found[cid] = CustomerHit(id=cid, number=number,
+                                 name=display_name(first, last, company, number),
+                                 phone=mobile or phone,
+                                 email=email, city=city, type_name=type_name or "",
+                                 profile_id=profile, active=bool(active), matched=matched[cid])
+    return [found[i] for i in matched if i in found]
 
 
 def _list_by_name(limit, after, include_inactive, profile_id) -> SearchPage:
