@@ -250,3 +250,32 @@ async def test_f1_lists_the_bill_keys_first(app):
         assert keys[:3] == ["Pay: take payment and complete the sale",
                             "Customer search pop-up", "New customer, assigned to this sale"]
         assert "Remove the customer" in keys and "Quit" in keys
+
+
+async def test_new_customer_during_a_sale_keeps_the_bill_and_gets_the_type_discount(app):
+    """Lightspeed: + New → details → Assign to sale, with a note; nothing on the bill lost."""
+    staff = [t for t in masters.list_types() if t.name == "Staff"][0]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await pilot.press("enter")
+        await add_items(pilot, "MUG-01", "GIFT-25")
+        screen.query_one("#customer", Input).focus()
+        await type_text(pilot, "Piet Klaassen")
+        await pilot.press("f5")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#first_name", Input).value == "Piet"
+        assert form.query_one("#last_name", Input).value == "Klaassen"
+        form.query_one("#customer_type", Select).value = staff.id
+        form.query_one("#note").focus()
+        await type_text(pilot, "New staff member")
+        await pilot.press("f4")  # Assign to sale
+        await pilot.pause()
+        assert app.screen is screen
+        new = customers.search_customers("klaassen").hits[0]
+        assert screen.draft.customer.id == new.id
+        assert [n.text for n in customers.notes(new.id)] == ["New staff member"]
+        rows = table_cells(screen)
+        assert [r[1] for r in rows] == ["Stoneware mug", "Gift card 25"]
+        assert rows[0][4] == "15% T" and rows[1][4] == "n/d"
+        assert screen.query_one("#customer", Input).value == "Piet Klaassen"
