@@ -105,3 +105,11 @@ def raw_connect(path: Path) -> sqlite3.Connection:
     con.execute("PRAGMA synchronous=normal")
     con.execute("PRAGMA busy_timeout=10000")
     return con
+
+
+def print_footer(name: str, result: dict, load_before) -> None:
+    """The lines every benchmark ends with: load, machine, code, where it was saved."""
+    print("load average before / after:", load_before, result["loadavg_after"])
+    print("machine:", machine())
+    print("code:", code_version())
+    print("saved", save_result(name, result))

@@ -33,8 +33,7 @@ import time
 from pathlib import Path
 
 from _common import (
-    DATA, DEFAULT_DB, check_db, code_version, fmt, machine, raw_connect, ratio, save_result,
-    summary,
+    DATA, DEFAULT_DB, check_db, fmt, print_footer, ratio, raw_connect, summary,
 )
 
 from tui_pos.db.connection import open_database
@@ -117,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     top = Customer.select(Customer.id).order_by(Customer.id.desc()).first().id
     customer_ids = [c.id for c in Customer.select(Customer.id).where(
         (Customer.active == True) & (Customer.profile.is_null(False))  # noqa: E712
-        & (Customer.id.in_(rng.sample(range(1, top + 1), 5000))))][:1000]
+        & (Customer.id.in_(rng.sample(range(1, top + 1), min(5000, top)))))][:1000]
     before = Sale.select().count()
     last_id = con.execute("SELECT COALESCE(MAX(id), 0) FROM sale").fetchone()[0]
     print(f"{path}: {before:,} sales, {len(item_ids)} items, {len(customer_ids)} customers "
@@ -167,10 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     met = s["median_ms"] <= TARGET_MEDIAN_MS and s["p95_ms"] <= TARGET_P95_MS
     print(f"  target median <= {TARGET_MEDIAN_MS} ms, p95 <= {TARGET_P95_MS} ms: "
           f"{'MET' if met else 'NOT MET'}")
-    print("load average before / after:", load_before, res["loadavg_after"])
-    print("machine:", machine())
-    print("code:", code_version())
-    print("saved", save_result("sale", res))
+    print_footer("sale", res, load_before)
     return 0
 
 

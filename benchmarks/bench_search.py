@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from _common import (
-    DEFAULT_DB, check_db, code_version, fmt, machine, raw_connect, ratio, save_result, summary,
+    DEFAULT_DB, check_db, fmt, print_footer, ratio, raw_connect, summary,
 )
 
 from tui_pos.db.connection import open_database
@@ -278,10 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     met = res["service"]["p95_ms"] <= TARGET_MS
     print(f"  target <= {TARGET_MS} ms per keystroke at the service: "
           f"{'MET' if met else 'NOT MET'} (p95 {res['service']['p95_ms']:.2f} ms)")
-    print("load average before / after:", load_before, res["loadavg_after"])
-    print("machine:", machine())
-    print("code:", code_version())
-    print("saved", save_result("search", res))
+    print_footer("search", res, load_before)
     return 0
 
 

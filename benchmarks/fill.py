@@ -30,8 +30,9 @@ from types import SimpleNamespace
 from _common import DEFAULT_DB
 
 from tui_pos.db.connection import close_database, open_database
-from tui_pos.services import catalog, config, custom_fields, masters
+from tui_pos.services import custom_fields, masters
 from tui_pos.services.customers import search_terms
+from tui_pos.services.demo import demo_configuration
 from tui_pos.services.text import fold, name_key
 
 # -- Names ------------------------------------------------------------------------------
@@ -128,16 +129,7 @@ TYPES = [("Staff", "15", None), ("Wholesale", "10", None), ("Tax exempt", None, 
 
 
 def make_masters() -> dict:
-    vat = {name: catalog.save_vat_class(name, rate) for name, rate in
-           (("Hoog", "21"), ("Laag", "9"), ("Nul", "0"))}
-    s = config.get_settings()
-    s.store_name = "De Hoek \u2014 koffie & thee"
-    s.address = "Prinsengracht 100\n1015 EA Amsterdam"
-    s.vat_number = "NL123456789B01"
-    s.default_vat_class_id = vat["Hoog"].id
-    s.receipt_footer = "Dank je wel! Thank you!"
-    s.show_customer_profile = True
-    config.update_settings(s)
+    vat = demo_configuration()  # the demo store's VAT classes and configuration
     profiles = [masters.save_profile(name) for name in PROFILES]
     masters.save_profile("Seasonal 2025", active=False)
     types = [masters.save_type(name, discount=disc,

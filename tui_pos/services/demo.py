@@ -43,10 +43,9 @@ PEOPLE = [
 ]
 
 
-def build_demo_store(sales_days: int = 30, seed: int = 7) -> None:
-    """Fill an empty, migrated database with the demo store."""
-    if Customer.select().exists() or Item.select().exists():
-        return
+def demo_configuration() -> dict:
+    """The demo store's VAT classes (Hoog 21 %, Laag 9 %, Nul 0 %) and its
+    Business Configuration; returns the VAT classes by name."""
     vat = {name: catalog.save_vat_class(name, rate) for name, rate in
            (("Hoog", "21"), ("Laag", "9"), ("Nul", "0"))}
     s = config.get_settings()
@@ -57,6 +56,14 @@ def build_demo_store(sales_days: int = 30, seed: int = 7) -> None:
     s.receipt_footer = "Dank je wel! Thank you!"
     s.show_customer_profile = True
     config.update_settings(s)
+    return vat
+
+
+def build_demo_store(sales_days: int = 30, seed: int = 7) -> None:
+    """Fill an empty, migrated database with the demo store."""
+    if Customer.select().exists() or Item.select().exists():
+        return
+    vat = demo_configuration()
     for sku, barcode, name, price, vat_name, discountable, labour in ITEMS:
         catalog.save_item(ItemInput(sku=sku, barcode=barcode, name=name, price=price,
                                     vat_class_id=vat[vat_name].id, discountable=discountable,
