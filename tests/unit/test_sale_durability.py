@@ -86,3 +86,34 @@ def test_terminals_selling_at_once_get_unique_numbers(tmp_path):
         assert sum(s.total for s in Sale.select()) == Decimal("12.10") * 45
     finally:
         close_database()
+
+
+def test_a_locked_database_refuses_the_sale_clearly_and_keeps_the_bill(tmp_path):
+    import sqlite3
+
+    import pytest
+
+    from tui_pos.services.errors import ValidationError
+
+    path = str(tmp_path / "pos.db")
+    make_store(path)
+    draft = SaleDraft.new()
+    draft.add_item("MUG-01")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another terminal holds the write lock
+    try:
+        database.execute_sql("PRAGMA busy_timeout = 50")
+        with pytest.raises(ValidationError) as refused:
+            complete_sale(draft)
+        assert refused.value.field == "method"
+        assert "could not be saved" in refused.value.message
+        assert "still open" in refused.value.message
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    try:
+        assert Sale.select().count() == 0
+        assert len(draft.lines) == 1
+        assert complete_sale(draft).number == 1  # once the lock is gone it goes through
+    finally:
+        close_database()

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import peewee as pw
+
 from tui_pos.db import bulk
 from tui_pos.db.models import (
     Customer, CustomerProfile, CustomerType, Item, Payment, Sale, SaleLine, SaleVat,
@@ -306,6 +308,18 @@ def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = 
         paid=paid, change=change,
     )
     # One transaction, five statements whose SQL text is built once (db.bulk).
+    try:
+        number, sale_id, text = _save_sale(draft, bill, header, settings, method, total)
+    except pw.OperationalError as exc:  # e.g. the database stayed locked: nothing was written
+        raise ValidationError(f"The sale could not be saved ({exc}); the bill is still open "
+                              "— try again.", "method") from None
+    path = save_receipt(number, text, receipts_dir)
+    return CompletedSale(sale_id, number, total, header.paid, header.change, text, path)
+
+
+def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
+               settings: config.Settings, method: str, total: Decimal) -> tuple[int, int, str]:
+    created, paid, change, cashier = header.created_at, header.paid, header.change, header.cashier
     with database.atomic():
         number = bulk.next_value(Sequence, "sale")
         text = receipt_text(number, header, draft, bill, settings, method)
@@ -325,8 +339,7 @@ def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = 
         bulk.insert_rows(SaleVat, VAT_FIELDS, [(sale_id, r.rate, r.base, r.vat, r.total)
                                                for r in bill.vat_summary])
         bulk.insert_rows(Payment, PAYMENT_FIELDS, [(sale_id, method, paid)])
-    path = save_receipt(number, text, receipts_dir)
-    return CompletedSale(sale_id, number, total, paid, change, text, path)
+    return number, sale_id, text
 
 
 def save_receipt(number: int, text: str, receipts_dir: str | Path | None) -> str | None:
