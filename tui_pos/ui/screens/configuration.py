@@ -16,8 +16,9 @@ from textual.widgets import (
 from tui_pos.services import config
 from tui_pos.ui.screens.base import FormScreen, select_value, set_select
 from tui_pos.ui.widgets.master_list import (
-    SAVE, SnapshotDirty, Tick, form_row, saved_stamp, vat_options,
+    SAVE, SnapshotDirty, form_row, saved_stamp, vat_options,
 )
+from tui_pos.ui.widgets.tick import Tick
 
 LOCALE_LABELS = {
     "nl_NL": "Nederlands (NL)", "nl_BE": "Nederlands (BE)", "en_GB": "English (UK)",

@@ -9,7 +9,8 @@ from textual.widgets import Checkbox, Input, Select
 
 from tui_pos.services import custom_fields
 from tui_pos.ui.screens.base import select_value
-from tui_pos.ui.widgets.master_list import MasterListScreen, Row, Tick, form_row, status_text
+from tui_pos.ui.widgets.master_list import MasterListScreen, Row, form_row, status_text
+from tui_pos.ui.widgets.tick import Tick
 
 KINDS = [(label, kind) for kind, label in custom_fields.KIND_LABELS.items()]
 

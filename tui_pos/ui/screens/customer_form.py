@@ -26,7 +26,7 @@ from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
 from tui_pos.ui.screens.base import ConfirmScreen, FieldError, select_value
 from tui_pos.ui.widgets.customer_search import CustomerSearch
-from tui_pos.ui.widgets.master_list import Tick  # an X only when ticked: reads without colour
+from tui_pos.ui.widgets.tick import Tick  # an X only when ticked: reads without colour
 
 if TYPE_CHECKING:
     from tui_pos.db.models import CustomField

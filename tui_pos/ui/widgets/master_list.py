@@ -48,15 +48,6 @@ def form_row(label: str, widget: Widget, hint: str = "") -> Iterator[Widget]:
     yield FieldError(id=f"{widget.id}-error")
 
 
-class Tick(Checkbox):
-    """A Checkbox that shows X only when ticked, so it reads right without colour
-    (NO_COLOR, the Linux console); Textual's own always shows an X."""
-
-    def render(self):
-        self.BUTTON_INNER = "X" if self.value else " "
-        return super().render()
-
-
 def widget_value(widget: Widget) -> Any:
     if isinstance(widget, (Input, Checkbox, Select)):
         return widget.value
