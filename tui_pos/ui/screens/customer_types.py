@@ -15,8 +15,9 @@ from tui_pos.services import masters
 from tui_pos.services.errors import ValidationError
 from tui_pos.ui.screens.base import ConfirmScreen, select_value, set_select
 from tui_pos.ui.widgets.master_list import (
-    MasterListScreen, MasterTable, Row, Tick, form_row, status_text, vat_options,
+    MasterListScreen, MasterTable, Row, form_row, status_text, vat_options,
 )
+from tui_pos.ui.widgets.tick import Tick
 
 
 class CustomerTypesTable(MasterTable):

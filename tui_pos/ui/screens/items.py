@@ -12,7 +12,8 @@ from tui_pos.money import format_money
 from tui_pos.services import catalog, config
 from tui_pos.services.catalog import ItemInput
 from tui_pos.ui.screens.base import select_value, set_select
-from tui_pos.ui.widgets.master_list import MasterListScreen, Row, Tick, form_row, vat_options
+from tui_pos.ui.widgets.master_list import MasterListScreen, Row, form_row, vat_options
+from tui_pos.ui.widgets.tick import Tick
 
 
 class ItemsScreen(MasterListScreen):

@@ -9,7 +9,8 @@ from textual.widgets import Checkbox, Input
 
 from tui_pos.money import format_percent
 from tui_pos.services import catalog
-from tui_pos.ui.widgets.master_list import MasterListScreen, Row, Tick, form_row, status_text
+from tui_pos.ui.widgets.master_list import MasterListScreen, Row, form_row, status_text
+from tui_pos.ui.widgets.tick import Tick
 
 
 class VatClassesScreen(MasterListScreen):
