@@ -173,7 +173,7 @@ async def test_staff_type_discounts_the_bill_and_removing_the_customer_recompute
         rows = table_cells(screen)
         assert rows[0][4] == "15% T" and rows[0][6] == "10.28"  # 12.10 − 1.82
         assert rows[1][4] == "n/d" and rows[1][6] == "25.00"
-        assert "Type Staff −15%" in str(screen.query_one("#customer-info").render())
+        assert "Type Staff -15%" in str(screen.query_one("#customer-info").render())
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert table_cells(screen)[0][6] == "12.10"

@@ -168,7 +168,7 @@ class SalesBillScreen(PosScreen):
             if c.type_name:
                 bits = [f"Type {c.type_name}"]
                 if c.type_discount is not None:
-                    bits.append(f"−{format_percent(c.type_discount)}")
+                    bits.append(f"-{format_percent(c.type_discount)}")
                 if c.type_vat is not None:
                     bits.append(f"VAT {c.type_vat.name} {format_percent(c.type_vat.rate)}")
                 parts.append(" ".join(bits))
@@ -194,7 +194,7 @@ class SalesBillScreen(PosScreen):
             bits.append("not discountable")
         elif priced.discount_amount:
             bits.append(f"discount {format_percent(priced.discount_percent)} "
-                        f"(−{format_money(priced.discount_amount)}) from "
+                        f"(-{format_money(priced.discount_amount)}) from "
                         f"{SOURCE_WORD[priced.discount_source]}")
         bits.append(f"VAT {priced.vat.name} {format_percent(priced.vat.rate)} from "
                     f"{SOURCE_WORD[priced.vat_source]}")
