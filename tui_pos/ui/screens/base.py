@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from tui_pos.services.errors import ValidationError
@@ -55,7 +54,34 @@ def set_select(select: Select, value: Any) -> None:
         select.clear()
 
 
-class PosScreen(Screen):
+class FieldErrors:
+    """For any screen or pop-up: a service's ValidationError shown at its field.
+
+    The message goes into the ``FieldError`` with id ``<field>-error`` and the
+    focus moves to the field; an error with no such place becomes a notification.
+    """
+
+    def show_error(self, error: ValidationError, default_field: str | None = None) -> None:
+        field = error.field or default_field
+        found = self.query(f"#{field}-error") if field else None
+        if not found and default_field and field != default_field:
+            field, found = default_field, self.query(f"#{default_field}-error")
+        if not found:
+            self.notify(error.message, severity="error", timeout=8, markup=False)
+            return
+        label = found.first(FieldError)
+        label.show(error.message)
+        target = self.query(f"#{error.field or field}") or self.query(f"#{field}")
+        if target and target.first().focusable:
+            target.first().focus()
+        self.call_after_refresh(label.scroll_visible, animate=False)
+
+    def clear_errors(self) -> None:
+        for label in self.query(FieldError):
+            label.clear()
+
+
+class PosScreen(FieldErrors, Screen):
     """A screen with Esc back and F1 help; ``HELP`` says what it is for."""
 
     HELP = ""
@@ -66,32 +92,6 @@ class PosScreen(Screen):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
-
-    def show_error(self, error: ValidationError, default_field: str | None = None) -> None:
-        """Show a service error at its field (or as a notification if it has none)."""
-        field = error.field or default_field
-        label = self._error_label(field)
-        if label is not None:
-            label.show(error.message)
-            target = self._field_widget(field)
-            if target is not None and target.focusable:
-                target.focus()
-        else:
-            self.notify(error.message, severity="error", timeout=6, markup=False)
-
-    def clear_errors(self) -> None:
-        for label in self.query(FieldError):
-            label.clear()
-
-    def _error_label(self, field: str | None) -> FieldError | None:
-        if not field:
-            return None
-        found = self.query(f"#{field}-error")
-        return found.first(FieldError) if found else None
-
-    def _field_widget(self, field: str) -> Widget | None:
-        found = self.query(f"#{field}")
-        return found.first() if found else None
 
 
 class FormScreen(PosScreen):

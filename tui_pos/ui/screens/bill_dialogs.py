@@ -13,10 +13,10 @@ from tui_pos.services import catalog
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.sales import PAYMENT_METHODS, CompletedSale, SaleDraft, change_due, \
     complete_sale
-from tui_pos.ui.screens.base import FieldError, select_value, set_select
+from tui_pos.ui.screens.base import FieldError, FieldErrors, select_value, set_select
 
 
-class Dialog(ModalScreen):
+class Dialog(FieldErrors, ModalScreen):
     """A pop-up: F4/Enter applies, Esc closes without changes."""
 
     BINDINGS = [
@@ -26,19 +26,6 @@ class Dialog(ModalScreen):
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")
-
-    def show_error(self, error: ValidationError, default: str) -> None:
-        field = error.field or default
-        found = self.query(f"#{field}-error")
-        label = found.first(FieldError) if found else self.query_one(f"#{default}-error", FieldError)
-        label.show(error.message)
-        target = self.query(f"#{field}")
-        if target and target.first().focusable:
-            target.first().focus()
-
-    def clear_errors(self) -> None:
-        for label in self.query(FieldError):
-            label.clear()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -24,7 +24,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select
 from tui_pos.services import catalog, config, custom_fields, customers, masters
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
-from tui_pos.ui.screens.base import ConfirmScreen, FieldError, select_value
+from tui_pos.ui.screens.base import ConfirmScreen, FieldError, FieldErrors, select_value
 from tui_pos.ui.widgets.customer_search import CustomerSearch
 from tui_pos.ui.widgets.tick import Tick  # an X only when ticked: reads without colour
 
@@ -78,7 +78,7 @@ def _options(rows, current_id: int | None, label=lambda r: r.name) -> list[tuple
             if r.active or r.id == current_id]
 
 
-class CustomerFormScreen(ModalScreen[int | None]):
+class CustomerFormScreen(FieldErrors, ModalScreen[int | None]):
     """Add or edit a customer; F4 saves (or assigns to the sale) and returns the id."""
 
     TITLE = "Customer"
@@ -274,23 +274,6 @@ class CustomerFormScreen(ModalScreen[int | None]):
             active=self._checked("active"),
             custom=custom,
         )
-
-    # -- errors -----------------------------------------------------------------------
-    def clear_errors(self) -> None:
-        for label in self.query(FieldError):
-            label.clear()
-
-    def show_error(self, error: ValidationError) -> None:
-        found = self.query(f"#{error.field}-error") if error.field else None
-        if not found:
-            self.notify(error.message, severity="error", timeout=8, markup=False)
-            return
-        label = found.first(FieldError)
-        label.show(error.message)
-        target = self.query(f"#{error.field}")
-        if target and target.first().focusable:
-            target.first().focus()
-        self.call_after_refresh(label.scroll_visible, animate=False)
 
     # -- actions ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
