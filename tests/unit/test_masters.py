@@ -311,3 +311,21 @@ def test_set_switch_turns_customer_profile_on_and_refuses_unknown_switches(db):
     with pytest.raises(ValidationError):
         config.set_switch("store_name", False)
     assert snapshot(BusinessConfig) == before
+
+
+def test_set_active_switches_any_master_record_and_nothing_else(shop):
+    from tui_pos.db.models import Item, VatClass
+    from tui_pos.services import catalog
+
+    item = catalog.find_item("MUG-01")
+    price, name = item.price, item.name
+    masters.set_active(item, False)
+    fresh = Item.get_by_id(item.id)
+    assert fresh.active is False and (fresh.price, fresh.name) == (price, name)
+    with pytest.raises(catalog.NotFound):
+        catalog.find_item("MUG-01")  # an inactive item is not sold
+    masters.set_active(fresh, True)
+    assert catalog.find_item("MUG-01").id == item.id
+    vat = VatClass.select().first()
+    masters.set_active(vat, False)
+    assert VatClass.get_by_id(vat.id).active is False

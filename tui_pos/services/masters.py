@@ -12,6 +12,14 @@ from tui_pos.services.errors import NotFound, ValidationError, as_field, check
 from tui_pos.services.text import clean, name_key
 
 
+def set_active(row: pw.Model, active: bool) -> pw.Model:
+    """(De)activate one master record: profile, type, VAT class, item, custom field."""
+    with database.atomic():
+        type(row).update(active=active).where(type(row).id == row.id).execute()
+    row.active = active
+    return row
+
+
 def _checked_name(model, name: str, record_id: int | None, what: str) -> tuple[str, str]:
     name = clean(name)
     check(bool(name), f"{what} is required", "name")
@@ -54,11 +62,7 @@ def save_profile(name: str, active: bool = True, profile_id: int | None = None) 
 
 
 def set_profile_active(profile_id: int, active: bool) -> CustomerProfile:
-    row = get_profile(profile_id)
-    with database.atomic():
-        row.active = active
-        row.save()
-    return row
+    return set_active(get_profile(profile_id), active)
 
 
 # -- Customer Types (Lightspeed "Klanttypen") ----------------------------------------
@@ -100,11 +104,7 @@ def save_type(name: str, discount: str | Decimal | None = None,
 
 
 def set_type_active(type_id: int, active: bool) -> CustomerType:
-    row = get_type(type_id)
-    with database.atomic():
-        row.active = active
-        row.save()
-    return row
+    return set_active(get_type(type_id), active)
 
 
 def customers_using_type(type_id: int) -> int:

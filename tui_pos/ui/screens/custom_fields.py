@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Checkbox, Input, Select
 
-from tui_pos.services import custom_fields
+from tui_pos.services import custom_fields, masters
 from tui_pos.ui.screens.base import select_value
 from tui_pos.ui.widgets.master_list import MasterListScreen, Row, form_row, status_text
 from tui_pos.ui.widgets.tick import Tick
@@ -74,9 +74,4 @@ class CustomFieldsScreen(MasterListScreen):
         return row.id, row.name
 
     def set_active(self, record_id: int, active: bool) -> str:
-        # the service has no separate switch: save the field as it is, with the new flag
-        row = custom_fields.get_field(record_id)
-        row = custom_fields.save_field(row.name, row.kind, options=row.options,
-                                       required=row.required, active=active,
-                                       field_id=record_id)
-        return row.name
+        return masters.set_active(custom_fields.get_field(record_id), active).name

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Checkbox, Input, Select
 
 from tui_pos.money import format_money
-from tui_pos.services import catalog, config
+from tui_pos.services import catalog, config, masters
 from tui_pos.services.catalog import ItemInput
 from tui_pos.ui.screens.base import select_value, set_select
 from tui_pos.ui.widgets.master_list import MasterListScreen, Row, form_row, vat_options
@@ -107,12 +107,7 @@ class ItemsScreen(MasterListScreen):
             self.notify("Saved. The list is sorted by SKU; it is further down.", timeout=4)
 
     def set_active(self, record_id: int, active: bool) -> str:
-        item = catalog.get_item(record_id)
-        data = ItemInput(sku=item.sku, barcode=item.barcode or "", name=item.name,
-                         price=item.price, vat_class_id=item.vat_class_id,
-                         discountable=item.discountable, is_labour=item.is_labour,
-                         active=active)
-        return catalog.save_item(data, item_id=record_id).sku
+        return masters.set_active(catalog.get_item(record_id), active).sku
 
     def after_active_change(self, record_id: int, active: bool) -> None:
         # keep the loaded pages; just redraw this row

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Checkbox, Input
 
 from tui_pos.money import format_percent
-from tui_pos.services import catalog
+from tui_pos.services import catalog, masters
 from tui_pos.ui.widgets.master_list import MasterListScreen, Row, form_row, status_text
 from tui_pos.ui.widgets.tick import Tick
 
@@ -58,6 +58,4 @@ class VatClassesScreen(MasterListScreen):
         return row.id, row.name
 
     def set_active(self, record_id: int, active: bool) -> str:
-        row = catalog.get_vat_class(record_id)
-        row = catalog.save_vat_class(row.name, row.rate, active=active, vat_class_id=record_id)
-        return row.name
+        return masters.set_active(catalog.get_vat_class(record_id), active).name
