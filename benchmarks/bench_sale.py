@@ -38,18 +38,13 @@ from _common import (
 
 from tui_pos.db.connection import open_database
 from tui_pos.db.models import Customer, Item, Sale
-from tui_pos.services.sales import SaleDraft, complete_sale
+from tui_pos.services.sales import LINE_FIELDS, SALE_FIELDS, SaleDraft, complete_sale
 
 TARGET_MEDIAN_MS = 2.0
 TARGET_P95_MS = 5.0
 
-SALE_COLS = ("number", "created_at", "business_date", "status", "cashier", "customer_id",
-             "customer_number", "customer_name", "customer_type_id", "customer_type_name",
-             "profile_id", "profile_name", "prices_include_vat", "bill_discount", "subtotal",
-             "discount_total", "vat_total", "total", "paid", "change", "receipt_text")
-LINE_COLS = ("sale_id", "position", "item_id", "sku", "name", "quantity", "unit_price",
-             "discountable", "gross", "discount_percent", "discount_source", "discount_amount",
-             "vat_class_name", "vat_rate", "vat_source", "amount")
+SALE_COLS = tuple(f.column_name for f in SALE_FIELDS)  # the columns complete_sale writes
+LINE_COLS = tuple(f.column_name for f in LINE_FIELDS)
 INS_SALE = (f"INSERT INTO sale ({', '.join(SALE_COLS)}) "
             f"VALUES ({', '.join('?' * len(SALE_COLS))})")
 INS_LINE = (f"INSERT INTO sale_line ({', '.join(LINE_COLS)}) "

@@ -33,6 +33,7 @@ from tui_pos.db.connection import close_database, open_database
 from tui_pos.services import custom_fields, masters
 from tui_pos.services.customers import search_terms
 from tui_pos.services.demo import demo_configuration
+from tui_pos.services.sales import LINE_FIELDS, SALE_FIELDS
 from tui_pos.services.text import fold, name_key
 
 # -- Names ------------------------------------------------------------------------------
@@ -311,13 +312,8 @@ def fill_customers(con: sqlite3.Connection, n: int, maker: CustomerMaker,
 
 # -- Sales ------------------------------------------------------------------------------
 
-SALE_COLS = ("id", "number", "created_at", "business_date", "status", "cashier", "customer_id",
-             "customer_number", "customer_name", "customer_type_id", "customer_type_name",
-             "profile_id", "profile_name", "prices_include_vat", "bill_discount", "subtotal",
-             "discount_total", "vat_total", "total", "paid", "change", "receipt_text")
-LINE_COLS = ("sale_id", "position", "item_id", "sku", "name", "quantity", "unit_price",
-             "discountable", "gross", "discount_percent", "discount_source", "discount_amount",
-             "vat_class_name", "vat_rate", "vat_source", "amount")
+SALE_COLS = ("id", *(f.column_name for f in SALE_FIELDS))  # as complete_sale writes them
+LINE_COLS = tuple(f.column_name for f in LINE_FIELDS)
 
 
 def half_up(num: int, den: int) -> int:

@@ -355,3 +355,28 @@ def test_numbers_with_separators_are_found_as_typed(fields, typed):
     by_card = add(first_name="Cees", custom={fields["card"].id: "2024 0042 99"})
     found = {h.id for h in search_customers(typed).hits}
     assert found == {by_additional.id, by_number.id, by_card.id}
+
+
+def test_history_lists_the_customers_sales_newest_first_with_totals(shop):
+    from tui_pos.services.sales import SaleDraft, complete_sale
+
+    jan = customers.save_customer(CustomerInput(first_name="Jan", last_name="de Vries"))
+    other = customers.save_customer(CustomerInput(first_name="Anna", last_name="Jansen"))
+
+    def sell(customer_id, codes, day):
+        draft = SaleDraft.new()
+        draft.set_customer(customer_id)
+        for code in codes:
+            draft.add_item(code)
+        return complete_sale(draft, at=dt.datetime(2026, 11, day, 10, 0))
+
+    first = sell(jan.id, ["MUG-01", "COF-250"], 3)
+    sell(other.id, ["MUG-01"], 4)
+    last = sell(jan.id, ["MUG-01"], 5)
+    seen = customers.history(jan.id)
+    assert [(s.number, s.lines) for s in seen.sales] == [(last.number, 1), (first.number, 2)]
+    assert seen.sale_count == 2
+    assert seen.total_spent == first.total + last.total == Decimal("31.15")
+    assert seen.last_visit == dt.datetime(2026, 11, 5, 10, 0)
+    assert customers.history(customers.save_customer(
+        CustomerInput(last_name="Nieuw")).id).sale_count == 0

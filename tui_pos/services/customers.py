@@ -13,7 +13,7 @@ import peewee as pw
 
 from tui_pos.db.models import (
     CustomField, CustomFieldValue, Customer, CustomerNote, CustomerProfile,
-    CustomerSearchTerm, CustomerTag, CustomerType, Sale, Sequence, Tag, VatClass,
+    CustomerSearchTerm, CustomerTag, CustomerType, Sale, SaleLine, Sequence, Tag, VatClass,
     database, display_name, now,
 )
 from tui_pos.money import ZERO, parse_money, parse_percent
@@ -535,11 +535,12 @@ def history(customer_id: int, limit: int = 50) -> CustomerHistory:
     total = Sale.total.python_value(total_minor) if total_minor is not None else ZERO
     if isinstance(last, str):
         last = dt.datetime.fromisoformat(last)
-    from tui_pos.db.models import SaleLine
-
-    sales = []
-    for sale in base.order_by(Sale.created_at.desc(), Sale.id.desc()).limit(limit):
-        n_lines = SaleLine.select().where(SaleLine.sale == sale.id).count()
-        sales.append(SaleSummary(sale.id, sale.number, sale.created_at, sale.total,
-                                 sale.profile_name, n_lines))
+    lines = pw.fn.COUNT(SaleLine.id)
+    rows = (base.select(Sale.id, Sale.number, Sale.created_at, Sale.total, Sale.profile_name,
+                        lines.alias("n_lines"))
+            .join(SaleLine, pw.JOIN.LEFT_OUTER, on=(SaleLine.sale == Sale.id))
+            .group_by(Sale.id, Sale.number, Sale.created_at, Sale.total, Sale.profile_name)
+            .order_by(Sale.created_at.desc(), Sale.id.desc()).limit(limit))
+    sales = [SaleSummary(sale.id, sale.number, sale.created_at, sale.total,
+                         sale.profile_name, sale.n_lines) for sale in rows]
     return CustomerHistory(sales, count or 0, total, last)

@@ -78,6 +78,7 @@ class SalesBillScreen(PosScreen):
     def __init__(self) -> None:
         super().__init__()
         self.draft = SaleDraft.new()
+        self.bill = self.draft.priced()  # the draft as last priced (refresh_bill)
         settings = config.get_settings()
         self.show_profile = settings.show_customer_profile
         self.currency = settings.currency
@@ -126,7 +127,7 @@ class SalesBillScreen(PosScreen):
 
     # -- drawing the bill from the priced draft --------------------------------------------
     def refresh_bill(self) -> None:
-        bill = self.draft.priced()
+        bill = self.bill = self.draft.priced()
         table = self.query_one("#lines", DataTable)
         row = table.cursor_row
         table.clear()
@@ -185,10 +186,10 @@ class SalesBillScreen(PosScreen):
     def _show_line_detail(self) -> None:
         index = self.current_line()
         detail = self.query_one("#line-detail", Static)
-        if index is None:
+        if index is None or index >= len(self.bill.lines):
             detail.update("")
             return
-        priced = self.draft.priced().lines[index]
+        priced = self.bill.lines[index]  # priced once per change, in refresh_bill
         bits = [f"{self.draft.lines[index].sku}"]
         if not priced.discountable:
             bits.append("not discountable")
