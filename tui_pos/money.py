@@ -1,13 +1,17 @@
 """Money, percentages and quantities as exact decimals (SPEC §2).
 
 Everything that is money is a ``Decimal``; it is rounded half-up to the cent
-and stored as integer minor units. Parsing functions raise ``ValueError``
-with a message fit to show a person.
+and stored as integer minor units. Parsing functions raise the project's
+``ValidationError`` (a ``ValueError``) with a message fit to show a person,
+and refuse every value outside what its column holds.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from tui_pos.services.errors import ValidationError
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -32,32 +36,65 @@ def from_minor(value: int, places: int = 2) -> Decimal:
     return Decimal(int(value)).scaleb(-places).quantize(Decimal(1).scaleb(-places))
 
 
+# Limits of what the columns hold (integers of minor units, and sane for a shop).
+MAX_MONEY = Decimal("10000000000")      # ±10^10, exclusive
+MAX_QUANTITY = Decimal("100000")        # ±10^5, exclusive
+MAX_NUMBER = Decimal("1000000000000")   # a custom number field: ±10^12, exclusive
+MAX_INPUT = 40                          # characters a typed number may have
+_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
 def _parse_decimal(text: str | Decimal | int, what: str) -> Decimal:
-    if isinstance(text, (Decimal, int)):
-        return Decimal(text)
-    cleaned = str(text).strip().replace(" ", "")
+    """A plain decimal number as a person types it: digits, one point or comma.
+
+    Refused, with a message for a person: exponents (1e5), NaN, Infinity,
+    digits other than 0-9, thousands separators that make it ambiguous,
+    anything longer than ``MAX_INPUT`` characters.
+    """
+    if isinstance(text, bool):
+        raise ValidationError(f"{what} must be a number")
+    if isinstance(text, int):
+        text = Decimal(text)
+    if isinstance(text, Decimal):
+        if not text.is_finite():
+            raise ValidationError(f"{what} must be a number")
+        return text
+    if not isinstance(text, str):
+        raise ValidationError(f"{what} must be a number")
+    cleaned = text.strip().replace(" ", "")
     if not cleaned:
-        raise ValueError(f"{what} is required")
-    if "," in cleaned and "." not in cleaned:
+        raise ValidationError(f"{what} is required")
+    if len(cleaned) > MAX_INPUT:
+        raise ValidationError(f"{what} is too long to be a number")
+    if "," in cleaned and "." not in cleaned and cleaned.count(",") == 1:
         cleaned = cleaned.replace(",", ".")  # Dutch decimal comma: 2,50
+    if not _NUMBER_RE.fullmatch(cleaned):
+        raise ValidationError(f"{what} must be a number, not {_shown(text)}")
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"{what} must be a number, not {text!r}") from None
-    if not value.is_finite():
-        raise ValueError(f"{what} must be a number, not {text!r}")
-    return value
+        return Decimal(cleaned)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only plain numbers
+        raise ValidationError(f"{what} must be a number, not {_shown(text)}") from None
+
+
+def _shown(text: str) -> str:
+    """The typed text quoted in a message, control characters dropped, cut short."""
+    visible = "".join(c for c in text if c.isprintable())
+    return repr(visible if len(visible) <= 20 else visible[:20] + "…")
+
+
+def _bounded(value: Decimal, limit: Decimal, what: str) -> None:
+    if abs(value) >= limit:
+        raise ValidationError(f"{what} is too large (less than {limit:,.0f})")
 
 
 def parse_money(text: str | Decimal | int, what: str = "Amount",
                 allow_negative: bool = False) -> Decimal:
     value = _parse_decimal(text, what)
+    _bounded(value, MAX_MONEY, what)
     if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise ValueError(f"{what} has more than two decimals")
+        raise ValidationError(f"{what} has more than two decimals")
     if value < 0 and not allow_negative:
-        raise ValueError(f"{what} cannot be negative")
-    if abs(value) >= Decimal("10000000000"):
-        raise ValueError(f"{what} is too large")
+        raise ValidationError(f"{what} cannot be negative")
     return value.quantize(CENT)
 
 
@@ -65,22 +102,30 @@ def parse_percent(text: str | Decimal | int, what: str = "Discount") -> Decimal:
     """A percentage 0–100 with at most two decimals."""
     value = _parse_decimal(text, what)
     if value < 0 or value > HUNDRED:
-        raise ValueError(f"{what} must be between 0 and 100 %")
+        raise ValidationError(f"{what} must be between 0 and 100 %")
     if value != value.quantize(CENT):
-        raise ValueError(f"{what} has more than two decimals")
+        raise ValidationError(f"{what} has more than two decimals")
     return value.quantize(CENT)
 
 
 def parse_quantity(text: str | Decimal | int, what: str = "Quantity") -> Decimal:
     """A non-zero quantity with at most three decimals (negative = return)."""
     value = _parse_decimal(text, what)
+    _bounded(value, MAX_QUANTITY, what)
     if value == 0:
-        raise ValueError(f"{what} cannot be zero")
+        raise ValidationError(f"{what} cannot be zero")
     if value != value.quantize(QTY_PLACES):
-        raise ValueError(f"{what} has more than three decimals")
-    if abs(value) >= Decimal("1000000"):
-        raise ValueError(f"{what} is too large")
+        raise ValidationError(f"{what} has more than three decimals")
     return value.quantize(QTY_PLACES)
+
+
+def parse_number(text: str | Decimal | int, what: str = "Number") -> Decimal:
+    """A custom number field: at most 12 digits before and 6 after the point."""
+    value = _parse_decimal(text, what)
+    _bounded(value, MAX_NUMBER, what)
+    if value != value.quantize(Decimal("0.000001")):
+        raise ValidationError(f"{what} has more than six decimals")
+    return value
 
 
 def format_money(value: Decimal | None, currency: str = "") -> str:

@@ -25,7 +25,9 @@ def as_field(field: str, parse, value, *args, **kwargs):
     """Run a money/percent parser, turning its ValueError into a ValidationError."""
     try:
         return parse(value, *args, **kwargs)
-    except ValidationError:
+    except ValidationError as exc:
+        if exc.field is None:
+            exc.field = field
         raise
     except ValueError as exc:
         raise ValidationError(str(exc), field) from None
