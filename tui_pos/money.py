@@ -128,24 +128,61 @@ def parse_number(text: str | Decimal | int, what: str = "Number") -> Decimal:
     return value
 
 
-def format_money(value: Decimal | None, currency: str = "") -> str:
+# Number formats per locale: (decimal mark, thousands separator, date format).
+LOCALE_FORMATS: dict[str, tuple[str, str, str]] = {
+    "nl_NL": (",", ".", "%d-%m-%Y"),
+    "nl_BE": (",", ".", "%d/%m/%Y"),
+    "de_DE": (",", ".", "%d.%m.%Y"),
+    "fr_FR": (",", "\u202f", "%d/%m/%Y"),
+    "en_GB": (".", ",", "%d/%m/%Y"),
+    "en_US": (".", ",", "%m/%d/%Y"),
+}
+PLAIN = "C"  # machine-readable: 1234.56, ISO dates (CSV, files meant for programs)
+
+
+def _marks(locale: str | None) -> tuple[str, str]:
+    if locale is None:
+        return ".", ","
+    if locale == PLAIN:
+        return ".", ""
+    decimal, thousands, _ = LOCALE_FORMATS.get(locale, (".", ",", ""))
+    return decimal, thousands
+
+
+def _localised(text: str, locale: str | None) -> str:
+    """'1,234.56' (Python's grouping) in the locale's marks."""
+    decimal, thousands = _marks(locale)
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+def format_money(value: Decimal | None, currency: str = "", locale: str | None = None) -> str:
+    """12.1 → '12.10'; with locale 'nl_NL' 1234.5 → '1.234,50'."""
     if value is None:
         return ""
-    text = f"{round_money(value):,.2f}"
+    text = _localised(f"{round_money(value):,.2f}", locale)
     return f"{currency} {text}".strip() if currency else text
 
 
-def format_percent(value: Decimal | None) -> str:
+def format_percent(value: Decimal | None, locale: str | None = None) -> str:
     if value is None:
         return ""
     text = f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return f"{text}%"
+    return f"{_localised(text, locale)}%"
 
 
-def format_quantity(value: Decimal) -> str:
+def format_quantity(value: Decimal, locale: str | None = None) -> str:
     text = f"{value:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text
+    return _localised(text, locale)
+
+
+def format_date(value, locale: str | None = None) -> str:
+    """A date (or datetime's date) as the locale writes it; ISO without a locale."""
+    if value is None:
+        return ""
+    if locale is None or locale == PLAIN or locale not in LOCALE_FORMATS:
+        return value.strftime("%Y-%m-%d")
+    return value.strftime(LOCALE_FORMATS[locale][2])
