@@ -169,6 +169,35 @@ class FormScreen(PosScreen):
         super().action_back()
 
 
+class PosModal(FieldErrors, ModalScreen):
+    """The one base of every pop-up: dimmed screen behind, Esc cancels (dismiss
+    None), service errors at their field, F1 help from the app.
+
+    A pop-up with a form sets ``APPLY`` bindings of its own (F4 / Ctrl+S) and
+    implements ``action_apply``; Enter in one of its inputs applies too.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="modal.cancel"),
+    ]
+    APPLY_ON_ENTER = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        classes = kwargs.pop("classes", "")
+        super().__init__(*args, classes=f"dialog-screen {classes}".strip(), **kwargs)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.APPLY_ON_ENTER:
+            event.stop()
+            self.action_apply()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_apply(self) -> None:
+        raise NotImplementedError
+
+
 class ConfirmScreen(ModalScreen[bool]):
     """Yes/No question: Y or Enter on Yes, N or Esc for No."""
 
