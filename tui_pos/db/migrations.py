@@ -1,7 +1,13 @@
 """Forward-only schema migrations, recorded in ``schema_version``.
 
 Each step is a function taking the database; ``MIGRATIONS[n]`` brings the
-schema from version n to n + 1. Add new steps at the end, never edit old ones.
+schema from version n to n + 1. Steps are frozen once shipped: a change to
+the schema is a new step at the end (``playhouse.migrate`` operations or
+plain SQL), never an edit of an old one, and never ``create_tables`` of the
+live models — version 1 is built from its own frozen copy
+(``schema_v1``). ``tests/unit/test_schema.py`` proves that a new database
+and one migrated from every earlier version end with the same schema, and
+that the live models match it.
 """
 
 from __future__ import annotations
@@ -11,43 +17,41 @@ from typing import Callable
 import peewee as pw
 
 from tui_pos.db import models as m
-
-
-def _v1_initial(db: pw.Database) -> None:
-    db.create_tables(m.ALL_MODELS, safe=True)
-    m.Sequence.insert_many(
-        [{"name": "sale", "value": 0}, {"name": "customer", "value": 0}]
-    ).on_conflict_ignore().execute()
-    if not m.BusinessConfig.select().where(m.BusinessConfig.id == 1).exists():
-        m.BusinessConfig.create(id=1)
-
+from tui_pos.db import schema_v1
 
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
-    _v1_initial,
+    schema_v1.create,  # 1: the first schema (frozen)
 ]
 
 LATEST = len(MIGRATIONS)
 
 
+VERSION_TABLE = "schema_version"
+
+
 def current_version(db: pw.Database) -> int:
-    if not db.table_exists(m.SchemaVersion._meta.table_name):
+    if not db.table_exists(VERSION_TABLE):
         return 0
-    value = m.SchemaVersion.select(pw.fn.MAX(m.SchemaVersion.version)).scalar()
+    value = db.execute_sql(f'SELECT MAX("version") FROM "{VERSION_TABLE}"').fetchone()[0]
     return value or 0
 
 
-def migrate(db: pw.Database, backup: Callable[[], object] | None = None) -> int:
-    """Apply every missing step, each in its own transaction. Returns the version."""
+def migrate(db: pw.Database, backup: Callable[[], object] | None = None,
+            target: int | None = None) -> int:
+    """Apply every missing step up to ``target`` (default: the latest), each in
+    its own transaction. Returns the version."""
     version = current_version(db)
+    goal = LATEST if target is None else target
     if version > LATEST:
         raise pw.DatabaseError(
             f"this database is schema version {version}, newer than this tui-pos ({LATEST})"
         )
-    if version < LATEST and version > 0 and backup is not None:
+    if version < goal and version > 0 and backup is not None:
         backup()
-    while version < LATEST:
+    while version < goal:
         with db.atomic():
             MIGRATIONS[version](db)
             version += 1
-            m.SchemaVersion.insert(version=version).execute()
+            db.execute_sql(f'INSERT INTO "{VERSION_TABLE}" ("version", "applied_at") '
+                           f"VALUES ({db.param}, {db.param})", (version, m.now()))
     return version

@@ -1,0 +1,242 @@
+"""Schema version 1, frozen: the tables exactly as tui-pos first shipped them.
+
+Never edit this file. Later schema changes are new steps in ``migrations``;
+this copy stays as it was so that a new database is built the same way an
+old one was, and migrating either ends in the same schema. Money,
+percentages and quantities were integer columns (BIGINT) from the start.
+The models here are bound to a database only while the step runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee as pw
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = pw.IntegerField(primary_key=True)
+    applied_at = pw.DateTimeField(default=now)
+
+
+class Sequence(BaseModel):
+    name = pw.CharField(primary_key=True, max_length=40)
+    value = pw.BigIntegerField(default=0)
+
+
+class VatClass(BaseModel):
+    name = pw.CharField(max_length=60)
+    name_key = pw.CharField(max_length=60, unique=True)
+    rate = pw.BigIntegerField()
+    active = pw.BooleanField(default=True)
+
+
+class BusinessConfig(BaseModel):
+    store_name = pw.CharField(max_length=120, default="")
+    address = pw.TextField(default="")
+    vat_number = pw.CharField(max_length=40, default="")
+    currency = pw.CharField(max_length=3, default="EUR")
+    locale = pw.CharField(max_length=10, default="nl_NL")
+    prices_include_vat = pw.BooleanField(default=True)
+    vat_rounding = pw.CharField(max_length=10, default="receipt")  # or "line"
+    default_vat_class = pw.ForeignKeyField(VatClass, null=True, on_delete="SET NULL")
+    receipt_header = pw.TextField(default="")
+    receipt_footer = pw.TextField(default="")
+    show_customer_profile = pw.BooleanField(default=False)
+    show_customer_type = pw.BooleanField(default=True)
+
+
+class Item(BaseModel):
+    sku = pw.CharField(max_length=40, unique=True)
+    barcode = pw.CharField(max_length=40, null=True, unique=True)
+    name = pw.CharField(max_length=120)
+    name_key = pw.CharField(max_length=120, index=True)
+    price = pw.BigIntegerField()
+    vat_class = pw.ForeignKeyField(VatClass, on_delete="RESTRICT")
+    discountable = pw.BooleanField(default=True)
+    is_labour = pw.BooleanField(default=False)
+    active = pw.BooleanField(default=True)
+
+
+class CustomerProfile(BaseModel):
+    name = pw.CharField(max_length=60)
+    name_key = pw.CharField(max_length=60, unique=True)
+    active = pw.BooleanField(default=True)
+    created_at = pw.DateTimeField(default=now)
+
+
+class CustomerType(BaseModel):
+    name = pw.CharField(max_length=60)
+    name_key = pw.CharField(max_length=60, unique=True)
+    discount = pw.BigIntegerField(null=True)
+    vat_class = pw.ForeignKeyField(VatClass, null=True, on_delete="RESTRICT")
+    active = pw.BooleanField(default=True)
+
+
+class Customer(BaseModel):
+    number = pw.CharField(max_length=20, unique=True)
+    first_name = pw.CharField(max_length=60, default="")
+    last_name = pw.CharField(max_length=60, default="")
+    company = pw.CharField(max_length=120, default="")
+    sort_name = pw.CharField(max_length=250, default="")  # normalised, for listing
+    email = pw.CharField(max_length=120, default="")
+    phone = pw.CharField(max_length=30, default="")
+    mobile = pw.CharField(max_length=30, default="")
+    address = pw.CharField(max_length=120, default="")
+    postcode = pw.CharField(max_length=20, default="")
+    city = pw.CharField(max_length=60, default="")
+    country = pw.CharField(max_length=60, default="")
+    birthday = pw.DateField(null=True)
+    customer_type = pw.ForeignKeyField(CustomerType, null=True, on_delete="RESTRICT")
+    profile = pw.ForeignKeyField(CustomerProfile, null=True, on_delete="RESTRICT")
+    discount = pw.BigIntegerField(null=True)
+    vat_class = pw.ForeignKeyField(VatClass, null=True, on_delete="RESTRICT")
+    additional = pw.CharField(max_length=120, default="")
+    contact_email = pw.BooleanField(default=False)
+    contact_sms = pw.BooleanField(default=False)
+    contact_phone = pw.BooleanField(default=False)
+    contact_post = pw.BooleanField(default=False)
+    consent_date = pw.DateField(null=True)
+    consent_note = pw.CharField(max_length=200, default="")
+    newsletter = pw.BooleanField(default=False)
+    credit_limit = pw.BigIntegerField(null=True)
+    active = pw.BooleanField(default=True)
+    created_at = pw.DateTimeField(default=now)
+    updated_at = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("sort_name", "id"), False),)
+
+
+class Tag(BaseModel):
+    name = pw.CharField(max_length=60)
+    name_key = pw.CharField(max_length=60, unique=True)
+
+
+class CustomerTag(BaseModel):
+    customer = pw.ForeignKeyField(Customer, backref="customer_tags", on_delete="CASCADE")
+    tag = pw.ForeignKeyField(Tag, backref="customer_tags", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("customer", "tag"), True),)
+
+
+class CustomerNote(BaseModel):
+    customer = pw.ForeignKeyField(Customer, backref="notes", on_delete="CASCADE")
+    created_at = pw.DateTimeField(default=now)
+    author = pw.CharField(max_length=60, default="")
+    text = pw.TextField()
+
+
+class CustomField(BaseModel):
+    name = pw.CharField(max_length=60)
+    name_key = pw.CharField(max_length=60, unique=True)
+    kind = pw.CharField(max_length=10)
+    options = pw.TextField(default="")  # choice: one option per line
+    required = pw.BooleanField(default=False)
+    active = pw.BooleanField(default=True)
+    position = pw.IntegerField(default=0)
+
+
+class CustomFieldValue(BaseModel):
+    customer = pw.ForeignKeyField(Customer, backref="custom_values", on_delete="CASCADE")
+    field = pw.ForeignKeyField(CustomField, backref="values", on_delete="CASCADE")
+    value = pw.TextField()  # normalised: ISO date, plain decimal, "yes"/"no"
+
+    class Meta:
+        indexes = ((("customer", "field"), True),)
+
+
+class CustomerSearchTerm(BaseModel):
+    customer = pw.ForeignKeyField(Customer, on_delete="CASCADE", index=True)
+    term = pw.CharField(max_length=250)
+
+    class Meta:
+        primary_key = False
+        indexes = ((("term", "customer"), False),)
+
+
+class Sale(BaseModel):
+    number = pw.BigIntegerField(unique=True)
+    created_at = pw.DateTimeField(default=now, index=True)
+    business_date = pw.DateField(index=True)
+    status = pw.CharField(max_length=12, default="completed")
+    cashier = pw.CharField(max_length=60, default="")
+    customer = pw.ForeignKeyField(Customer, null=True, backref="sales", on_delete="RESTRICT")
+    customer_number = pw.CharField(max_length=20, default="")
+    customer_name = pw.CharField(max_length=250, default="")
+    customer_type = pw.ForeignKeyField(CustomerType, null=True, on_delete="RESTRICT")
+    customer_type_name = pw.CharField(max_length=60, default="")
+    profile = pw.ForeignKeyField(CustomerProfile, null=True, on_delete="RESTRICT")
+    profile_name = pw.CharField(max_length=60, default="")
+    prices_include_vat = pw.BooleanField()
+    bill_discount = pw.BigIntegerField(null=True)
+    subtotal = pw.BigIntegerField()       # sum of line amounts
+    discount_total = pw.BigIntegerField()
+    vat_total = pw.BigIntegerField()
+    total = pw.BigIntegerField()
+    paid = pw.BigIntegerField()
+    change = pw.BigIntegerField()
+    receipt_text = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("business_date", "profile"), False),)
+
+
+class SaleLine(BaseModel):
+    sale = pw.ForeignKeyField(Sale, backref="lines", on_delete="CASCADE")
+    position = pw.IntegerField()
+    item = pw.ForeignKeyField(Item, null=True, on_delete="SET NULL")
+    sku = pw.CharField(max_length=40)
+    name = pw.CharField(max_length=120)
+    quantity = pw.BigIntegerField()
+    unit_price = pw.BigIntegerField()
+    discountable = pw.BooleanField()
+    gross = pw.BigIntegerField()
+    discount_percent = pw.BigIntegerField()
+    discount_source = pw.CharField(max_length=10)  # override/bill/customer/type/none
+    discount_amount = pw.BigIntegerField()
+    vat_class_name = pw.CharField(max_length=60)
+    vat_rate = pw.BigIntegerField()
+    vat_source = pw.CharField(max_length=10)  # override/customer/type/item
+    amount = pw.BigIntegerField()  # the line total: incl. VAT or excl., as the sale's prices
+
+
+class SaleVat(BaseModel):
+    sale = pw.ForeignKeyField(Sale, backref="vat_lines", on_delete="CASCADE")
+    rate = pw.BigIntegerField()
+    base = pw.BigIntegerField()
+    vat = pw.BigIntegerField()
+    total = pw.BigIntegerField()
+
+
+class Payment(BaseModel):
+    sale = pw.ForeignKeyField(Sale, backref="payments", on_delete="CASCADE")
+    method = pw.CharField(max_length=20)
+    amount = pw.BigIntegerField()
+
+
+V1_MODELS = [
+    SchemaVersion, Sequence, VatClass, BusinessConfig, Item, CustomerProfile,
+    CustomerType, Customer, Tag, CustomerTag, CustomerNote, CustomField,
+    CustomFieldValue, CustomerSearchTerm, Sale, SaleLine, SaleVat, Payment,
+]
+
+
+def create(db: pw.Database) -> None:
+    """Version 1: the tables, the two counters and the one configuration row."""
+    with db.bind_ctx(V1_MODELS):
+        db.create_tables(V1_MODELS)
+        Sequence.insert_many(
+            [{"name": "sale", "value": 0}, {"name": "customer", "value": 0}]
+        ).execute()
+        BusinessConfig.insert(id=1).execute()
