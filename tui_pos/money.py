@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from tui_pos.services.errors import ValidationError
+from tui_pos.errors import ValidationError
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")

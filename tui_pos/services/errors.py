@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
+from tui_pos.errors import NotFound, ValidationError
 
-class ValidationError(ValueError):
-    """Bad input: ``field`` names where it was typed, ``message`` says what is wrong."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class NotFound(ValidationError):
-    """Something the input names does not exist."""
+__all__ = ["NotFound", "ValidationError", "as_field", "check"]
 
 
 def check(condition: bool, message: str, field: str | None = None) -> None:
