@@ -43,3 +43,17 @@ def test_the_check_itself_would_notice_textual():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "textual" in json.loads(result.stdout)["textual"]
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def test_the_import_contracts_of_pyproject_hold():
+    """import-linter: ui → services → db only; no Textual below the ui; no peewee
+    or models in the ui (contracts in pyproject.toml)."""
+    result = subprocess.run([sys.executable, "-c",
+                             "import sys; from importlinter.cli import lint_imports_command; "
+                             "sys.exit(lint_imports_command())"],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert "Contracts: 3 kept, 0 broken." in result.stdout, result.stdout[-3000:]
+    assert result.returncode == 0
