@@ -380,3 +380,103 @@ def test_history_lists_the_customers_sales_newest_first_with_totals(shop):
     assert seen.last_visit == dt.datetime(2026, 11, 5, 10, 0)
     assert customers.history(customers.save_customer(
         CustomerInput(last_name="Nieuw")).id).sale_count == 0
+
+
+# -- text is text, lengths and numbers bounded ------------------------------------------
+
+@pytest.mark.parametrize("field, limit", [
+    ("first_name", 60), ("last_name", 60), ("company", 120), ("address", 120),
+    ("postcode", 20), ("city", 60), ("country", 60), ("additional", 120),
+    ("consent_note", 200),
+])
+def test_each_text_field_takes_its_column_and_refuses_more(db, field, limit):
+    full = add(**{"first_name": "Jan", field: "x" * limit})
+    assert getattr(customers.get_customer(full.id), field) == "x" * limit
+    error = refused(field, CustomerInput(**{"first_name": "Jan", field: "x" * 100_000}))
+    assert f"too long ({limit} characters at most)" in error.message
+
+
+def test_a_hundred_thousand_character_name_is_refused_with_its_field(db):
+    error = refused("first_name", CustomerInput(first_name="x" * 100_000))
+    assert error.message == "First name is too long (60 characters at most)"
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "company", "city", "email",
+                                   "phone", "additional", "consent_note", "number", "tags"])
+def test_a_control_character_is_refused_at_its_field(db, field):
+    data = CustomerInput(**{"last_name": "Visser", field: "Zoë\x1b[2J"})
+    error = refused(field, data)
+    assert "control character" in error.message
+
+
+def test_email_phone_and_number_lengths_are_bounded(db):
+    refused("email", CustomerInput(first_name="Jan", email="a" * 120 + "@x.nl"))
+    refused("phone", CustomerInput(first_name="Jan", phone="0" * 31))
+    refused("number", CustomerInput(first_name="Jan", number="K" * 21))
+
+
+def test_tags_each_bounded_and_the_line_too(db):
+    refused("tags", CustomerInput(first_name="Jan", tags="x" * 61))
+    refused("tags", CustomerInput(first_name="Jan", tags="ab, " * 300))
+    a = add(first_name="Jan", tags="x" * 60)
+    assert customers.customer_tags(a.id) == ["x" * 60]
+
+
+@pytest.mark.parametrize("field", ["birthday", "consent_date"])
+@pytest.mark.parametrize("typed", ["99999-01-01", "1899-12-31", "01-01-0001", "2024-13-01",
+                                   "٢٠٢٠-01-01", "2020-01-01" * 10, "24-11-1980\x1b"])
+def test_only_real_dates_in_a_sane_range_are_taken(db, field, typed):
+    refused(field, CustomerInput(first_name="Jan", **{field: typed}))
+
+
+def test_a_date_object_out_of_range_is_refused(db):
+    refused("birthday", CustomerInput(first_name="Jan", birthday=dt.date(1, 1, 1)))
+
+
+@pytest.mark.parametrize("typed", ["1e999999", "1e5", "NaN", "Infinity", "9" * 41,
+                                   "1000000000000", "٣", "1.0000001"])
+def test_custom_number_refuses_what_it_cannot_hold(fields, typed):
+    f = fields["children"]
+    refused(f"custom_{f.id}", CustomerInput(first_name="Jan", custom={f.id: typed}))
+
+
+def test_custom_text_and_dates_are_bounded(fields):
+    card, day = fields["card"], fields["anniversary"]
+    refused(f"custom_{card.id}", CustomerInput(first_name="Jan", custom={card.id: "x" * 251}))
+    refused(f"custom_{card.id}", CustomerInput(first_name="Jan", custom={card.id: "a\x07b"}))
+    refused(f"custom_{day.id}", CustomerInput(first_name="Jan", custom={day.id: "3000-01-01"}))
+    c = add(first_name="Jan", custom={card.id: "x" * 250, fields["children"].id: "-0"})
+    assert customers.custom_values(c.id) == {card.id: "x" * 250, fields["children"].id: "0"}
+
+
+@pytest.mark.parametrize("field, typed", [("credit_limit", "1e26"), ("credit_limit", "9" * 27),
+                                          ("discount", "1e2"), ("discount", "NaN")])
+def test_credit_limit_and_discount_bounded(db, field, typed):
+    refused(field, CustomerInput(first_name="Jan", **{field: typed}))
+
+
+def test_notes_are_bounded_and_keep_their_lines(db):
+    c = add(first_name="Jan")
+    with pytest.raises(ValidationError) as info:
+        customers.add_note(c.id, "x" * 4001)
+    assert info.value.field == "note" and "4000" in info.value.message
+    with pytest.raises(ValidationError) as info:
+        customers.add_note(c.id, "beep\x1b]0;pwned\x07")
+    assert info.value.field == "note"
+    customers.add_note(c.id, "line one\nline two")
+    assert [n.text for n in customers.notes(c.id)] == ["line one\nline two"]
+    refused("note", CustomerInput(first_name="Anna"), note="\x1b[2J")
+
+
+def test_a_huge_or_hostile_query_finds_no_one_quickly(people):
+    import time
+
+    started = time.perf_counter()
+    for query in ("j" * 10_000, "jan\x1b[2J", "\x00\x1b", "jan" + "\u202e" * 50):
+        search_customers(query)
+        assert customers.find_customer_by_number(query) is None
+    assert time.perf_counter() - started < 1
+    assert {h.id for h in search_customers("jan\x1b").hits} == {people["jan"].id,
+                                                                people["anna"].id}
+    number = people["anna"].number
+    assert customers.find_customer_by_number(f" {number}\x07").id == people["anna"].id

@@ -16,9 +16,9 @@ from tui_pos.db.models import (
     CustomerSearchTerm, CustomerTag, CustomerType, Sale, SaleLine, Sequence, Tag, VatClass,
     database, display_name, now,
 )
-from tui_pos.money import ZERO, parse_money, parse_percent
+from tui_pos.money import ZERO, parse_money, parse_number, parse_percent
 from tui_pos.services.errors import NotFound, ValidationError, as_field, check
-from tui_pos.services.text import clean, digits, fold, name_key
+from tui_pos.services.text import checked, clean, digits, fold, name_key, query_text
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE_RE = re.compile(r"^\+?[\d\s\-()/.]+$")
@@ -26,18 +26,36 @@ NUMBER_LIKE_RE = re.compile(r"\+?[\d\s\-()/.]+")
 TOP = "\U0010ffff"  # sorts after every other character: the end of a prefix range
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a birthday, consent or custom date outside is a typo
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
+
+
 def parse_date(text: str | dt.date | None, what: str, fieldname: str) -> dt.date | None:
-    """ISO (2026-11-24) or Dutch (24-11-2026, 24/11/2026); empty is None."""
+    """ISO (2026-11-24) or Dutch (24-11-2026, 24/11/2026); empty is None.
+
+    Only real dates between 1900 and 2100, typed with the digits 0-9.
+    """
+    if isinstance(text, dt.datetime):
+        text = text.date()
     if isinstance(text, dt.date):
-        return text
-    text = clean(text)
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
+        day = text
+    else:
+        typed = checked(text, what, fieldname, 40)
+        if not typed:
+            return None
+        day = _date_from(typed, what, fieldname)
+    check(FIRST_YEAR <= day.year <= LAST_YEAR,
+          f"{what} must be a date between {FIRST_YEAR} and {LAST_YEAR}", fieldname)
+    return day
+
+
+def _date_from(typed: str, what: str, fieldname: str) -> dt.date:
+    if typed.isascii():
+        for fmt in DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(typed, fmt).date()
+            except ValueError:
+                continue
     raise ValidationError(f"{what} must be a date like 2026-11-24 or 24-11-2026", fieldname)
 
 
@@ -77,40 +95,69 @@ class CustomerInput:
     custom: dict[int, str] = field(default_factory=dict)  # CustomField.id → typed value
 
 
+TAGS_LIMIT = 1000  # the whole comma-separated line of tags
+NOTE_LIMIT = 4000
+CUSTOM_TEXT_LIMIT = 250
+# Field → how a message names it; the length limit comes from the column.
+TEXT_FIELDS = {
+    "first_name": "First name", "last_name": "Last name", "company": "Company",
+    "address": "Address", "postcode": "Postcode", "city": "City", "country": "Country",
+    "additional": "Additional", "consent_note": "Consent note",
+}
+CONTACT_FIELDS = ("contact_email", "contact_sms", "contact_phone", "contact_post")
+
+
+def column_limit(name: str) -> int:
+    return Customer._meta.fields[name].max_length
+
+
 def split_tags(text: str) -> list[str]:
+    """'vip, Coffee, VIP' → ['vip', 'Coffee']: each tag once, each checked."""
+    line = checked(text, "Tags", "tags", TAGS_LIMIT)
+    limit = Tag._meta.fields["name"].max_length
     seen, tags = set(), []
-    for raw in (text or "").split(","):
+    for raw in line.split(","):
         tag = clean(raw)
         if tag and name_key(tag) not in seen:
-            check(len(tag) <= 60, f"Tag {tag[:20]!r}… is too long (60 characters at most)", "tags")
+            check(len(tag) <= limit,
+                  f"The tag {tag[:20]!r}… is too long ({limit} characters at most)", "tags")
             seen.add(name_key(tag))
             tags.append(tag)
     return tags
 
 
+def _row_or_none(model, record_id):
+    """The row with this id, or None (also for an id no row could have)."""
+    if not isinstance(record_id, int) or isinstance(record_id, bool) \
+            or not 0 < record_id < 2 ** 63:
+        return None
+    return model.get_or_none(model.id == record_id)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _validated(data: CustomerInput, customer_id: int | None) -> dict:
     v: dict = {}
-    for name in ("first_name", "last_name", "company", "address", "postcode", "city",
-                 "country", "additional", "consent_note"):
-        v[name] = clean(getattr(data, name))
-        limit = Customer._meta.fields[name].max_length
-        check(len(v[name]) <= limit, f"Too long ({limit} characters at most)", name)
+    for name, what in TEXT_FIELDS.items():
+        v[name] = checked(getattr(data, name), what, name, column_limit(name))
     check(bool(v["first_name"] or v["last_name"] or v["company"]),
           "Give a first name, last name or company", "last_name")
-    v["number"] = clean(data.number)
+    v["number"] = checked(data.number, "Customer number", "number", column_limit("number"))
     if v["number"]:
-        check(len(v["number"]) <= 20 and " " not in v["number"],
+        check(" " not in v["number"],
               "Customer number is one word of at most 20 characters", "number")
         clash = Customer.select().where(Customer.number == v["number"])
         if customer_id is not None:
             clash = clash.where(Customer.id != customer_id)
         check(not clash.exists(), f"Customer number {v['number']} is already used", "number")
-    v["email"] = clean(data.email).lower()
-    if v["email"]:
-        check(len(v["email"]) <= 120 and bool(EMAIL_RE.match(v["email"])),
-              f"{data.email.strip()!r} is not a valid e-mail address", "email")
-    for name in ("phone", "mobile"):
-        value = clean(getattr(data, name))
+    email = checked(data.email, "E-mail", "email", column_limit("email"))
+    check(not email or bool(EMAIL_RE.match(email)),
+          f"{email!r} is not a valid e-mail address", "email")
+    v["email"] = email.lower()
+    for name, what in (("phone", "Phone"), ("mobile", "Mobile")):
+        value = checked(getattr(data, name), what, name, column_limit(name))
         if value:
             check(bool(PHONE_RE.match(value)) and 6 <= len(digits(value)) <= 15,
                   f"{value!r} is not a valid phone number (6–15 digits, may start with +)", name)
@@ -119,33 +166,31 @@ def _validated(data: CustomerInput, customer_id: int | None) -> dict:
     if v["birthday"]:
         check(v["birthday"] <= dt.date.today(), "Birthday cannot be in the future", "birthday")
     v["discount"] = None
-    if data.discount not in (None, ""):
+    if not _blank(data.discount):
         v["discount"] = as_field("discount", parse_percent, data.discount, "Discount")
     v["credit_limit"] = None
-    if data.credit_limit not in (None, ""):
+    if not _blank(data.credit_limit):
         v["credit_limit"] = as_field("credit_limit", parse_money, data.credit_limit,
                                      "Credit limit")
     if data.customer_type_id is not None:
-        ctype = CustomerType.get_or_none(CustomerType.id == data.customer_type_id)
+        ctype = _row_or_none(CustomerType, data.customer_type_id)
         check(ctype is not None, "That customer type does not exist", "customer_type")
     v["customer_type"] = data.customer_type_id
     if data.profile_id is not None:
-        profile = CustomerProfile.get_or_none(CustomerProfile.id == data.profile_id)
+        profile = _row_or_none(CustomerProfile, data.profile_id)
         check(profile is not None, "That customer profile does not exist", "profile")
         unchanged = customer_id is not None and Customer.select().where(
             (Customer.id == customer_id) & (Customer.profile == data.profile_id)).exists()
         check(profile.active or unchanged, f"The profile {profile.name!r} is inactive", "profile")
     v["profile"] = data.profile_id
     if data.vat_class_id is not None:
-        check(VatClass.get_or_none(VatClass.id == data.vat_class_id) is not None,
+        check(_row_or_none(VatClass, data.vat_class_id) is not None,
               "That VAT class does not exist", "vat_class")
     v["vat_class"] = data.vat_class_id
-    for name in ("contact_email", "contact_sms", "contact_phone", "contact_post",
-                 "newsletter", "active"):
+    for name in (*CONTACT_FIELDS, "newsletter", "active"):
         v[name] = bool(getattr(data, name))
     v["consent_date"] = parse_date(data.consent_date, "Consent date", "consent_date")
-    wants_contact = any(v[n] for n in ("contact_email", "contact_sms", "contact_phone",
-                                       "contact_post"))
+    wants_contact = any(v[n] for n in CONTACT_FIELDS)
     check(not wants_contact or v["consent_date"] is not None,
           "Record the date the customer gave consent before ticking a contact preference",
           "consent_date")
@@ -164,26 +209,28 @@ def _validated_custom(values: dict[int, str]) -> dict[int, str | None]:
     out: dict[int, str | None] = {}
     fields = {f.id: f for f in CustomField.select().where(CustomField.active == True)}  # noqa: E712
     for fid, f in fields.items():
-        out[fid] = normalise_custom_value(f, values.get(fid, ""))
+        out[fid] = normalise_custom_value(f, (values or {}).get(fid, ""))
     return out
 
 
-def normalise_custom_value(f: CustomField, raw) -> str | None:
-    """Check a custom field's value against its kind; the stored text, or None if empty."""
+def normalise_custom_value(f, raw) -> str | None:
+    """Check a custom field's value against its kind; the stored text, or None if empty.
+
+    ``f`` is the field as ``custom_fields.list_fields`` gives it (id, name, kind,
+    options, required).
+    """
     key = f"custom_{f.id}"
     if isinstance(raw, bool):
         raw = "yes" if raw else "no"
-    text = clean("" if raw is None else str(raw))
+    elif isinstance(raw, (int, Decimal)):
+        raw = str(raw)
+    text = checked(raw, f.name, key, CUSTOM_TEXT_LIMIT)
     if not text:
         check(not f.required, f"{f.name} is required", key)
         return None
     if f.kind == "number":
-        try:
-            value = Decimal(text.replace(",", "."))
-        except Exception:
-            raise ValidationError(f"{f.name} must be a number", key) from None
-        check(value.is_finite(), f"{f.name} must be a number", key)
-        return format(value.normalize(), "f")
+        value = as_field(key, parse_number, text, f.name)
+        return format((value + 0).normalize(), "f")  # + 0: never "-0"
     if f.kind == "date":
         return parse_date(text, f.name, key).isoformat()
     if f.kind == "yesno":
@@ -199,12 +246,12 @@ def normalise_custom_value(f: CustomField, raw) -> str | None:
             if name_key(option) == name_key(text):
                 return option
         raise ValidationError(f"{f.name} must be one of: {', '.join(options)}", key)
-    check(len(text) <= 250, f"{f.name} is too long (250 characters at most)", key)
     return text
 
 
-def choice_options(f: CustomField) -> list[str]:
-    return [clean(o) for o in f.options.splitlines() if clean(o)]
+def choice_options(f) -> list[str]:
+    options = f.options.splitlines() if isinstance(f.options, str) else f.options
+    return [clean(o) for o in options if clean(o)]
 
 
 def next_customer_number() -> str:
@@ -227,7 +274,8 @@ def save_customer(data: CustomerInput, customer_id: int | None = None,
     values = _validated(data, customer_id)
     custom = _validated_custom(data.custom)
     tags = split_tags(data.tags)
-    note = (note or "").strip()
+    note = checked(note, "Note", "note", NOTE_LIMIT, multiline=True)
+    author = checked(author, "Author", "author", CustomerNote._meta.fields["author"].max_length)
     with database.atomic():
         if customer_id is None:
             if not values["number"]:
@@ -314,8 +362,12 @@ def is_number_like(text: str) -> bool:
 
 
 def query_prefix(query: str) -> str:
-    """What a typed query is looked up as: phone-like input by its digits."""
-    text = clean(query)
+    """What a typed query is looked up as: phone-like input by its digits.
+
+    The query is cut to a sane length and control characters are dropped, so a
+    pasted page of text or an escape sequence is just a query that finds no one.
+    """
+    text = query_text(query)
     if is_number_like(text):
         return digits(text)
     return fold(text)
@@ -441,7 +493,10 @@ def get_customer(customer_id: int) -> Customer:
 
 
 def find_customer_by_number(number: str) -> Customer | None:
-    return Customer.get_or_none(Customer.number == clean(number))
+    number = query_text(number)
+    if not number:
+        return None
+    return Customer.get_or_none(Customer.number == number)
 
 
 def customer_tags(customer_id: int) -> list[str]:
@@ -477,12 +532,12 @@ def to_input(customer: Customer) -> CustomerInput:
 
 
 def add_note(customer_id: int, text: str, author: str = "") -> CustomerNote:
-    text = (text or "").strip()
+    text = checked(text, "Note", "note", NOTE_LIMIT, multiline=True)
     check(bool(text), "The note is empty", "note")
-    check(len(text) <= 4000, "The note is too long (4000 characters at most)", "note")
+    author = checked(author, "Author", "author", CustomerNote._meta.fields["author"].max_length)
     get_customer(customer_id)
     with database.atomic():
-        return CustomerNote.create(customer=customer_id, text=text, author=clean(author))
+        return CustomerNote.create(customer=customer_id, text=text, author=author)
 
 
 def notes(customer_id: int) -> list[CustomerNote]:
