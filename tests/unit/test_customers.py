@@ -480,3 +480,72 @@ def test_a_huge_or_hostile_query_finds_no_one_quickly(people):
                                                                 people["anna"].id}
     number = people["anna"].number
     assert customers.find_customer_by_number(f" {number}\x07").id == people["anna"].id
+
+
+# -- two terminals at once ---------------------------------------------------------------
+
+def _at_once(count: int, work) -> list:
+    """Run ``work(i)`` in ``count`` threads started together (each its own connection);
+    what each returned or raised."""
+    import threading
+
+    from tui_pos.db.models import database
+
+    start = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - the test asserts on what was raised
+            results[i] = exc
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_terminals_saving_the_same_number_at_once_one_wins_the_rest_are_told(db):
+    results = _at_once(6, lambda i: customers.save_customer(
+        CustomerInput(first_name=f"Terminal{i}", number="1001")).id)
+    won = [r for r in results if isinstance(r, int)]
+    lost = [r for r in results if not isinstance(r, int)]
+    assert len(won) == 1, results
+    assert all(isinstance(r, ValidationError) and r.field == "number"
+               and r.message == "Customer number 1001 is already used" for r in lost), lost
+    assert Customer.select().where(Customer.number == "1001").count() == 1
+
+
+def test_a_number_taken_after_the_check_is_the_same_field_message(db, monkeypatch):
+    """As on PostgreSQL: the other terminal's insert lands after our check, and the
+    database's unique index refuses ours."""
+    add(first_name="Other", number="K-1")
+    monkeypatch.setattr(customers, "_number_taken", lambda number, customer_id: False)
+    with pytest.raises(ValidationError) as info:
+        customers.save_customer(CustomerInput(first_name="Mine", number="K-1"))
+    monkeypatch.undo()
+    assert (info.value.field, info.value.message) == ("number",
+                                                      "Customer number K-1 is already used")
+    assert Customer.select().count() == 1
+
+
+def test_terminals_creating_the_same_new_tag_at_once_both_succeed(db):
+    results = _at_once(4, lambda i: customers.save_customer(
+        CustomerInput(first_name=f"Terminal{i}", tags="vip, Nieuw, koffie")).id)
+    assert all(isinstance(r, int) for r in results), results
+    assert Tag.select().count() == 3
+    for cid in results:
+        assert customers.customer_tags(cid) == ["koffie", "Nieuw", "vip"]
+
+
+def test_a_tag_another_terminal_just_created_is_shared(db):
+    Tag.create(name="VIP", name_key="vip")  # written by the other terminal
+    a = add(first_name="Jan", tags="vip")
+    assert Tag.select().count() == 1
+    assert customers.customer_tags(a.id) == ["VIP"]

@@ -148,10 +148,8 @@ def _validated(data: CustomerInput, customer_id: int | None) -> dict:
     if v["number"]:
         check(" " not in v["number"],
               "Customer number is one word of at most 20 characters", "number")
-        clash = Customer.select().where(Customer.number == v["number"])
-        if customer_id is not None:
-            clash = clash.where(Customer.id != customer_id)
-        check(not clash.exists(), f"Customer number {v['number']} is already used", "number")
+        if _number_taken(v["number"], customer_id):  # told early; checked again when writing
+            raise _number_used(v["number"])
     email = checked(data.email, "E-mail", "email", column_limit("email"))
     check(not email or bool(EMAIL_RE.match(email)),
           f"{email!r} is not a valid e-mail address", "email")
@@ -269,40 +267,76 @@ def save_customer(data: CustomerInput, customer_id: int | None = None,
     """Create or update a customer with tags, custom fields and an optional note.
 
     Validates everything first; raises ValidationError with the field's name and
-    writes nothing when anything is wrong.
+    writes nothing when anything is wrong. The number is checked again inside
+    the write transaction, so two terminals saving the same number at once get
+    one customer and one clear message, never a crash.
     """
     values = _validated(data, customer_id)
     custom = _validated_custom(data.custom)
     tags = split_tags(data.tags)
     note = checked(note, "Note", "note", NOTE_LIMIT, multiline=True)
     author = checked(author, "Author", "author", CustomerNote._meta.fields["author"].max_length)
-    with database.atomic():
-        if customer_id is None:
-            if not values["number"]:
-                values["number"] = next_customer_number()
-            customer = Customer.create(**values)
-        else:
-            customer = get_customer(customer_id)
-            values["updated_at"] = now()
-            if not values["number"]:
-                values["number"] = customer.number
-            Customer.update(**values).where(Customer.id == customer_id).execute()
-            customer = Customer.get_by_id(customer_id)
-        _save_tags(customer, tags)
-        _save_custom(customer, custom)
-        if note:
-            CustomerNote.create(customer=customer, text=note, author=author)
-        index_customer(customer, tags, custom)
+    try:
+        with database.atomic():
+            return _write(values, customer_id, tags, custom, note, author)
+    except pw.IntegrityError:
+        # Another terminal committed between our check and our write (PostgreSQL
+        # checks at the insert, not at the start of the transaction).
+        if values["number"] and _number_taken(values["number"], customer_id):
+            raise _number_used(values["number"]) from None
+        raise ValidationError("Another terminal changed this customer's details at the same "
+                              "time; look them up and save again") from None
+
+
+def _write(values: dict, customer_id: int | None, tags: list[str],
+           custom: dict[int, str | None], note: str, author: str) -> Customer:
+    """The writes of ``save_customer``, inside its transaction."""
+    if values["number"] and _number_taken(values["number"], customer_id):
+        raise _number_used(values["number"])
+    if customer_id is None:
+        if not values["number"]:
+            values["number"] = next_customer_number()
+        customer = Customer.create(**values)
+    else:
+        customer = get_customer(customer_id)
+        values["updated_at"] = now()
+        if not values["number"]:
+            values["number"] = customer.number
+        Customer.update(**values).where(Customer.id == customer_id).execute()
+        customer = Customer.get_by_id(customer_id)
+    _save_tags(customer, tags)
+    _save_custom(customer, custom)
+    if note:
+        CustomerNote.create(customer=customer, text=note, author=author)
+    index_customer(customer, tags, custom)
     return customer
 
 
+def _number_taken(number: str, customer_id: int | None) -> bool:
+    clash = Customer.select().where(Customer.number == number)
+    if customer_id is not None:
+        clash = clash.where(Customer.id != customer_id)
+    return clash.exists()
+
+
+def _number_used(number: str) -> ValidationError:
+    return ValidationError(f"Customer number {number} is already used", "number")
+
+
 def _save_tags(customer: Customer, tags: list[str]) -> None:
+    """Link the customer to these tags, creating the new ones.
+
+    Insert-or-ignore, then read: a terminal creating the same new tag at the
+    same moment is no error, both end up with the one tag.
+    """
     CustomerTag.delete().where(CustomerTag.customer == customer).execute()
-    for tag_name in tags:
-        tag = Tag.get_or_none(Tag.name_key == name_key(tag_name))
-        if tag is None:
-            tag = Tag.create(name=tag_name, name_key=name_key(tag_name))
-        CustomerTag.create(customer=customer, tag=tag)
+    if not tags:
+        return
+    keys = [name_key(tag) for tag in tags]
+    (Tag.insert_many([{"name": tag, "name_key": key} for tag, key in zip(tags, keys)])
+     .on_conflict_ignore().execute())
+    ids = [tag_id for (tag_id,) in Tag.select(Tag.id).where(Tag.name_key.in_(keys)).tuples()]
+    CustomerTag.insert_many([{"customer": customer.id, "tag": tag_id} for tag_id in ids]).execute()
 
 
 def _save_custom(customer: Customer, custom: dict[int, str | None]) -> None:
