@@ -308,8 +308,8 @@ def test_receipt_text_names_the_sale_and_its_total(shop):
     done = complete_sale(draft, tendered="30")
     text = done.receipt_text
     assert "Sale 1" in text
-    assert "TOTAL EUR" in text and "20.57" in text  # 24.20 − 3.63
-    assert "Change" in text and "9.43" in text
+    assert "TOTAL EUR" in text and "20,57" in text  # 24.20 − 3.63, in the store's nl_NL
+    assert "Change" in text and "9,43" in text
     assert "De Hoek" in text and "Dank je wel!" in text
     assert "discount 15% (type)" in text
     assert get_sale(1).receipt_text == text

@@ -16,13 +16,15 @@ from tui_pos.db.models import (
     Customer, CustomerProfile, CustomerType, Item, Payment, Sale, SaleLine, SaleVat,
     Sequence, VatClass, database, now,
 )
-from tui_pos.money import ZERO, format_money, format_percent, format_quantity, parse_money, \
-    parse_percent, parse_quantity
+from tui_pos.money import ZERO, format_date, format_money, format_percent, format_quantity, \
+    parse_money, parse_percent, parse_quantity
 from tui_pos.services import catalog, config
 from tui_pos.services.errors import NotFound, ValidationError, as_field, check
 from tui_pos.services.pricing import (
     LineInput, PricedBill, PricingContext, VatChoice, price_bill,
 )
+from tui_pos.services.receipts import ReceiptNotSaved, cells, cut_cells, write_receipt
+from tui_pos.services.text import printable
 
 PAYMENT_METHODS = ("cash", "card")
 
@@ -226,6 +228,7 @@ class CompletedSale:
     change: Decimal
     receipt_text: str
     receipt_path: str | None
+    receipt_error: str | None = None  # the file could not be written (the sale is saved)
 
 
 SALE_FIELDS = (
@@ -313,8 +316,8 @@ def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = 
     except pw.OperationalError as exc:  # e.g. the database stayed locked: nothing was written
         raise ValidationError(f"The sale could not be saved ({exc}); the bill is still open "
                               "— try again.", "method") from None
-    path = save_receipt(number, text, receipts_dir)
-    return CompletedSale(sale_id, number, total, header.paid, header.change, text, path)
+    path, error = save_receipt(number, text, receipts_dir)
+    return CompletedSale(sale_id, number, total, header.paid, header.change, text, path, error)
 
 
 def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
@@ -342,72 +345,101 @@ def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
     return number, sale_id, text
 
 
-def save_receipt(number: int, text: str, receipts_dir: str | Path | None) -> str | None:
-    """Write the receipt beside the database; a failure here never undoes the sale."""
+def save_receipt(number: int, text: str,
+                 receipts_dir: str | Path | None) -> tuple[str | None, str | None]:
+    """Write the receipt file after the commit: (its path, None), or (None, why
+    not). A failure here never undoes the sale; the next start or a reprint
+    writes the file again from ``Sale.receipt_text``."""
     if receipts_dir is None:
-        return None
+        return None, None
     try:
-        folder = Path(receipts_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"receipt-{number:06d}.txt"
-        path.write_text(text, encoding="utf-8")
-        return str(path)
-    except OSError:
-        return None
+        return str(write_receipt(receipts_dir, number, text)), None
+    except ReceiptNotSaved as error:
+        return None, error.message
 
 
 WIDTH = 40
 
 
+def _plain(text: str) -> str:
+    """One line of stored text as plain receipt text: no control characters."""
+    return " ".join(printable(text).split())
+
+
+def _cut(text: str) -> str:
+    return cut_cells(_plain(text), WIDTH)
+
+
+def _centred(text: str) -> str:
+    text = _cut(text)
+    return " " * ((WIDTH - cells(text)) // 2) + text
+
+
 def _row(left: str, right: str) -> str:
-    space = max(1, WIDTH - len(left) - len(right))
+    """``left`` and ``right`` on one line of WIDTH cells, or on two when too wide."""
+    space = WIDTH - cells(left) - cells(right)
+    if space < 1:
+        return f"{left}\n{' ' * max(0, WIDTH - cells(right))}{right}"
     return f"{left}{' ' * space}{right}"
 
 
 def receipt_text(number: int, sale: SaleHeader, draft: SaleDraft, bill: PricedBill,
                  settings: config.Settings, method: str) -> str:
-    """A plain-text receipt, 40 columns wide."""
-    cur = settings.currency
+    """A plain-text receipt, 40 terminal columns wide, in the store's locale.
+
+    Names are plain text (markup stays literal), control characters removed,
+    cut by terminal cells (a CJK character takes two)."""
+    loc = settings.locale
+
+    def money(value: Decimal) -> str:
+        return format_money(value, locale=loc)
+
     out: list[str] = []
     for text in (settings.store_name, *settings.address.splitlines(),
                  *settings.receipt_header.splitlines()):
-        if text.strip():
-            out.append(text.strip()[:WIDTH].center(WIDTH).rstrip())
-    if settings.vat_number:
-        out.append(f"VAT {settings.vat_number}".center(WIDTH).rstrip())
+        if _plain(text):
+            out.append(_centred(text))
+    if _plain(settings.vat_number):
+        out.append(_centred(f"VAT {settings.vat_number}"))
     out.append("-" * WIDTH)
-    out.append(_row(f"Sale {number}", sale.created_at.strftime("%Y-%m-%d %H:%M")))
+    out.append(_row(f"Sale {number}",
+                    f"{format_date(sale.created_at, loc)} {sale.created_at:%H:%M}"))
     if sale.customer_name:
-        out.append(f"Customer: {sale.customer_name} ({sale.customer_number})"[:WIDTH])
+        out.append(_cut(f"Customer: {sale.customer_name} ({sale.customer_number})"))
     if sale.profile_name:
-        out.append(f"Profile: {sale.profile_name}"[:WIDTH])
+        out.append(_cut(f"Profile: {sale.profile_name}"))
     out.append("-" * WIDTH)
     for d, p in zip(draft.lines, bill.lines):
-        out.append(d.name[:WIDTH])
-        qty = f"  {format_quantity(p.quantity)} x {format_money(p.unit_price)}"
-        out.append(_row(qty, f"{format_money(p.gross)} {p.vat.rate.normalize():f}%"[:20]))
+        out.append(_cut(d.name))
+        qty = f"  {format_quantity(p.quantity, loc)} x {money(p.unit_price)}"
+        out.append(_row(qty, f"{money(p.gross)} {format_percent(p.vat.rate, loc)}"))
         if p.discount_amount:
-            label = f"  discount {format_percent(p.discount_percent)} ({p.discount_source})"
-            out.append(_row(label, f"-{format_money(p.discount_amount)}"))
+            label = f"  discount {format_percent(p.discount_percent, loc)} ({p.discount_source})"
+            out.append(_row(label, f"-{money(p.discount_amount)}"))
     out.append("-" * WIDTH)
     if not bill.prices_include_vat:
-        out.append(_row("Subtotal excl. VAT", format_money(bill.subtotal)))
-        out.append(_row("VAT", format_money(bill.vat_total)))
+        out.append(_row("Subtotal excl. VAT", money(bill.subtotal)))
+        out.append(_row("VAT", money(bill.vat_total)))
     if bill.discount_total:
-        out.append(_row("You saved", format_money(bill.discount_total)))
-    out.append(_row(f"TOTAL {cur}", format_money(bill.total)))
-    out.append(_row(f"Paid ({method})", format_money(sale.paid)))
+        out.append(_row("You saved", money(bill.discount_total)))
+    out.append(_row(f"TOTAL {_plain(settings.currency)}", money(bill.total)))
+    out.append(_row(f"Paid ({method})", money(sale.paid)))
     if sale.change:
-        out.append(_row("Change", format_money(sale.change)))
+        out.append(_row("Change", money(sale.change)))
     out.append("")
     out.append(_row("VAT", "base      VAT    total"))
     for r in bill.vat_summary:
-        out.append(_row(f"{format_percent(r.rate)}",
-                        f"{format_money(r.base):>8} {format_money(r.vat):>7} "
-                        f"{format_money(r.total):>8}"))
+        rate = format_percent(r.rate, loc)
+        columns = f"{money(r.base):>8} {money(r.vat):>7} {money(r.total):>8}"
+        if cells(rate) + 1 + cells(columns) <= WIDTH:
+            out.append(_row(rate, columns))
+        else:  # amounts too big for the columns: one per line
+            out.extend(_row(f"{rate} {what}", money(amount))
+                       for what, amount in (("base", r.base), ("VAT", r.vat),
+                                            ("total", r.total)))
     for text in settings.receipt_footer.splitlines():
-        if text.strip():
-            out.append(text.strip()[:WIDTH].center(WIDTH).rstrip())
+        if _plain(text):
+            out.append(_centred(text))
     return "\n".join(out) + "\n"
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 from typing import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui_pos.db.connection import close_database, open_database, resolve_target
+from tui_pos.db.connection import (
+    close_database, current_store, open_database, resolve_target,
+)
 from tui_pos.paths import style_paths
 from tui_pos.services import config
+from tui_pos.services.errors import ValidationError
 
 # name (as in the menu and the command palette) → (module, class, what it is for)
 SCREENS: dict[str, tuple[str, str, str]] = {
@@ -32,6 +35,8 @@ SCREENS: dict[str, tuple[str, str, str]] = {
     "Reports": ("reports", "ReportsScreen", "Reports: sales by profile, type, customer, day"),
 }
 
+READ_ONLY = ("This database is read-only for you: you can look and run reports, "
+             "nothing can be saved.")
 PROFILE_OFF = ("Customer Profile is switched off. Enable Show Customer Profile in "
                "Tools › Configuration › Business Configuration.")
 
@@ -54,22 +59,46 @@ class PosApp(App):
 
     # -- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
-        open_database(self.database_target)
+        open_database(self.database_target, create=False)
         from tui_pos.ui.screens.menu import MainMenuScreen
 
         self.push_screen(MainMenuScreen())
+        store = current_store()
+        if store is not None and store.read_only:
+            self.sub_title = "read-only"
+            self.notify(READ_ONLY, severity="warning", timeout=10)
+            return  # nothing is written to a read-only store, receipt files neither
+        self.repair_receipt_files()
 
     def on_unmount(self) -> None:
         close_database()
 
+    @work(thread=True, exclusive=True, group="receipts", exit_on_error=False)
+    def repair_receipt_files(self) -> None:
+        """Rewrite receipt files a crash left missing or partial, from the sales.
+        In a thread: the first check of a big store reads every file once."""
+        from tui_pos.services.receipts import repair_receipts
+
+        try:
+            report = repair_receipts(self.receipts_dir)
+        except ValidationError as error:
+            self.call_from_thread(self.notify, f"Receipt files not checked: {error.message}",
+                                  severity="error", timeout=10, markup=False)
+            return
+        finally:
+            close_database()  # this thread's connection
+        if report.rewritten:
+            count = len(report.rewritten)
+            self.call_from_thread(self.notify, f"{count} receipt file(s) were missing or "
+                                  "incomplete and have been written again from the sales.",
+                                  timeout=8, markup=False)
+
     @property
     def receipts_dir(self) -> str:
-        target = self.database_target
-        if "://" in target:
-            from platformdirs import user_data_dir
+        """This database's own receipts folder (``shop.db`` → ``shop-receipts/``)."""
+        from tui_pos.services.receipts import receipts_folder
 
-            return str(Path(user_data_dir("tui-pos", appauthor=False)) / "receipts")
-        return str(Path(target).expanduser().resolve().parent / "receipts")
+        return str(receipts_folder(self.database_target))
 
     # -- navigation --------------------------------------------------------------------
     def screen_enabled(self, name: str) -> bool:

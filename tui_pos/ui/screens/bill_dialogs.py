@@ -9,11 +9,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from tui_pos.money import format_money, format_percent, format_quantity
-from tui_pos.services import catalog
+from tui_pos.services import catalog, config
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.sales import PAYMENT_METHODS, CompletedSale, SaleDraft, change_due, \
     complete_sale
-from tui_pos.ui.screens.base import FieldError, FieldErrors, select_value, set_select
+from tui_pos.services.receipts import reprint
+from tui_pos.ui.literal import literal
+from tui_pos.ui.screens.base import FieldError, FieldErrors, PosModal, select_value, set_select
 
 
 class Dialog(FieldErrors, ModalScreen):
@@ -256,30 +258,62 @@ class PaymentScreen(Dialog):
         self.dismiss(result)
 
 
-class ReceiptScreen(ModalScreen[None]):
-    """The receipt of the sale just completed; any of Enter/Esc starts the next sale."""
+class ReceiptScreen(PosModal):
+    """The receipt of the sale just completed; Enter, Esc or F4 start the next sale.
 
-    BINDINGS = [Binding("enter,escape,f4", "close", "Next sale", priority=True)]
+    If its file could not be written the cashier is told so (the sale itself is
+    saved) and R writes it again from the sale.
+    """
+
+    BINDINGS = [
+        Binding("enter,f4", "close", "Next sale", id="receipt.next"),
+        Binding("r,ctrl+r", "save_again", "Save receipt file again", id="receipt.save-again"),
+    ]
+    DEFAULT_CSS = """
+    ReceiptScreen #receipt-status.-error { color: $error; text-style: bold; }
+    """
 
     def __init__(self, sale: CompletedSale) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__(classes="receipt-screen")
         self.sale = sale
 
     def compose(self) -> ComposeResult:
+        locale = config.get_settings().locale
         with Vertical(classes="dialog receipt"):
             title = f"Sale {self.sale.number} completed"
             if self.sale.change:
-                title += f" — change due {format_money(self.sale.change)}"
-            yield Label(title, id="receipt-title", classes="dialog-title")
+                title += f" — change due {format_money(self.sale.change, locale=locale)}"
+            yield Label(literal(title), id="receipt-title", classes="dialog-title")
             with VerticalScroll(id="receipt-scroll"):
-                yield Static(self.sale.receipt_text, id="receipt-text")
-            saved = f"Saved to {self.sale.receipt_path}" if self.sale.receipt_path else \
-                "Saved with the sale"
-            yield Label(saved, classes="dim")
+                yield Static(literal(self.sale.receipt_text), id="receipt-text")
+            yield Label(id="receipt-status", classes="dim")
             yield Button("Next sale (Enter)", id="next", compact=True)
 
     def on_mount(self) -> None:
+        self.show_status(self.sale.receipt_path, self.sale.receipt_error)
         self.query_one("#receipt-scroll").focus()
+
+    def show_status(self, path: str | None, error: str | None) -> None:
+        label = self.query_one("#receipt-status", Label)
+        label.set_class(error is not None, "-error")
+        label.set_class(error is None, "dim")
+        if error is not None:
+            text = (f"Receipt file NOT saved: {error} — the sale is saved; "
+                    "press R to try again")
+        elif path:
+            text = f"Receipt file saved: {path}"
+        else:
+            text = "Saved with the sale"
+        label.update(literal(text))
+
+    def action_save_again(self) -> None:
+        """Write the receipt file again from the sale (R / Ctrl+R)."""
+        try:
+            path = reprint(self.sale.number, self.app.receipts_dir)
+        except ValidationError as error:
+            self.show_status(None, error.message)
+            return
+        self.show_status(str(path), None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)
