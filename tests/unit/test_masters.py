@@ -10,10 +10,10 @@ import pytest
 from tui_pos.db.models import (
     BusinessConfig, CustomerProfile, CustomerType, Item, VatClass,
 )
-from tui_pos.services import catalog, config, customers, masters
+from tui_pos.services import catalog, config, custom_fields, customers, masters
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.customers import CustomerInput
-from tui_pos.services.errors import NotFound, ValidationError
+from tui_pos.services.errors import NotFound, ValidationError, ValidationErrors
 
 D = Decimal
 
@@ -51,7 +51,7 @@ def test_profile_name_too_long_is_refused(db):
 
 
 @pytest.mark.parametrize("clash", ["retail shop", "RETAIL SHOP", "  Retail    Shop ",
-                                   "retail\tshop"])
+                                   "retail\u00a0shop"])
 def test_profile_name_is_unique_ignoring_case_and_spacing(db, clash):
     masters.save_profile("Retail Shop")
     before = snapshot(CustomerProfile)
@@ -86,6 +86,20 @@ def test_profile_deactivate_and_reactivate(db):
     masters.set_profile_active(p.id, True)
     assert masters.get_profile(p.id).active
     assert [x.name for x in masters.list_profiles(include_inactive=False)] == ["Seasonal"]
+
+
+@pytest.mark.parametrize("name", ["Retail\tshop", "Zo\x1b[2Jë", "Horeca\x00", "a\u202eb",
+                                  "x\x9b1m"])
+def test_profile_name_with_a_control_character_is_refused_at_the_name(db, name):
+    error = refused("name", masters.save_profile, name)
+    assert "control character" in error.message and "Profile Name" in error.message
+    assert CustomerProfile.select().count() == 0
+
+
+def test_profile_name_of_exactly_60_characters_is_kept_whole(db):
+    name = "é" * 59 + "x"
+    assert masters.save_profile(name).name == name
+    assert masters.list_profiles()[0].name == name
 
 
 # -- Customer Types -------------------------------------------------------------------
@@ -329,3 +343,117 @@ def test_set_active_switches_any_master_record_and_nothing_else(shop):
     vat = VatClass.select().first()
     masters.set_active(vat, False)
     assert VatClass.get_by_id(vat.id).active is False
+
+
+# -- every text bounded, every number parsed, all errors at once ---------------------
+
+@pytest.mark.parametrize("price", ["1e26", "9" * 30, "NaN", "Infinity", "1e999999",
+                                   "10000000000", "٣", D("1E+26"), D("NaN")])
+def test_item_price_out_of_range_is_a_clear_error_at_the_price(shop, price):
+    before = snapshot(Item)
+    error = refused("price", catalog.save_item, ItemInput(sku="BIG-1", name="Big",
+                                                          price=price,
+                                                          vat_class_id=shop.vat["Hoog"].id))
+    assert error.message.startswith("Price")
+    assert snapshot(Item) == before
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    (dict(sku="S" * 41), "sku"), (dict(sku="MUG\x1b02"), "sku"),
+    (dict(name="n" * 121), "name"), (dict(name="Mug\x07"), "name"),
+    (dict(barcode="1" * 41), "barcode"), (dict(barcode="٣٣٣"), "barcode"),
+    (dict(vat_class_id=2**70), "vat_class"),
+])
+def test_item_text_is_bounded_and_plain(shop, kwargs, field):
+    data = dict(sku="NEW-1", name="New", price="1", vat_class_id=shop.vat["Hoog"].id)
+    data.update(kwargs)
+    before = snapshot(Item)
+    refused(field, catalog.save_item, ItemInput(**data))
+    assert snapshot(Item) == before
+
+
+def test_item_form_with_many_mistakes_gets_every_error_at_once(shop):
+    before = snapshot(Item)
+    with pytest.raises(ValidationErrors) as info:
+        catalog.save_item(ItemInput(sku="mug-01", name="", price="1e26", barcode="12AB",
+                                    vat_class_id=None))
+    fields = [e.field for e in info.value.errors]
+    assert fields == ["sku", "barcode", "name", "price", "vat_class"]
+    assert info.value.field == "sku" and "already used" in info.value.message
+    assert snapshot(Item) == before
+
+
+def test_a_single_mistake_is_a_plain_validation_error(shop):
+    with pytest.raises(ValidationError) as info:
+        catalog.save_item(ItemInput(sku="NEW-1", name="New", price="x",
+                                    vat_class_id=shop.vat["Hoog"].id))
+    assert not isinstance(info.value, ValidationErrors)
+    assert info.value.field == "price"
+
+
+def test_type_with_a_bad_name_and_discount_gets_both_errors(db):
+    with pytest.raises(ValidationErrors) as info:
+        masters.save_type("", discount="1e5", vat_class_id=-3)
+    assert [e.field for e in info.value.errors] == ["name", "discount", "vat_class"]
+    assert CustomerType.select().count() == 0
+
+
+def test_vat_class_rate_with_an_exponent_is_refused(db):
+    refused("rate", catalog.save_vat_class, "Odd", "2e1")
+    refused("name", catalog.save_vat_class, "V" * 61, "21")
+    assert VatClass.select().count() == 0
+
+
+def test_custom_field_options_are_bounded_and_plain(db):
+    refused("options", custom_fields.save_field, "Shop", "choice", options="a\x1b, b")
+    refused("options", custom_fields.save_field, "Shop", "choice",
+            options="a, " + "b" * 61)
+    refused("options", custom_fields.save_field, "Shop", "choice",
+            options=", ".join(f"o{n}" for n in range(400)))
+    refused("kind", custom_fields.save_field, "Shop", "colour")
+    refused("name", custom_fields.save_field, "S\x00hop", "text")
+    f = custom_fields.save_field("Shop", "choice", options="Centre,\nStation")
+    assert custom_fields.get_field(f.id).options == "Centre\nStation"
+
+
+@pytest.mark.parametrize("name, value", [
+    ("store_name", "De Hoek\x1b]0;pwned\x07"), ("address", "x" * 501),
+    ("address", "Street 1\x00"), ("receipt_header", "Hi\x1b[2J"),
+    ("receipt_footer", "y" * 501), ("vat_number", "NL１２３"), ("currency", "€€€"),
+    ("default_vat_class_id", 2**64), ("locale", ["nl_NL"]),
+])
+def test_settings_text_is_bounded_and_plain(db, name, value):
+    before = snapshot(BusinessConfig)
+    s = config.get_settings()
+    setattr(s, name, value)
+    refused(name, config.update_settings, s)
+    assert snapshot(BusinessConfig) == before
+
+
+def test_settings_keep_multi_line_address_and_receipt_text(db):
+    s = config.get_settings()
+    s.address = "Prinsengracht 100  \n1015 EA Amsterdam"
+    s.receipt_footer = "Dank je wel!\n\tTot ziens"
+    config.update_settings(s)
+    saved = config.get_settings()
+    assert saved.address == "Prinsengracht 100\n1015 EA Amsterdam"
+    assert saved.receipt_footer == "Dank je wel!\n\tTot ziens"
+
+
+def test_settings_with_several_mistakes_get_every_error_at_once(db):
+    s = config.get_settings()
+    s.store_name, s.currency, s.vat_number = "x" * 121, "EURO", "NL-1!"
+    with pytest.raises(ValidationErrors) as info:
+        config.update_settings(s)
+    assert [e.field for e in info.value.errors] == ["store_name", "vat_number", "currency"]
+
+
+def test_lookups_with_huge_or_odd_queries_find_nothing_and_never_crash(shop):
+    for query in ("x" * 100_000, "%", "_", "NOPE\x1b", "'; DROP TABLE item; --"):
+        with pytest.raises(NotFound):
+            catalog.find_item(query)
+        assert catalog.search_items(query) == []
+    with pytest.raises(ValidationError):
+        catalog.find_item("\x00")  # nothing left to look up
+    assert catalog.find_item("mug-01\x1b").sku == "MUG-01"  # control characters dropped
+    assert [i.sku for i in catalog.search_items("mug")] == ["MUG-01"]

@@ -9,8 +9,13 @@ import peewee as pw
 
 from tui_pos.db.models import Item, VatClass, database
 from tui_pos.money import parse_money, parse_percent
-from tui_pos.services.errors import NotFound, as_field, check
-from tui_pos.services.text import clean, fold, name_key
+from tui_pos.services.errors import Errors, NotFound, ValidationError, as_field, check
+from tui_pos.services.masters import checked_name, is_id
+from tui_pos.services.text import checked, fold, query_text
+
+SKU_LENGTH = 40
+BARCODE_LENGTH = 40
+ITEM_NAME_LENGTH = 120
 
 
 # -- VAT classes ---------------------------------------------------------------
@@ -23,7 +28,7 @@ def list_vat_classes(include_inactive: bool = False) -> list[VatClass]:
 
 
 def get_vat_class(vat_class_id: int) -> VatClass:
-    row = VatClass.get_or_none(VatClass.id == vat_class_id)
+    row = VatClass.get_or_none(VatClass.id == vat_class_id) if is_id(vat_class_id) else None
     if row is None:
         raise NotFound("That VAT class does not exist", "vat_class")
     return row
@@ -31,20 +36,17 @@ def get_vat_class(vat_class_id: int) -> VatClass:
 
 def save_vat_class(name: str, rate: str | Decimal, active: bool = True,
                    vat_class_id: int | None = None) -> VatClass:
-    name = clean(name)
-    check(bool(name), "Name is required", "name")
-    check(len(name) <= 60, "Name is too long (60 characters at most)", "name")
-    rate_value = as_field("rate", parse_percent, rate, "VAT rate")
-    key = name_key(name)
-    clash = VatClass.select().where(VatClass.name_key == key)
-    if vat_class_id is not None:
-        clash = clash.where(VatClass.id != vat_class_id)
-    check(not clash.exists(), f"A VAT class called {name!r} already exists", "name")
+    """Add or edit a VAT class: a unique name and a rate 0–100 %."""
+    errors = Errors()
+    name, key = checked_name(errors, VatClass, name, vat_class_id, "Name")
+    rate_value = errors.take(as_field, "rate", parse_percent, rate, "VAT rate")
+    errors.raise_any()
     with database.atomic():
         if vat_class_id is None:
-            return VatClass.create(name=name, name_key=key, rate=rate_value, active=active)
+            return VatClass.create(name=name, name_key=key, rate=rate_value,
+                                   active=bool(active))
         row = get_vat_class(vat_class_id)
-        row.name, row.name_key, row.rate, row.active = name, key, rate_value, active
+        row.name, row.name_key, row.rate, row.active = name, key, rate_value, bool(active)
         row.save()
         return row
 
@@ -63,38 +65,61 @@ class ItemInput:
     active: bool = True
 
 
-def save_item(data: ItemInput, item_id: int | None = None) -> Item:
-    sku = clean(data.sku).upper()
-    barcode = clean(data.barcode) or None
-    name = clean(data.name)
-    check(bool(sku), "SKU is required", "sku")
-    check(" " not in sku and len(sku) <= 40, "SKU is one word of at most 40 characters", "sku")
-    check(bool(name), "Name is required", "name")
-    price = as_field("price", parse_money, data.price, "Price")
-    check(data.vat_class_id is not None, "Choose a VAT class", "vat_class")
-    get_vat_class(data.vat_class_id)
-    if barcode is not None:
-        check(barcode.isdigit() and len(barcode) <= 40, "Barcode must be digits only", "barcode")
+def _sku(typed: str) -> str:
+    sku = checked(typed, "SKU", "sku", SKU_LENGTH, required=True).upper()
+    check(" " not in sku and len(sku) <= SKU_LENGTH,
+          f"SKU is one word of at most {SKU_LENGTH} characters", "sku")
+    return sku
+
+
+def _barcode(typed: str) -> str | None:
+    barcode = checked(typed, "Barcode", "barcode", BARCODE_LENGTH)
+    check(barcode.isascii() and (barcode.isdigit() or not barcode),
+          "Barcode must be digits only", "barcode")
+    return barcode or None
+
+
+def _item_values(data: ItemInput, item_id: int | None) -> dict:
+    """The columns of an item, or every bad field at once (ValidationErrors)."""
+    errors = Errors()
     others = Item.select()
     if item_id is not None:
         others = others.where(Item.id != item_id)
-    check(not others.where(Item.sku == sku).exists(), f"SKU {sku} is already used", "sku")
+    sku = errors.take(_sku, data.sku)
+    if sku:
+        errors.check(not others.where(Item.sku == sku).exists(),
+                     f"SKU {sku} is already used", "sku")
+    barcode = errors.take(_barcode, data.barcode)
     if barcode:
-        check(not others.where(Item.barcode == barcode).exists(),
-              f"Barcode {barcode} is already used", "barcode")
-    values = dict(sku=sku, barcode=barcode, name=name, name_key=fold(name), price=price,
-                  vat_class=data.vat_class_id, discountable=data.discountable and not data.is_labour,
-                  is_labour=data.is_labour, active=data.active)
+        errors.check(not others.where(Item.barcode == barcode).exists(),
+                     f"Barcode {barcode} is already used", "barcode")
+    name = errors.take(checked, data.name, "Name", "name", ITEM_NAME_LENGTH, required=True)
+    price = errors.take(as_field, "price", parse_money, data.price, "Price")
+    if data.vat_class_id is None:
+        errors.add(ValidationError("Choose a VAT class", "vat_class"))
+    else:
+        errors.take(get_vat_class, data.vat_class_id)
+    errors.raise_any()
+    is_labour = bool(data.is_labour)
+    return dict(sku=sku, barcode=barcode, name=name, name_key=fold(name)[:ITEM_NAME_LENGTH],
+                price=price, vat_class=data.vat_class_id,
+                discountable=bool(data.discountable) and not is_labour,
+                is_labour=is_labour, active=bool(data.active))
+
+
+def save_item(data: ItemInput, item_id: int | None = None) -> Item:
+    values = _item_values(data, item_id)
     with database.atomic():
         if item_id is None:
             return Item.create(**values)
+        get_item(item_id)
         Item.update(**values).where(Item.id == item_id).execute()
         return Item.get_by_id(item_id)
 
 
 def find_item(code: str) -> Item:
     """An active item by its SKU or barcode, exactly."""
-    code = clean(code)
+    code = query_text(code if isinstance(code, str) else "")
     check(bool(code), "Type a SKU or barcode", "code")
     item = (Item.select(Item, VatClass).join(VatClass)
             .where((Item.sku == code.upper()) | (Item.barcode == code))
@@ -107,7 +132,7 @@ def find_item(code: str) -> Item:
 
 def search_items(query: str, limit: int = 20) -> list[Item]:
     """Items whose SKU, barcode or name starts with (or name contains) the query."""
-    q = fold(query)
+    q = fold(query_text(query if isinstance(query, str) else ""))
     base = (Item.select(Item, VatClass).join(VatClass)
             .where(Item.active == True))  # noqa: E712
     if not q:
@@ -133,6 +158,8 @@ def list_items(include_inactive: bool = False, limit: int = 200, offset: int = 0
 
 
 def get_item(item_id: int) -> Item:
+    if not is_id(item_id):
+        raise NotFound("That item does not exist", "item")
     try:
         return Item.select(Item, VatClass).join(VatClass).where(Item.id == item_id).get()
     except pw.DoesNotExist:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from tui_pos.db.models import BusinessConfig, VatClass, database
-from tui_pos.services.errors import ValidationError, check
-from tui_pos.services.text import clean
+from tui_pos.services.errors import Errors, ValidationError, check
+from tui_pos.services.masters import is_id
+from tui_pos.services.text import checked
 
 CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK")
 LOCALES = ("nl_NL", "nl_BE", "en_GB", "en_US", "de_DE", "fr_FR")
@@ -42,24 +43,51 @@ def get_settings() -> Settings:
     )
 
 
+STORE_NAME_LENGTH = 120
+VAT_NUMBER_LENGTH = 40
+LONG_TEXT_LENGTH = 500  # the address and the receipt's header and footer, several lines
+
+
 def validate(settings: Settings) -> Settings:
+    """The settings tidied, or every bad field at once (ValidationErrors)."""
+    errors = Errors()
     s = Settings(**asdict(settings))
-    s.store_name = clean(s.store_name)
-    s.vat_number = clean(s.vat_number).upper()
-    s.currency = clean(s.currency).upper()
-    check(len(s.store_name) <= 120, "Store name is too long (120 characters at most)", "store_name")
-    check(len(s.currency) == 3 and s.currency.isalpha(),
-          "Currency must be a three-letter code such as EUR", "currency")
-    check(s.locale in LOCALES, f"Locale must be one of {', '.join(LOCALES)}", "locale")
-    check(s.vat_rounding in VAT_ROUNDING, "VAT rounding must be per receipt or per line",
-          "vat_rounding")
-    if s.vat_number:
-        check(len(s.vat_number) <= 40 and s.vat_number.replace(" ", "").isalnum(),
-              "VAT number may hold letters and digits only", "vat_number")
+    s.store_name = errors.take(checked, s.store_name, "Store name", "store_name",
+                               STORE_NAME_LENGTH)
+    s.address = errors.take(checked, s.address, "Address", "address", LONG_TEXT_LENGTH,
+                            multiline=True)
+    s.vat_number = errors.take(_vat_number, s.vat_number)
+    s.currency = errors.take(_currency, s.currency)
+    errors.check(isinstance(s.locale, str) and s.locale in LOCALES,
+                 f"Locale must be one of {', '.join(LOCALES)}", "locale")
+    errors.check(isinstance(s.vat_rounding, str) and s.vat_rounding in VAT_ROUNDING,
+                 "VAT rounding must be per receipt or per line", "vat_rounding")
     if s.default_vat_class_id is not None:
-        check(VatClass.get_or_none(VatClass.id == s.default_vat_class_id) is not None,
-              "That VAT class does not exist", "default_vat_class_id")
+        errors.check(is_id(s.default_vat_class_id) and VatClass.get_or_none(
+            VatClass.id == s.default_vat_class_id) is not None,
+            "That VAT class does not exist", "default_vat_class_id")
+    s.receipt_header = errors.take(checked, s.receipt_header, "Receipt header",
+                                   "receipt_header", LONG_TEXT_LENGTH, multiline=True)
+    s.receipt_footer = errors.take(checked, s.receipt_footer, "Receipt footer",
+                                   "receipt_footer", LONG_TEXT_LENGTH, multiline=True)
+    errors.raise_any()
+    for switch in ("prices_include_vat", "show_customer_profile", "show_customer_type"):
+        setattr(s, switch, bool(getattr(s, switch)))
     return s
+
+
+def _vat_number(typed: str) -> str:
+    value = checked(typed, "VAT number", "vat_number", VAT_NUMBER_LENGTH).upper()
+    check(not value or (value.isascii() and value.replace(" ", "").isalnum()),
+          "VAT number may hold letters and digits only", "vat_number")
+    return value
+
+
+def _currency(typed: str) -> str:
+    value = checked(typed, "Currency", "currency", 10).upper()
+    check(len(value) == 3 and value.isascii() and value.isalpha(),
+          "Currency must be a three-letter code such as EUR", "currency")
+    return value
 
 
 def update_settings(settings: Settings) -> Settings:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from tui_pos.db.models import CustomField, database
-from tui_pos.services.errors import NotFound, check
-from tui_pos.services.text import clean, name_key
+from tui_pos.services.errors import Errors, NotFound
+from tui_pos.services.masters import checked_name, is_id
+from tui_pos.services.text import checked, clean, name_key
 
 KIND_LABELS = {
     "text": "Text",
@@ -13,6 +14,9 @@ KIND_LABELS = {
     "yesno": "Yes/No",
     "choice": "Choice",
 }
+KINDS = tuple(KIND_LABELS)
+OPTIONS_LENGTH = 1000  # all the options of a choice, as typed
+OPTION_LENGTH = 60     # one option
 
 
 def list_fields(include_inactive: bool = False) -> list[CustomField]:
@@ -23,40 +27,48 @@ def list_fields(include_inactive: bool = False) -> list[CustomField]:
 
 
 def get_field(field_id: int) -> CustomField:
-    row = CustomField.get_or_none(CustomField.id == field_id)
+    row = CustomField.get_or_none(CustomField.id == field_id) if is_id(field_id) else None
     if row is None:
         raise NotFound("That custom field does not exist", "field")
     return row
 
 
+def choice_lines(options: str) -> list[str]:
+    """The options of a choice as typed (commas or one a line), each cleaned."""
+    typed = checked(options, "Options", "options", OPTIONS_LENGTH, multiline=True)
+    return [clean(o) for o in typed.replace(",", "\n").splitlines() if clean(o)]
+
+
 def save_field(name: str, kind: str, options: str = "", required: bool = False,
                active: bool = True, field_id: int | None = None) -> CustomField:
-    name = clean(name)
-    check(bool(name), "Name is required", "name")
-    check(len(name) <= 60, "Name is too long (60 characters at most)", "name")
-    check(kind in KIND_LABELS, f"Kind must be one of {', '.join(KIND_LABELS.values())}", "kind")
-    key = name_key(name)
-    clash = CustomField.select().where(CustomField.name_key == key)
-    if field_id is not None:
-        clash = clash.where(CustomField.id != field_id)
-    check(not clash.exists(), f"A custom field called {name!r} already exists", "name")
-    lines = [clean(o) for o in (options or "").replace(",", "\n").splitlines() if clean(o)]
-    if kind == "choice":
-        check(len(lines) >= 2, "A choice needs at least two options, separated by commas",
-              "options")
-        check(len({name_key(o) for o in lines}) == len(lines), "Options must differ", "options")
-    else:
+    """Add or edit a field; every bad field of the form is reported at once."""
+    errors = Errors()
+    name, key = checked_name(errors, CustomField, name, field_id, "Name")
+    errors.check(isinstance(kind, str) and kind in KIND_LABELS,
+                 f"Kind must be one of {', '.join(KIND_LABELS.values())}", "kind")
+    lines = errors.take(choice_lines, options) or []
+    if kind == "choice" and not errors.has("options"):
+        errors.check(len(lines) >= 2, "A choice needs at least two options, separated by "
+                     "commas", "options")
+        errors.check(all(len(o) <= OPTION_LENGTH for o in lines),
+                     f"Each option is at most {OPTION_LENGTH} characters", "options")
+        errors.check(len({name_key(o) for o in lines}) == len(lines), "Options must differ",
+                     "options")
+    if kind != "choice":
         lines = []
+    row = get_field(field_id) if field_id is not None else None
+    if row is not None:
+        errors.check(row.kind == kind or not row.values.exists(),
+                     "Customers already have values for this field; its kind cannot change",
+                     "kind")
+    errors.raise_any()
     with database.atomic():
-        if field_id is None:
+        if row is None:
             position = (CustomField.select().count() or 0) + 1
             return CustomField.create(name=name, name_key=key, kind=kind,
-                                      options="\n".join(lines), required=required,
-                                      active=active, position=position)
-        row = get_field(field_id)
-        check(row.kind == kind or not row.values.exists(),
-              "Customers already have values for this field; its kind cannot change", "kind")
+                                      options="\n".join(lines), required=bool(required),
+                                      active=bool(active), position=position)
         row.name, row.name_key, row.kind = name, key, kind
-        row.options, row.required, row.active = "\n".join(lines), required, active
+        row.options, row.required, row.active = "\n".join(lines), bool(required), bool(active)
         row.save()
         return row

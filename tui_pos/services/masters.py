@@ -8,8 +8,11 @@ import peewee as pw
 
 from tui_pos.db.models import Customer, CustomerProfile, CustomerType, VatClass, database
 from tui_pos.money import parse_percent
-from tui_pos.services.errors import NotFound, ValidationError, as_field, check
-from tui_pos.services.text import clean, name_key
+from tui_pos.services.errors import Errors, NotFound, ValidationError, as_field
+from tui_pos.services.text import checked, name_key
+
+NAME_LENGTH = 60  # the name columns of profiles, types, VAT classes and custom fields
+MAX_ID = 2**63 - 1  # what an SQLite INTEGER holds
 
 
 def set_active(row: pw.Model, active: bool) -> pw.Model:
@@ -20,17 +23,25 @@ def set_active(row: pw.Model, active: bool) -> pw.Model:
     return row
 
 
-def _checked_name(model, name: str, record_id: int | None, what: str) -> tuple[str, str]:
-    name = clean(name)
-    check(bool(name), f"{what} is required", "name")
-    check(len(name) <= 60, f"{what} is too long (60 characters at most)", "name")
-    key = name_key(name)
+def is_id(value: object) -> bool:
+    """A record id a screen may hand over: a whole number the database can hold."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def checked_name(errors: Errors, model, name: str, record_id: int | None,
+                 what: str) -> tuple[str, str]:
+    """The cleaned name and its key; a missing, too long or taken name is noted
+    in ``errors`` at the field "name"."""
+    value = errors.take(checked, name, what, "name", NAME_LENGTH, required=True)
+    if value is None:
+        return "", ""
+    key = name_key(value)
     clash = model.select().where(model.name_key == key)
     if record_id is not None:
         clash = clash.where(model.id != record_id)
-    check(not clash.exists(), f"{name!r} already exists (names are unique, ignoring case)",
-          "name")
-    return name, key
+    errors.check(not clash.exists(), f"{value!r} already exists (names are unique, ignoring "
+                 "case)", "name")
+    return value, key
 
 
 # -- Customer Profile (TruePOS) ---------------------------------------------------
@@ -43,7 +54,8 @@ def list_profiles(include_inactive: bool = True) -> list[CustomerProfile]:
 
 
 def get_profile(profile_id: int) -> CustomerProfile:
-    row = CustomerProfile.get_or_none(CustomerProfile.id == profile_id)
+    row = CustomerProfile.get_or_none(CustomerProfile.id == profile_id) if is_id(profile_id) \
+        else None
     if row is None:
         raise NotFound("That customer profile does not exist", "profile")
     return row
@@ -51,12 +63,14 @@ def get_profile(profile_id: int) -> CustomerProfile:
 
 def save_profile(name: str, active: bool = True, profile_id: int | None = None) -> CustomerProfile:
     """Add (``profile_id`` None) or edit a profile. Name required, unique ignoring case."""
-    name, key = _checked_name(CustomerProfile, name, profile_id, "Profile Name")
+    errors = Errors()
+    name, key = checked_name(errors, CustomerProfile, name, profile_id, "Profile Name")
+    errors.raise_any()
     with database.atomic():
         if profile_id is None:
-            return CustomerProfile.create(name=name, name_key=key, active=active)
+            return CustomerProfile.create(name=name, name_key=key, active=bool(active))
         row = get_profile(profile_id)
-        row.name, row.name_key, row.active = name, key, active
+        row.name, row.name_key, row.active = name, key, bool(active)
         row.save()
         return row
 
@@ -76,7 +90,7 @@ def list_types(include_inactive: bool = True) -> list[CustomerType]:
 
 
 def get_type(type_id: int) -> CustomerType:
-    row = CustomerType.get_or_none(CustomerType.id == type_id)
+    row = CustomerType.get_or_none(CustomerType.id == type_id) if is_id(type_id) else None
     if row is None:
         raise NotFound("That customer type does not exist", "customer_type")
     return row
@@ -85,20 +99,24 @@ def get_type(type_id: int) -> CustomerType:
 def save_type(name: str, discount: str | Decimal | None = None,
               vat_class_id: int | None = None, active: bool = True,
               type_id: int | None = None) -> CustomerType:
-    name, key = _checked_name(CustomerType, name, type_id, "Name")
+    """Add or edit a type; every bad field is reported at once (ValidationErrors)."""
+    errors = Errors()
+    name, key = checked_name(errors, CustomerType, name, type_id, "Name")
     pct = None
     if discount not in (None, ""):
-        pct = as_field("discount", parse_percent, discount, "Discount")
+        pct = errors.take(as_field, "discount", parse_percent, discount, "Discount")
     if vat_class_id is not None:
-        check(VatClass.get_or_none(VatClass.id == vat_class_id) is not None,
-              "That VAT class does not exist", "vat_class")
+        errors.check(is_id(vat_class_id)
+                     and VatClass.get_or_none(VatClass.id == vat_class_id) is not None,
+                     "That VAT class does not exist", "vat_class")
+    errors.raise_any()
     with database.atomic():
         if type_id is None:
             return CustomerType.create(name=name, name_key=key, discount=pct,
-                                       vat_class=vat_class_id, active=active)
+                                       vat_class=vat_class_id, active=bool(active))
         row = get_type(type_id)
         row.name, row.name_key, row.discount = name, key, pct
-        row.vat_class, row.active = vat_class_id, active
+        row.vat_class, row.active = vat_class_id, bool(active)
         row.save()
         return row
 
