@@ -35,7 +35,7 @@ def refused(field: str, data: CustomerInput, customer_id: int | None = None,
     return info.value
 
 
-def add(**kwargs) -> Customer:
+def add(**kwargs) -> customers.CustomerDetail:
     return customers.save_customer(CustomerInput(**kwargs))
 
 
@@ -60,11 +60,14 @@ def test_full_record_is_saved(shop):
     assert (row.first_name, row.last_name, row.email) == ("Jan", "de Vries", "jan@devries.nl")
     assert row.birthday == dt.date(1980, 11, 24)
     assert row.discount == D("5") and row.credit_limit == D("500.00")
-    assert row.customer_type.name == "Staff" and row.profile_id == shop.profiles["Retail"].id
-    assert row.vat_class_id == shop.vat["Laag"].id
+    assert row.type_name == "Staff" and row.profile_id == shop.profiles["Retail"].id
+    assert row.profile_name == "Retail"
+    assert (row.vat_class_id, row.vat_class_name, row.vat_rate) == (shop.vat["Laag"].id, "Laag",
+                                                                    D("9"))
     assert row.contact_email and row.consent_date == today and row.newsletter
     assert row.number == "1001"  # auto: the first number
-    assert customers.customer_tags(c.id) == ["coffee", "vip"]
+    assert customers.customer_tags(c.id) == ["coffee", "vip"] == list(row.tags)
+    assert c == row  # save hands back what get_customer reads
     form = customers.to_input(row)
     assert form.tags == "coffee, vip" and form.discount == "5.00"
 
@@ -551,3 +554,28 @@ def test_a_tag_another_terminal_just_created_is_shared(db):
     a = add(first_name="Jan", tags="vip")
     assert Tag.select().count() == 1
     assert customers.customer_tags(a.id) == ["VIP"]
+
+
+# -- what the screens get: plain values, not rows ----------------------------------------
+
+def test_screens_get_frozen_values_with_names_resolved(fields):
+    import dataclasses
+
+    c = add(first_name="Jan", custom={fields["card"].id: "LC1"}, tags="vip")
+    custom_fields.save_field("Old field", "text", active=False)
+    detail = customers.get_customer(c.id)
+    assert dataclasses.is_dataclass(detail) and not isinstance(detail, Customer)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        detail.first_name = "x"
+    assert (detail.type_name, detail.profile_name, detail.vat_class_name) == ("", "", "")
+    assert [(v.name, v.value) for v in detail.custom] == [
+        ("Loyalty card", "LC1"), ("Children", ""), ("Anniversary", ""), ("Vegan", ""),
+        ("Contact time", "")]  # the inactive field without a value is left out
+    assert detail.custom_values == {fields["card"].id: "LC1"}
+    customers.add_note(c.id, "Hello", author="Emma")
+    [note] = customers.notes(c.id)
+    assert isinstance(note, customers.NoteRow) and (note.author, note.text) == ("Emma", "Hello")
+    assert customers.set_active(c.id, False).active is False
+    assert customers.find_customer_by_number(c.number) == customers.get_customer(c.id)
+    with pytest.raises(ValidationError):
+        customers.get_customer(10**30)

@@ -126,12 +126,14 @@ def split_tags(text: str) -> list[str]:
     return tags
 
 
+def _is_id(value) -> bool:
+    """Could this be a row's id? (a bool, a string or 2**64 is not)"""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2 ** 63
+
+
 def _row_or_none(model, record_id):
     """The row with this id, or None (also for an id no row could have)."""
-    if not isinstance(record_id, int) or isinstance(record_id, bool) \
-            or not 0 < record_id < 2 ** 63:
-        return None
-    return model.get_or_none(model.id == record_id)
+    return model.get_or_none(model.id == record_id) if _is_id(record_id) else None
 
 
 def _blank(value) -> bool:
@@ -263,7 +265,7 @@ def next_customer_number() -> str:
 
 
 def save_customer(data: CustomerInput, customer_id: int | None = None,
-                  note: str = "", author: str = "") -> Customer:
+                  note: str = "", author: str = "") -> CustomerDetail:
     """Create or update a customer with tags, custom fields and an optional note.
 
     Validates everything first; raises ValidationError with the field's name and
@@ -278,7 +280,7 @@ def save_customer(data: CustomerInput, customer_id: int | None = None,
     author = checked(author, "Author", "author", CustomerNote._meta.fields["author"].max_length)
     try:
         with database.atomic():
-            return _write(values, customer_id, tags, custom, note, author)
+            saved = _write(values, customer_id, tags, custom, note, author)
     except pw.IntegrityError:
         # Another terminal committed between our check and our write (PostgreSQL
         # checks at the insert, not at the start of the transaction).
@@ -286,6 +288,7 @@ def save_customer(data: CustomerInput, customer_id: int | None = None,
             raise _number_used(values["number"]) from None
         raise ValidationError("Another terminal changed this customer's details at the same "
                               "time; look them up and save again") from None
+    return get_customer(saved.id)
 
 
 def _write(values: dict, customer_id: int | None, tags: list[str],
@@ -298,7 +301,7 @@ def _write(values: dict, customer_id: int | None, tags: list[str],
             values["number"] = next_customer_number()
         customer = Customer.create(**values)
     else:
-        customer = get_customer(customer_id)
+        customer = _row(customer_id)
         values["updated_at"] = now()
         if not values["number"]:
             values["number"] = customer.number
@@ -517,20 +520,128 @@ def _list_by_name(limit, after, include_inactive, profile_id) -> SearchPage:
 
 # -- Reading and changing one customer ------------------------------------------------
 
-def get_customer(customer_id: int) -> Customer:
-    customer = (Customer.select(Customer, CustomerType)
-                .join(CustomerType, pw.JOIN.LEFT_OUTER)
-                .where(Customer.id == customer_id).first())
+@dataclass(frozen=True)
+class CustomValue:
+    """One of the shop's own fields on a customer's page: its name and the stored text."""
+
+    field_id: int
+    name: str
+    value: str  # "" when the customer has none
+    active: bool
+
+
+@dataclass(frozen=True)
+class CustomerDetail:
+    """Everything the customer's page and form show, names resolved: no lazy loading."""
+
+    id: int
+    number: str
+    first_name: str
+    last_name: str
+    company: str
+    email: str
+    phone: str
+    mobile: str
+    address: str
+    postcode: str
+    city: str
+    country: str
+    birthday: dt.date | None
+    customer_type_id: int | None
+    type_name: str
+    profile_id: int | None
+    profile_name: str
+    discount: Decimal | None
+    vat_class_id: int | None
+    vat_class_name: str
+    vat_rate: Decimal | None
+    additional: str
+    contact_email: bool
+    contact_sms: bool
+    contact_phone: bool
+    contact_post: bool
+    consent_date: dt.date | None
+    consent_note: str
+    newsletter: bool
+    credit_limit: Decimal | None
+    active: bool
+    created_at: dt.datetime | None
+    tags: tuple[str, ...]
+    custom: tuple[CustomValue, ...]  # active fields and any inactive one holding a value
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.first_name, self.last_name, self.company, self.number)
+
+    @property
+    def custom_values(self) -> dict[int, str]:
+        return {c.field_id: c.value for c in self.custom if c.value}
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    created_at: dt.datetime
+    author: str
+    text: str
+
+
+def _row(customer_id: int) -> Customer:
+    customer = _row_or_none(Customer, customer_id)
     if customer is None:
         raise NotFound("That customer does not exist", "customer")
     return customer
 
 
-def find_customer_by_number(number: str) -> Customer | None:
+def get_customer(customer_id: int) -> CustomerDetail:
+    """The customer with the names of their type, profile and VAT class, tags and
+    custom fields; NotFound if there is no such customer."""
+    row = _detail_row(customer_id) if _is_id(customer_id) else None
+    if row is None:
+        raise NotFound("That customer does not exist", "customer")
+    shown = {name: row[name] for name in DETAIL_COLUMNS}
+    return CustomerDetail(
+        **shown, customer_type_id=row["customer_type"], profile_id=row["profile"],
+        vat_class_id=row["vat_class"], type_name=row["type_name"] or "",
+        profile_name=row["profile_name"] or "", vat_class_name=row["vat_class_name"] or "",
+        vat_rate=row["vat_rate"], tags=tuple(customer_tags(row["id"])),
+        custom=_custom_shown(row["id"]))
+
+
+# The detail's values read straight from the customer's own columns.
+DETAIL_COLUMNS = (
+    "id", "number", "first_name", "last_name", "company", "email", "phone", "mobile",
+    "address", "postcode", "city", "country", "birthday", "discount", "additional",
+    "contact_email", "contact_sms", "contact_phone", "contact_post", "consent_date",
+    "consent_note", "newsletter", "credit_limit", "active", "created_at",
+)
+
+
+def _detail_row(customer_id: int) -> dict | None:
+    """The customer's columns with the names of its type, profile and VAT class."""
+    return (Customer.select(Customer, CustomerType.name.alias("type_name"),
+                            CustomerProfile.name.alias("profile_name"),
+                            VatClass.name.alias("vat_class_name"),
+                            VatClass.rate.alias("vat_rate"))
+            .join_from(Customer, CustomerType, pw.JOIN.LEFT_OUTER)
+            .join_from(Customer, CustomerProfile, pw.JOIN.LEFT_OUTER)
+            .join_from(Customer, VatClass, pw.JOIN.LEFT_OUTER)
+            .where(Customer.id == customer_id).dicts().first())
+
+
+def _custom_shown(customer_id: int) -> tuple[CustomValue, ...]:
+    values = custom_values(customer_id)
+    fields = CustomField.select(CustomField.id, CustomField.name, CustomField.active) \
+        .order_by(CustomField.position, CustomField.id)
+    return tuple(CustomValue(f.id, f.name, values.get(f.id, ""), f.active) for f in fields
+                 if f.active or f.id in values)
+
+
+def find_customer_by_number(number: str) -> CustomerDetail | None:
     number = query_text(number)
     if not number:
         return None
-    return Customer.get_or_none(Customer.number == number)
+    found = Customer.select(Customer.id).where(Customer.number == number).first()
+    return get_customer(found.id) if found else None
 
 
 def customer_tags(customer_id: int) -> list[str]:
@@ -543,7 +654,7 @@ def custom_values(customer_id: int) -> dict[int, str]:
             .where(CustomFieldValue.customer == customer_id)}
 
 
-def to_input(customer: Customer) -> CustomerInput:
+def to_input(customer: CustomerDetail) -> CustomerInput:
     """The record as a form shows it, for editing."""
     def text(value) -> str:
         return "" if value is None else str(value)
@@ -556,7 +667,7 @@ def to_input(customer: Customer) -> CustomerInput:
         birthday=text(customer.birthday), customer_type_id=customer.customer_type_id,
         profile_id=customer.profile_id, discount=text(customer.discount),
         vat_class_id=customer.vat_class_id, additional=customer.additional,
-        tags=", ".join(customer_tags(customer.id)),
+        tags=", ".join(customer.tags),
         contact_email=customer.contact_email, contact_sms=customer.contact_sms,
         contact_phone=customer.contact_phone, contact_post=customer.contact_post,
         consent_date=text(customer.consent_date), consent_note=customer.consent_note,
@@ -565,27 +676,30 @@ def to_input(customer: Customer) -> CustomerInput:
     )
 
 
-def add_note(customer_id: int, text: str, author: str = "") -> CustomerNote:
+def add_note(customer_id: int, text: str, author: str = "") -> NoteRow:
     text = checked(text, "Note", "note", NOTE_LIMIT, multiline=True)
     check(bool(text), "The note is empty", "note")
     author = checked(author, "Author", "author", CustomerNote._meta.fields["author"].max_length)
-    get_customer(customer_id)
+    _row(customer_id)
     with database.atomic():
-        return CustomerNote.create(customer=customer_id, text=text, author=author)
+        note = CustomerNote.create(customer=customer_id, text=text, author=author)
+    return NoteRow(note.created_at, note.author, note.text)
 
 
-def notes(customer_id: int) -> list[CustomerNote]:
-    return list(CustomerNote.select().where(CustomerNote.customer == customer_id)
-                .order_by(CustomerNote.created_at.desc(), CustomerNote.id.desc()))
+def notes(customer_id: int) -> list[NoteRow]:
+    """The customer's notes, newest first."""
+    return [NoteRow(*row) for row in
+            CustomerNote.select(CustomerNote.created_at, CustomerNote.author, CustomerNote.text)
+            .where(CustomerNote.customer == customer_id)
+            .order_by(CustomerNote.created_at.desc(), CustomerNote.id.desc()).tuples()]
 
 
-def set_active(customer_id: int, active: bool) -> Customer:
-    customer = get_customer(customer_id)
+def set_active(customer_id: int, active: bool) -> CustomerDetail:
+    _row(customer_id)
     with database.atomic():
-        Customer.update(active=active, updated_at=now()).where(
+        Customer.update(active=bool(active), updated_at=now()).where(
             Customer.id == customer_id).execute()
-    customer.active = active
-    return customer
+    return get_customer(customer_id)
 
 
 def list_tags() -> list[tuple[str, int]]:

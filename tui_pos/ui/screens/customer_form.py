@@ -12,8 +12,6 @@ new customer, Esc closes. Both are what the Sales Bill pushes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -27,9 +25,6 @@ from tui_pos.services.errors import ValidationError
 from tui_pos.ui.screens.base import ConfirmScreen, FieldError, FieldErrors, select_value
 from tui_pos.ui.widgets.customer_search import CustomerSearch
 from tui_pos.ui.widgets.tick import Tick  # an X only when ticked: reads without colour
-
-if TYPE_CHECKING:
-    from tui_pos.db.models import CustomField
 
 DATE_HINT = "YYYY-MM-DD"
 
@@ -110,7 +105,7 @@ class CustomerFormScreen(FieldErrors, ModalScreen[int | None]):
             record = customers.get_customer(customer_id)
             self.data = customers.to_input(record)
             self.record_name = f"{record.number} {record.display_name}"
-        self.fields: list[CustomField] = custom_fields.list_fields()
+        self.fields = custom_fields.list_fields()  # id, name, kind, options, required
         self._snapshot: tuple | None = None
 
     # -- layout -----------------------------------------------------------------------
@@ -200,7 +195,7 @@ class CustomerFormScreen(FieldErrors, ModalScreen[int | None]):
         return Select(options, id=field, compact=True, prompt=prompt, allow_blank=True,
                       value=value if value in known else Select.NULL)
 
-    def _custom_cell(self, f: CustomField) -> Widget:
+    def _custom_cell(self, f) -> Widget:
         key = f"custom_{f.id}"
         value = self.data.custom.get(f.id) or ""
         name = f"{f.name}*" if f.required else f.name

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from tui_pos.money import format_money, format_percent
-from tui_pos.services import config, custom_fields, customers
+from tui_pos.services import config, customers
 from tui_pos.services.errors import ValidationError
 from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosScreen
 from tui_pos.ui.screens.customer_form import CustomerFormScreen
@@ -189,13 +189,13 @@ class CustomerPageScreen(PosScreen):
 
         right: list[tuple[str, str]] = []
         if settings.show_customer_type:
-            right.append(("Type", c.customer_type.name if c.customer_type_id else "—"))
+            right.append(("Type", c.type_name or "—"))
         if settings.show_customer_profile:
-            right.append(("Profile", c.profile.name if c.profile_id else "—"))
+            right.append(("Profile", c.profile_name or "—"))
         right.append(("Discount", format_percent(c.discount) if c.discount is not None
                       else "from the type"))
         if c.vat_class_id:
-            right.append(("VAT class", f"{c.vat_class.name} {format_percent(c.vat_class.rate)}"))
+            right.append(("VAT class", f"{c.vat_class_name} {format_percent(c.vat_rate)}"))
         right.append(("Additional", c.additional))
         if c.credit_limit is not None:
             right.append(("Credit limit", format_money(c.credit_limit, settings.currency)))
@@ -208,11 +208,8 @@ class CustomerPageScreen(PosScreen):
         right.append(("Status", "active" if c.active else "deactivated"))
         self.query_one("#cp-right", Static).update(_lines([p for p in right if p[1]]))
 
-        extra: list[tuple[str, str]] = [("Tags", ", ".join(customers.customer_tags(c.id)) or "—")]
-        values = customers.custom_values(c.id)
-        for f in custom_fields.list_fields(include_inactive=True):
-            if f.id in values or f.active:
-                extra.append((f.name, values.get(f.id, "—")))
+        extra: list[tuple[str, str]] = [("Tags", ", ".join(c.tags) or "—")]
+        extra += [(v.name, v.value or "—") for v in c.custom]
         width = min(max(len(label) for label, _ in extra) + 2, 24)
         self.query_one("#cp-extra", Static).update(_lines(extra, max(width, LABEL_WIDTH)))
 
