@@ -3,6 +3,8 @@ Every refusal names its field and writes nothing."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from decimal import Decimal
 
 import pytest
@@ -457,3 +459,137 @@ def test_lookups_with_huge_or_odd_queries_find_nothing_and_never_crash(shop):
         catalog.find_item("\x00")  # nothing left to look up
     assert catalog.find_item("mug-01\x1b").sku == "MUG-01"  # control characters dropped
     assert [i.sku for i in catalog.search_items("mug")] == ["MUG-01"]
+
+
+# -- two terminals at once ---------------------------------------------------------
+
+def other_terminal(db_file: str, sql: str, *params) -> None:
+    """Another process's connection to the same file commits a row."""
+    other = sqlite3.connect(db_file)
+    with other:
+        other.execute(sql, params)
+    other.close()
+
+
+def test_a_name_committed_by_another_terminal_is_refused_at_the_name(db, db_file):
+    other_terminal(db_file, "INSERT INTO customer_profile (name, name_key, active, created_at)"
+                   " VALUES ('Retail', 'retail', 1, '2026-11-25 10:00:00')")
+    error = refused("name", masters.save_profile, "RETAIL")
+    assert "already exists" in error.message
+    assert [p.name for p in masters.list_profiles()] == ["Retail"]
+
+
+def once_free(monkeypatch, module, name: str) -> None:
+    """The uniqueness check answers "free" the first time: as it would have just
+    before another terminal committed the same name. Later checks are real."""
+    real, calls = getattr(module, name), []
+
+    def check(*args):
+        calls.append(args)
+        return False if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(module, name, check)
+
+
+def test_a_clash_the_database_refuses_becomes_the_same_field_message(db, db_file,
+                                                                    monkeypatch):
+    once_free(monkeypatch, masters, "name_taken")
+    other_terminal(db_file, "INSERT INTO customer_profile (name, name_key, active, created_at)"
+                   " VALUES ('Retail', 'retail', 1, '2026-11-25 10:00:00')")
+    error = refused("name", masters.save_profile, "Retail")
+    assert "already exists" in error.message
+    assert CustomerProfile.select().count() == 1
+
+
+def test_an_item_sku_clash_the_database_refuses_is_the_sku_message(shop, db_file,
+                                                                  monkeypatch):
+    once_free(monkeypatch, catalog, "taken")
+    hoog = shop.vat["Hoog"].id
+    other_terminal(db_file, "INSERT INTO item (sku, name, name_key, price, vat_class_id,"
+                   " discountable, is_labour, active) VALUES ('TEA-01', 'Tea', 'tea', 350, ?,"
+                   " 1, 0, 1)", hoog)
+    before = snapshot(Item)
+    error = refused("sku", catalog.save_item, ItemInput(sku="tea-01", name="Green tea",
+                                                         price="4", vat_class_id=hoog))
+    assert "already used" in error.message
+    assert snapshot(Item) == before
+
+
+def test_a_type_given_to_a_customer_meanwhile_is_not_deleted(shop, db_file, monkeypatch):
+    staff = shop.types["Staff"]
+    real, calls = masters.customers_using_type, []
+
+    def count(type_id):  # zero at the first look, as before the other terminal's commit
+        calls.append(type_id)
+        return 0 if len(calls) == 1 else real(type_id)
+
+    monkeypatch.setattr(masters, "customers_using_type", count)
+    other_terminal(db_file, "INSERT INTO customer (number, first_name, last_name, company,"
+                   " sort_name, email, phone, mobile, address, postcode, city, country,"
+                   " customer_type_id, additional, contact_email, contact_sms, contact_phone,"
+                   " contact_post, consent_note, newsletter, active, created_at, updated_at)"
+                   " VALUES ('9001', 'Daan', '', '', 'daan', '', '', '', '', '', '', '', ?, '',"
+                   " 0, 0, 0, 0, '', 0, 1, '2026-11-25', '2026-11-25')", staff.id)
+    error = refused("customer_type", masters.delete_type, staff.id)
+    assert "1 customer still uses" in error.message
+    assert masters.get_type(staff.id).name == "Staff"
+
+
+@pytest.mark.parametrize("save", [
+    lambda: masters.save_profile("Retail"),
+    lambda: masters.save_type("Staff"),
+    lambda: catalog.save_vat_class("Hoog", "21"),
+    lambda: custom_fields.save_field("Loyalty card", "text"),
+])
+def test_terminals_saving_the_same_new_name_at_once_one_wins(db, save):
+    n = 6
+    start = threading.Barrier(n)
+    results: list[object] = []
+
+    def terminal() -> None:
+        start.wait()
+        try:
+            results.append(save())
+        except ValidationError as error:
+            results.append(error)
+        except Exception as error:  # noqa: BLE001 - any other error is what the test catches
+            results.append(("crash", error))
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=terminal) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    refusals = [r for r in results if isinstance(r, ValidationError)]
+    assert len(results) == n
+    assert len(refusals) == n - 1, results
+    assert all(e.field == "name" and "already exists" in e.message for e in refusals)
+
+
+def test_terminals_saving_the_same_new_sku_at_once_one_wins(shop):
+    n = 6
+    start = threading.Barrier(n)
+    results: list[object] = []
+    hoog = shop.vat["Hoog"].id
+
+    def terminal(k: int) -> None:
+        start.wait()
+        try:
+            results.append(catalog.save_item(ItemInput(sku="TEA-01", name=f"Tea {k}",
+                                                       price="3.50", vat_class_id=hoog)))
+        except ValidationError as error:
+            results.append(error)
+        except Exception as error:  # noqa: BLE001 - any other error is what the test catches
+            results.append(("crash", error))
+        finally:
+            shop.db.close()
+
+    threads = [threading.Thread(target=terminal, args=(k,)) for k in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(isinstance(r, ValidationError) and r.field == "sku" for r in results) == n - 1
+    assert Item.select().where(Item.sku == "TEA-01").count() == 1

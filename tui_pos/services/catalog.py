@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import peewee as pw
 
-from tui_pos.db.models import Item, VatClass, database
+from tui_pos.db.models import Item, VatClass
 from tui_pos.money import parse_money, parse_percent
 from tui_pos.services.errors import Errors, NotFound, ValidationError, as_field, check
-from tui_pos.services.masters import checked_name, is_id
+from tui_pos.services.masters import checked_name, is_id, written
 from tui_pos.services.text import checked, fold, query_text
 
 SKU_LENGTH = 40
@@ -37,18 +37,25 @@ def get_vat_class(vat_class_id: int) -> VatClass:
 def save_vat_class(name: str, rate: str | Decimal, active: bool = True,
                    vat_class_id: int | None = None) -> VatClass:
     """Add or edit a VAT class: a unique name and a rate 0–100 %."""
-    errors = Errors()
-    name, key = checked_name(errors, VatClass, name, vat_class_id, "Name")
-    rate_value = errors.take(as_field, "rate", parse_percent, rate, "VAT rate")
-    errors.raise_any()
-    with database.atomic():
+    def checks() -> tuple[str, str, Decimal]:
+        errors = Errors()
+        clean_name, key = checked_name(errors, VatClass, name, vat_class_id, "Name")
+        rate_value = errors.take(as_field, "rate", parse_percent, rate, "VAT rate")
+        errors.raise_any()
+        return clean_name, key, rate_value
+
+    def write() -> VatClass:
+        clean_name, key, rate_value = checks()
         if vat_class_id is None:
-            return VatClass.create(name=name, name_key=key, rate=rate_value,
+            return VatClass.create(name=clean_name, name_key=key, rate=rate_value,
                                    active=bool(active))
         row = get_vat_class(vat_class_id)
-        row.name, row.name_key, row.rate, row.active = name, key, rate_value, bool(active)
+        row.name, row.name_key, row.rate = clean_name, key, rate_value
+        row.active = bool(active)
         row.save()
         return row
+
+    return written(write, checks)
 
 
 # -- Items -----------------------------------------------------------------------
@@ -79,19 +86,24 @@ def _barcode(typed: str) -> str | None:
     return barcode or None
 
 
-def _item_values(data: ItemInput, item_id: int | None) -> dict:
-    """The columns of an item, or every bad field at once (ValidationErrors)."""
-    errors = Errors()
-    others = Item.select()
+def taken(column: pw.Field, value: str, item_id: int | None) -> bool:
+    """Does another item have this SKU or barcode?"""
+    others = Item.select().where(column == value)
     if item_id is not None:
         others = others.where(Item.id != item_id)
+    return others.exists()
+
+
+def _item_values(data: ItemInput, item_id: int | None) -> dict:
+    """The columns of an item, or every bad field at once (ValidationErrors).
+    Run inside the write transaction: it checks SKU and barcode are free."""
+    errors = Errors()
     sku = errors.take(_sku, data.sku)
     if sku:
-        errors.check(not others.where(Item.sku == sku).exists(),
-                     f"SKU {sku} is already used", "sku")
+        errors.check(not taken(Item.sku, sku, item_id), f"SKU {sku} is already used", "sku")
     barcode = errors.take(_barcode, data.barcode)
     if barcode:
-        errors.check(not others.where(Item.barcode == barcode).exists(),
+        errors.check(not taken(Item.barcode, barcode, item_id),
                      f"Barcode {barcode} is already used", "barcode")
     name = errors.take(checked, data.name, "Name", "name", ITEM_NAME_LENGTH, required=True)
     price = errors.take(as_field, "price", parse_money, data.price, "Price")
@@ -108,13 +120,16 @@ def _item_values(data: ItemInput, item_id: int | None) -> dict:
 
 
 def save_item(data: ItemInput, item_id: int | None = None) -> Item:
-    values = _item_values(data, item_id)
-    with database.atomic():
+    """Add or edit an item; SKU and barcode are checked for clashes inside the write."""
+    def write() -> Item:
+        values = _item_values(data, item_id)
         if item_id is None:
             return Item.create(**values)
         get_item(item_id)
         Item.update(**values).where(Item.id == item_id).execute()
         return Item.get_by_id(item_id)
+
+    return written(write, lambda: _item_values(data, item_id), "sku")
 
 
 def find_item(code: str) -> Item:

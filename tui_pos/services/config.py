@@ -92,8 +92,8 @@ def _currency(typed: str) -> str:
 
 def update_settings(settings: Settings) -> Settings:
     """Validate and save; raises ValidationError naming the field, writes nothing then."""
-    s = validate(settings)
     with database.atomic():
+        s = validate(settings)  # in the transaction: the default VAT class still exists
         values = asdict(s)
         values["default_vat_class"] = values.pop("default_vat_class_id")
         updated = BusinessConfig.update(**values).where(BusinessConfig.id == 1).execute()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tui_pos.db.models import CustomField, database
+from tui_pos.db.models import CustomField
 from tui_pos.services.errors import Errors, NotFound
-from tui_pos.services.masters import checked_name, is_id
+from tui_pos.services.masters import checked_name, is_id, written
 from tui_pos.services.text import checked, clean, name_key
 
 KIND_LABELS = {
@@ -42,33 +42,37 @@ def choice_lines(options: str) -> list[str]:
 def save_field(name: str, kind: str, options: str = "", required: bool = False,
                active: bool = True, field_id: int | None = None) -> CustomField:
     """Add or edit a field; every bad field of the form is reported at once."""
-    errors = Errors()
-    name, key = checked_name(errors, CustomField, name, field_id, "Name")
-    errors.check(isinstance(kind, str) and kind in KIND_LABELS,
-                 f"Kind must be one of {', '.join(KIND_LABELS.values())}", "kind")
-    lines = errors.take(choice_lines, options) or []
-    if kind == "choice" and not errors.has("options"):
-        errors.check(len(lines) >= 2, "A choice needs at least two options, separated by "
-                     "commas", "options")
-        errors.check(all(len(o) <= OPTION_LENGTH for o in lines),
-                     f"Each option is at most {OPTION_LENGTH} characters", "options")
-        errors.check(len({name_key(o) for o in lines}) == len(lines), "Options must differ",
-                     "options")
-    if kind != "choice":
-        lines = []
-    row = get_field(field_id) if field_id is not None else None
-    if row is not None:
-        errors.check(row.kind == kind or not row.values.exists(),
-                     "Customers already have values for this field; its kind cannot change",
-                     "kind")
-    errors.raise_any()
-    with database.atomic():
+    def checks() -> tuple[str, str, list[str], CustomField | None]:
+        errors = Errors()
+        clean_name, key = checked_name(errors, CustomField, name, field_id, "Name")
+        errors.check(isinstance(kind, str) and kind in KIND_LABELS,
+                     f"Kind must be one of {', '.join(KIND_LABELS.values())}", "kind")
+        lines = errors.take(choice_lines, options) or []
+        if kind == "choice" and not errors.has("options"):
+            errors.check(len(lines) >= 2, "A choice needs at least two options, separated "
+                         "by commas", "options")
+            errors.check(all(len(o) <= OPTION_LENGTH for o in lines),
+                         f"Each option is at most {OPTION_LENGTH} characters", "options")
+            errors.check(len({name_key(o) for o in lines}) == len(lines),
+                         "Options must differ", "options")
+        row = get_field(field_id) if field_id is not None else None
+        if row is not None:
+            errors.check(row.kind == kind or not row.values.exists(),
+                         "Customers already have values for this field; its kind cannot "
+                         "change", "kind")
+        errors.raise_any()
+        return clean_name, key, lines if kind == "choice" else [], row
+
+    def write() -> CustomField:
+        clean_name, key, lines, row = checks()
         if row is None:
             position = (CustomField.select().count() or 0) + 1
-            return CustomField.create(name=name, name_key=key, kind=kind,
+            return CustomField.create(name=clean_name, name_key=key, kind=kind,
                                       options="\n".join(lines), required=bool(required),
                                       active=bool(active), position=position)
-        row.name, row.name_key, row.kind = name, key, kind
+        row.name, row.name_key, row.kind = clean_name, key, kind
         row.options, row.required, row.active = "\n".join(lines), bool(required), bool(active)
         row.save()
         return row
+
+    return written(write, checks)

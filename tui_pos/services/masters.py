@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Callable, TypeVar
 
 import peewee as pw
 
@@ -13,6 +14,7 @@ from tui_pos.services.text import checked, name_key
 
 NAME_LENGTH = 60  # the name columns of profiles, types, VAT classes and custom fields
 MAX_ID = 2**63 - 1  # what an SQLite INTEGER holds
+T = TypeVar("T")
 
 
 def set_active(row: pw.Model, active: bool) -> pw.Model:
@@ -28,20 +30,42 @@ def is_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
+def name_taken(model, key: str, record_id: int | None) -> bool:
+    """Does another record of ``model`` have this name key?"""
+    clash = model.select().where(model.name_key == key)
+    if record_id is not None:
+        clash = clash.where(model.id != record_id)
+    return clash.exists()
+
+
 def checked_name(errors: Errors, model, name: str, record_id: int | None,
                  what: str) -> tuple[str, str]:
     """The cleaned name and its key; a missing, too long or taken name is noted
-    in ``errors`` at the field "name"."""
+    in ``errors`` at the field "name". Call it inside the write transaction."""
     value = errors.take(checked, name, what, "name", NAME_LENGTH, required=True)
     if value is None:
         return "", ""
     key = name_key(value)
-    clash = model.select().where(model.name_key == key)
-    if record_id is not None:
-        clash = clash.where(model.id != record_id)
-    errors.check(not clash.exists(), f"{value!r} already exists (names are unique, ignoring "
-                 "case)", "name")
+    errors.check(not name_taken(model, key, record_id),
+                 f"{value!r} already exists (names are unique, ignoring case)", "name")
     return value, key
+
+
+def written(write: Callable[[], T], recheck: Callable[[], object], field: str = "name") -> T:
+    """Run ``write`` (its checks and its write) in one transaction.
+
+    Uniqueness is checked inside that transaction; should the database still
+    refuse the row (another terminal committed the same name in between, which
+    PostgreSQL allows), ``recheck`` runs the checks again, now seeing that row,
+    and raises the same field error the screen shows for any clash.
+    """
+    try:
+        with database.atomic():
+            return write()
+    except pw.IntegrityError:
+        recheck()
+        raise ValidationError("Another terminal saved a clashing record just now; "
+                              "check the list and save again", field) from None
 
 
 # -- Customer Profile (TruePOS) ---------------------------------------------------
@@ -63,16 +87,22 @@ def get_profile(profile_id: int) -> CustomerProfile:
 
 def save_profile(name: str, active: bool = True, profile_id: int | None = None) -> CustomerProfile:
     """Add (``profile_id`` None) or edit a profile. Name required, unique ignoring case."""
-    errors = Errors()
-    name, key = checked_name(errors, CustomerProfile, name, profile_id, "Profile Name")
-    errors.raise_any()
-    with database.atomic():
+    def checks() -> tuple[str, str]:
+        errors = Errors()
+        result = checked_name(errors, CustomerProfile, name, profile_id, "Profile Name")
+        errors.raise_any()
+        return result
+
+    def write() -> CustomerProfile:
+        clean_name, key = checks()
         if profile_id is None:
-            return CustomerProfile.create(name=name, name_key=key, active=bool(active))
+            return CustomerProfile.create(name=clean_name, name_key=key, active=bool(active))
         row = get_profile(profile_id)
-        row.name, row.name_key, row.active = name, key, bool(active)
+        row.name, row.name_key, row.active = clean_name, key, bool(active)
         row.save()
         return row
+
+    return written(write, checks)
 
 
 def set_profile_active(profile_id: int, active: bool) -> CustomerProfile:
@@ -100,25 +130,31 @@ def save_type(name: str, discount: str | Decimal | None = None,
               vat_class_id: int | None = None, active: bool = True,
               type_id: int | None = None) -> CustomerType:
     """Add or edit a type; every bad field is reported at once (ValidationErrors)."""
-    errors = Errors()
-    name, key = checked_name(errors, CustomerType, name, type_id, "Name")
-    pct = None
-    if discount not in (None, ""):
-        pct = errors.take(as_field, "discount", parse_percent, discount, "Discount")
-    if vat_class_id is not None:
-        errors.check(is_id(vat_class_id)
-                     and VatClass.get_or_none(VatClass.id == vat_class_id) is not None,
-                     "That VAT class does not exist", "vat_class")
-    errors.raise_any()
-    with database.atomic():
+    def checks() -> tuple[str, str, Decimal | None]:
+        errors = Errors()
+        clean_name, key = checked_name(errors, CustomerType, name, type_id, "Name")
+        pct = None
+        if discount not in (None, ""):
+            pct = errors.take(as_field, "discount", parse_percent, discount, "Discount")
+        if vat_class_id is not None:
+            errors.check(is_id(vat_class_id)
+                         and VatClass.get_or_none(VatClass.id == vat_class_id) is not None,
+                         "That VAT class does not exist", "vat_class")
+        errors.raise_any()
+        return clean_name, key, pct
+
+    def write() -> CustomerType:
+        clean_name, key, pct = checks()
         if type_id is None:
-            return CustomerType.create(name=name, name_key=key, discount=pct,
+            return CustomerType.create(name=clean_name, name_key=key, discount=pct,
                                        vat_class=vat_class_id, active=bool(active))
         row = get_type(type_id)
-        row.name, row.name_key, row.discount = name, key, pct
+        row.name, row.name_key, row.discount = clean_name, key, pct
         row.vat_class, row.active = vat_class_id, bool(active)
         row.save()
         return row
+
+    return written(write, checks)
 
 
 def set_type_active(type_id: int, active: bool) -> CustomerType:
@@ -131,16 +167,20 @@ def customers_using_type(type_id: int) -> int:
 
 def delete_type(type_id: int) -> None:
     """Delete a type no customer uses; otherwise refuse with the count."""
-    row = get_type(type_id)
-    used = customers_using_type(type_id)
-    if used:
-        raise ValidationError(
-            f"{used} customer{'s' if used != 1 else ''} still use{'s' if used == 1 else ''} "
-            f"the type {row.name!r}; deactivate it instead", "customer_type")
-    from tui_pos.db.models import Sale
+    def checks() -> CustomerType:
+        row = get_type(type_id)
+        used = customers_using_type(type_id)
+        if used:
+            raise ValidationError(
+                f"{used} customer{'s' if used != 1 else ''} still "
+                f"use{'s' if used == 1 else ''} the type {row.name!r}; deactivate it instead",
+                "customer_type")
+        from tui_pos.db.models import Sale
 
-    if Sale.select().where(Sale.customer_type == type_id).exists():
-        raise ValidationError(
-            f"Past sales name the type {row.name!r}; deactivate it instead", "customer_type")
-    with database.atomic():
-        row.delete_instance()
+        if Sale.select().where(Sale.customer_type == type_id).exists():
+            raise ValidationError(
+                f"Past sales name the type {row.name!r}; deactivate it instead",
+                "customer_type")
+        return row
+
+    written(lambda: checks().delete_instance(), checks, "customer_type")
