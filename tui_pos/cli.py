@@ -6,21 +6,40 @@ Errors: one clear line on stderr, a non-zero exit, nothing written.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
 EXIT_USAGE = 2
 EXIT_ERROR = 1
+GROUPS = ("profile", "type", "customer", "day")
+
+
+def one_line(text: object) -> str:
+    """Text for the terminal: no control characters, no line breaks."""
+    from tui_pos.services.text import printable
+
+    return " ".join(printable(str(text)).split())
+
+
+def say(message: object, stream=None) -> None:
+    print(f"tui-pos: {one_line(message)}", file=stream or sys.stdout)
+
+
+def refuse(message: object) -> int:
+    say(message, sys.stderr)
+    return EXIT_ERROR
 
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, not argparse's usage block
-        print(f"tui-pos: {message}", file=sys.stderr)
+        say(message, sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    db_help = "database file or postgresql:// URL (default: $TUI_POS_DATABASE or the user data dir)"
+    db_help = ("database file, sqlite:///PATH or postgresql:// URL "
+               "(default: $TUI_POS_DATABASE or the user data dir)")
     parser = Parser(prog="tui-pos", description="A keyboard-first point of sale.")
     parser.add_argument("--db", metavar="PATH|URL", help=db_help)
     parser.add_argument("--demo", action="store_true",
@@ -33,10 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = with_db(sub.add_parser("init", help="create or migrate the database"))
     init.add_argument("--demo", action="store_true", help="fill a new database with the demo store")
+    init.add_argument("--create", action="store_true",
+                      help="create the database's folder if it is missing")
 
     report = with_db(sub.add_parser("report", help="print a report"))
-    report.add_argument("report", choices=["sales"])
-    report.add_argument("--by", required=True, choices=["profile", "type", "customer", "day"])
+    report.add_argument("report", nargs="?", default="sales", choices=["sales"],
+                        help="what to report (only sales so far; the default)")
+    report.add_argument("--by", choices=GROUPS, help="group the sales by this")
     report.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     report.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     report.add_argument("--format", choices=["table", "csv"], default="table")
@@ -49,55 +71,109 @@ def demo_location() -> str:
     return str(Path(user_data_dir("tui-pos", appauthor=False)) / "demo.db")
 
 
-def fresh_demo(target: str | None) -> str:
-    """A new demo store: at --db if given (must be new or empty), else recreated."""
-    from tui_pos.db.connection import close_database, open_database
+class Refused(Exception):
+    """The command did what it could and stops with this message, non-zero."""
+
+
+def fill_with_demo(shown: str) -> None:
+    """Build the demo store in the open database; a failure removes a new store."""
+    from tui_pos.db.connection import (
+        DatabaseError, current_store, discard_new_store, disk_problem,
+    )
     from tui_pos.services.demo import build_demo_store
+    from tui_pos.services.errors import ValidationError
+    import peewee as pw
+
+    try:
+        built = build_demo_store()
+    except (pw.PeeweeException, sqlite3.Error, OSError, ValidationError) as exc:
+        new = current_store().is_new
+        discard_new_store()
+        problem = disk_problem(exc) or f"the demo store could not be built ({exc})"
+        raise DatabaseError(f"{problem}: could not write {shown}; "
+                            + ("nothing was kept" if new else "the demo store was not added")
+                            ) from None
+    if not built:
+        raise Refused(f"{shown} already has data; the demo store was not added")
+
+
+def fresh_demo(target: str | None) -> str:
+    """A new demo store: at --db if given (must be new or empty), else recreated
+    in the user data dir."""
+    from tui_pos.db.connection import close_database, normalise_target, open_database
 
     if target is None:
         target = demo_location()
         for suffix in ("", "-wal", "-shm"):
             Path(target + suffix).unlink(missing_ok=True)
-    open_database(target)
-    build_demo_store()
+        open_database(target, create=True, create_folder=True, read_only=False)
+    else:
+        target = normalise_target(target)
+        open_database(target, create=True, read_only=False)
+    fill_with_demo(target)
     close_database()
     return target
 
 
 def run_init(args) -> int:
-    from tui_pos.db.connection import open_database, resolve_target
+    from tui_pos.db.connection import (
+        close_database, is_default, normalise_target, open_database, resolve_target, shown,
+    )
     from tui_pos.db.migrations import LATEST
-    from tui_pos.services.demo import build_demo_store
+    from tui_pos.services.setup import create_standard_vat_classes
 
-    target = resolve_target(args.db)
-    open_database(target)
-    if args.demo:
-        build_demo_store()
-    print(f"tui-pos: {target} is ready (schema version {LATEST})"
-          + (", with the demo store" if args.demo else ""))
+    target = normalise_target(resolve_target(args.db))
+    open_database(target, create=True, create_folder=args.create or is_default(args.db),
+                  read_only=False)
+    ready = f"{shown(target)} is ready (schema version {LATEST})"
+    try:
+        if args.demo:
+            fill_with_demo(shown(target))
+            say(f"{ready}, with the demo store")
+            return 0
+        made = create_standard_vat_classes()
+    finally:
+        close_database()
+    if made:
+        names = ", ".join(f"{v.name} {v.rate.normalize():f} %" for v in made.values())
+        ready += f"; VAT classes created: {names}"
+    say(ready)
     return 0
 
 
 def run_report(args) -> int:
-    from tui_pos.db.connection import open_database
+    from tui_pos.db.connection import close_database, open_database, resolve_target
     from tui_pos.services import config, reports
 
+    if args.by is None:
+        return refuse(f"group the report by something: `tui-pos report {args.report} "
+                      f"--by {'|'.join(GROUPS)}`")
     start, end = reports.date_range(args.date_from, args.date_to)  # a typo writes nothing
-    open_database(args.db)
-    rows = reports.sales_by(args.by, start, end)
-    if args.format == "csv":
-        sys.stdout.write(reports.as_csv(args.by, rows))
-    else:
-        sys.stdout.write(reports.as_table(args.by, rows, config.get_settings().currency))
+    open_database(resolve_target(args.db), create=False)  # read-only if it cannot be written
+    try:
+        rows = reports.sales_by(args.by, start, end)
+        if args.format == "csv":
+            sys.stdout.write(reports.as_csv(args.by, rows))
+        else:
+            settings = config.get_settings()
+            sys.stdout.write(reports.as_table(args.by, rows, settings.currency,
+                                              settings.locale))
+    finally:
+        close_database()
     return 0
 
 
 def run_tui(args) -> int:
-    from tui_pos.db.connection import close_database, open_database, resolve_target
+    from tui_pos.db.connection import (
+        close_database, normalise_target, open_database, resolve_target,
+    )
 
-    target = fresh_demo(args.db) if args.demo else resolve_target(args.db)
-    open_database(target)  # fail here, before the screen is taken over
-    close_database()
+    if args.demo:
+        target = fresh_demo(args.db)
+    else:
+        target = normalise_target(resolve_target(args.db))
+        open_database(target, create=False)  # fail here, before the screen is taken over
+        close_database()
     from tui_pos.ui.app import PosApp
 
     PosApp(database=target).run()
@@ -105,6 +181,8 @@ def run_tui(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import peewee as pw
+
     from tui_pos.db.connection import DatabaseError
     from tui_pos.services.errors import ValidationError
 
@@ -115,9 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             return run_report(args)
         return run_tui(args)
-    except (DatabaseError, ValidationError) as exc:
-        print(f"tui-pos: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+    except (DatabaseError, ValidationError, Refused) as exc:
+        return refuse(exc)
+    except (pw.PeeweeException, sqlite3.Error, OSError) as exc:  # e.g. a damaged file
+        return refuse(f"the database failed: {exc}")
     except KeyboardInterrupt:
         return 130
 

@@ -62,11 +62,12 @@ async def test_a_sale_with_a_profile_shows_in_sales_by_profile(app):
         await pilot.press("f5")
         await pilot.pause()
         table = rows(screen, "sales")
-        assert table[0] == ["Retail", "1", "0.00", "2.10", "12.10"]
-        assert table[1][0] == "(no profile)" and table[1][-1] == "6.95"
-        assert table[-1] == ["Total", "2", "0.00", "2.67", "19.05"]
+        # money in the store's locale (nl_NL: a decimal comma)
+        assert table[0] == ["Retail", "1", "0,00", "2,10", "12,10"]
+        assert table[1][0] == "(no profile)" and table[1][-1] == "6,95"
+        assert table[-1] == ["Total", "2", "0,00", "2,67", "19,05"]
         text = screen_text(app)
-        assert "Retail" in text and "12.10" in text and "19.05" in text
+        assert "Retail" in text and "12,10" in text and "19,05" in text
 
 
 async def test_filter_by_profile_and_group_by_type(app):
@@ -83,7 +84,7 @@ async def test_filter_by_profile_and_group_by_type(app):
         screen.query_one("#by", Select).focus()
         await pilot.press("enter", "down", "enter")  # Customer type
         await pilot.pause()
-        assert rows(screen, "sales")[0] == ["(no type)", "1", "0.00", "2.10", "12.10"]
+        assert rows(screen, "sales")[0] == ["(no type)", "1", "0,00", "2,10", "12,10"]
 
 
 async def test_without_the_profile_switch_there_is_no_profile_grouping(app):

@@ -56,7 +56,7 @@ def demo_db(tmp_path, capsys):
 
 def test_init_creates_a_database_at_the_schema_version(tmp_path, capsys):
     path = tmp_path / "new" / "pos.db"
-    code, out, err = run(capsys, "init", "--db", str(path))
+    code, out, err = run(capsys, "init", "--create", "--db", str(path))
     assert code == 0 and err == ""
     assert f"schema version {LATEST}" in out and str(path) in out
     con = sqlite3.connect(path)
@@ -65,14 +65,56 @@ def test_init_creates_a_database_at_the_schema_version(tmp_path, capsys):
     con.close()
 
 
+def test_a_new_store_gets_the_standard_vat_classes_and_the_first_item_saves(tmp_path, capsys):
+    path = str(tmp_path / "shop.db")
+    code, out, err = run(capsys, "init", "--db", path)
+    assert code == 0 and err == ""
+    assert "VAT classes created: Hoog 21 %, Laag 9 %, Nul 0 %" in out
+    from tui_pos.services import catalog, config
+    from tui_pos.services.catalog import ItemInput
+
+    open_database(path)
+    try:
+        classes = {v.name: v.rate for v in catalog.list_vat_classes()}
+        assert classes == {"Hoog": D("21"), "Laag": D("9"), "Nul": D("0")}
+        default = config.get_settings().default_vat_class_id
+        assert catalog.get_vat_class(default).name == "Hoog"
+        item = catalog.save_item(ItemInput(sku="MUG-01", name="Mug", price="12.10",
+                                           vat_class_id=default))
+        assert item.id
+    finally:
+        close_database()
+    # a second init adds none: the store has VAT classes
+    code, out, err = run(capsys, "init", "--db", path)
+    assert code == 0 and "VAT classes created" not in out
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT COUNT(*) FROM vat_class").fetchone() == (3,)
+    con.close()
+
+
+def test_the_demo_on_a_store_made_by_init_uses_the_same_vat_classes(tmp_path, capsys):
+    path = str(tmp_path / "shop.db")
+    assert run(capsys, "init", "--db", path)[0] == 0
+    code, out, err = run(capsys, "init", "--demo", "--db", path)
+    assert code == 0 and "with the demo store" in out
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT name, rate FROM vat_class ORDER BY id").fetchall() == \
+        [("Hoog", 2100), ("Laag", 900), ("Nul", 0)]
+    assert con.execute("SELECT COUNT(*) FROM item").fetchone()[0] == 8
+    con.close()
+
+
 def test_init_demo_fills_the_store(demo_db, capsys):
     con = sqlite3.connect(demo_db)
     assert con.execute("SELECT COUNT(*) FROM customer").fetchone()[0] >= 10
     assert con.execute("SELECT COUNT(*) FROM sale").fetchone()[0] >= 30
     con.close()
-    # init again is harmless: the demo is not added twice
+    before = Path(demo_db).read_bytes()
+    # init --demo again says what it did (nothing) and fails: the demo is not added twice
     code, out, err = run(capsys, "init", "--demo", "--db", demo_db)
-    assert code == 0
+    assert code == 1 and out == ""
+    assert one_line(err) == f"tui-pos: {demo_db} already has data; the demo store was not added"
+    assert Path(demo_db).read_bytes() == before
     con = sqlite3.connect(demo_db)
     assert con.execute("SELECT COUNT(*) FROM customer_profile WHERE name = 'Retail'"
                        ).fetchone() == (1,)
@@ -112,7 +154,7 @@ def test_report_table_with_a_date_range(demo_db, capsys):
                          "--to", "2000-01-31", "--db", demo_db)
     assert code == 0
     assert out.splitlines()[0].split()[:2] == ["Day", "Sales"]
-    assert out.splitlines()[-1].split() == ["Total", "0", "0.00", "0.00", "0.00"]
+    assert out.splitlines()[-1].split() == ["Total", "0", "0,00", "0,00", "0,00"]  # nl_NL
 
 
 def test_db_pointing_at_a_directory_is_refused(tmp_path, capsys):

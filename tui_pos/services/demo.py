@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from tui_pos.db.models import Customer, Item
-from tui_pos.services import catalog, config, custom_fields, customers, masters
+from tui_pos.db.models import Customer, Item, database
+from tui_pos.services import catalog, config, custom_fields, customers, masters, setup
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.sales import SaleDraft, complete_sale
@@ -43,11 +43,21 @@ PEOPLE = [
 ]
 
 
+def demo_vat_classes() -> dict:
+    """The Dutch standard classes (Hoog 21 %, Laag 9 %, Nul 0 %), made the way
+    ``tui-pos init`` makes them for a new store; those already there are kept."""
+    setup.create_standard_vat_classes()
+    vat = {v.name: v for v in catalog.list_vat_classes(include_inactive=True)}
+    for name, rate in setup.standard_vat_classes("nl_NL"):
+        if name not in vat:
+            vat[name] = catalog.save_vat_class(name, rate)
+    return vat
+
+
 def demo_configuration() -> dict:
-    """The demo store's VAT classes (Hoog 21 %, Laag 9 %, Nul 0 %) and its
-    Business Configuration; returns the VAT classes by name."""
-    vat = {name: catalog.save_vat_class(name, rate) for name, rate in
-           (("Hoog", "21"), ("Laag", "9"), ("Nul", "0"))}
+    """The demo store's VAT classes and its Business Configuration; returns the
+    VAT classes by name."""
+    vat = demo_vat_classes()
     s = config.get_settings()
     s.store_name = "De Hoek — koffie & thee"
     s.address = "Prinsengracht 100\n1015 EA Amsterdam"
@@ -59,10 +69,18 @@ def demo_configuration() -> dict:
     return vat
 
 
-def build_demo_store(sales_days: int = 30, seed: int = 7) -> None:
-    """Fill an empty, migrated database with the demo store."""
-    if Customer.select().exists() or Item.select().exists():
-        return
+def build_demo_store(sales_days: int = 30, seed: int = 7) -> bool:
+    """Fill an empty, migrated database with the demo store, all of it in one
+    transaction (a failure, e.g. a full disk, leaves none of it). Returns
+    False, adding nothing, when the store already has items or customers."""
+    with database.atomic():
+        if Customer.select().exists() or Item.select().exists():
+            return False
+        _fill_demo_store(sales_days, seed)
+    return True
+
+
+def _fill_demo_store(sales_days: int, seed: int) -> None:
     vat = demo_configuration()
     for sku, barcode, name, price, vat_name, discountable, labour in ITEMS:
         catalog.save_item(ItemInput(sku=sku, barcode=barcode, name=name, price=price,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,7 +19,8 @@ from tui_pos.db.models import (
 )
 from tui_pos.money import ZERO, format_money, from_minor
 from tui_pos.services.errors import ValidationError, check
-from tui_pos.services.text import name_key
+from tui_pos.services.export import safe_cell
+from tui_pos.services.text import name_key, printable
 
 GROUPINGS = ("profile", "type", "customer", "day")
 NO_PROFILE = "(no profile)"
@@ -123,28 +125,50 @@ HEADERS = {"profile": "Profile", "type": "Customer type", "customer": "Customer"
 
 
 def as_csv(by: str, rows: list[SalesRow]) -> str:
+    """Machine-readable: plain decimal points; names made safe for a
+    spreadsheet (``safe_cell``), numbers left as numbers."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([HEADERS[by].lower().replace(" ", "_"), "sales", "discount", "vat", "total"])
     for r in rows:
-        writer.writerow([r.label, r.sales, f"{r.discount:.2f}", f"{r.vat:.2f}", f"{r.total:.2f}"])
+        writer.writerow([safe_cell(r.label), r.sales, f"{r.discount:.2f}", f"{r.vat:.2f}",
+                         f"{r.total:.2f}"])
     return out.getvalue()
 
 
-def as_table(by: str, rows: list[SalesRow], currency: str = "") -> str:
-    head = (HEADERS[by], "Sales", "Discount", "VAT", f"Total {currency}".strip())
-    body = [(r.label, str(r.sales), format_money(r.discount), format_money(r.vat),
-             format_money(r.total)) for r in rows]
+def terminal_text(text: str) -> str:
+    """One line a terminal shows as written: control characters dropped."""
+    return " ".join(printable(text).split())
+
+
+def text_width(text: str) -> int:
+    """Terminal columns: wide (CJK) characters take two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def as_table(by: str, rows: list[SalesRow], currency: str = "",
+             locale: str | None = None) -> str:
+    """For a terminal: money in the store's locale, names without control characters."""
+    def money(value: Decimal) -> str:
+        return format_money(value, locale=locale)
+
+    head = (HEADERS[by], "Sales", "Discount", "VAT", terminal_text(f"Total {currency}"))
+    body = [(terminal_text(r.label), str(r.sales), money(r.discount), money(r.vat),
+             money(r.total)) for r in rows]
     t = totals(rows)
-    foot = (t.label, str(t.sales), format_money(t.discount), format_money(t.vat),
-            format_money(t.total))
-    widths = [max(len(row[i]) for row in [head, *body, foot]) for i in range(5)]
+    foot = (t.label, str(t.sales), money(t.discount), money(t.vat), money(t.total))
+    widths = [max(text_width(row[i]) for row in [head, *body, foot]) for i in range(5)]
+
+    def pad(text: str, width: int, right: bool = False) -> str:
+        space = " " * (width - text_width(text))
+        return space + text if right else text + space
 
     def line(cells):
-        first = cells[0].ljust(widths[0])
-        return "  ".join([first, *(c.rjust(w) for c, w in zip(cells[1:], widths[1:]))])
+        return "  ".join([pad(cells[0], widths[0]),
+                          *(pad(c, w, right=True) for c, w in zip(cells[1:], widths[1:]))])
 
-    rule = "-" * len(line(head))
+    rule = "-" * text_width(line(head))
     return "\n".join([line(head), rule, *map(line, body), rule, line(foot)]) + "\n"
 
 

@@ -5,9 +5,9 @@ list filtered by profile, type or tag. The sums come from ``reports``."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -18,6 +18,7 @@ from textual.widgets import (
 from tui_pos.money import format_money
 from tui_pos.services import config, masters, reports
 from tui_pos.services.errors import ValidationError
+from tui_pos.ui.literal import cell, literal
 from tui_pos.ui.screens.base import FieldError, PosScreen, select_value
 
 GROUP_LABELS = {"profile": "Profile", "type": "Customer type", "customer": "Customer",
@@ -27,6 +28,19 @@ CUSTOMER_PAGE = 50
 
 def first_of_month(today: dt.date) -> dt.date:
     return today.replace(day=1)
+
+
+def option_label(master):
+    """A profile or type as a Select option: its name literally, never markup."""
+    return literal(master.name if master.active else f"{master.name} (inactive)")
+
+
+def write_owner_only(path: Path, text: str) -> None:
+    """The export holds customers' names: a 0600 file, as the database is."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
 
 
 class ReportsScreen(PosScreen):
@@ -50,6 +64,7 @@ class ReportsScreen(PosScreen):
         settings = config.get_settings()
         self.show_profile = settings.show_customer_profile
         self.currency = settings.currency
+        self.locale = settings.locale
         self.shown: tuple[str, list[reports.SalesRow]] | None = None
         self._customers_loaded = 0
         self._customers_exhausted = True
@@ -58,10 +73,9 @@ class ReportsScreen(PosScreen):
     def compose(self) -> ComposeResult:
         today = dt.date.today()
         groups = [g for g in reports.GROUPINGS if g != "profile" or self.show_profile]
-        profiles = [(p.name if p.active else f"{p.name} (inactive)", p.id)
+        profiles = [(option_label(p), p.id)
                     for p in masters.list_profiles()] if self.show_profile else []
-        types = [(t.name if t.active else f"{t.name} (inactive)", t.id)
-                 for t in masters.list_types()]
+        types = [(option_label(t), t.id) for t in masters.list_types()]
         yield Header(icon="")
         with TabbedContent(id="tabs", initial="sales-tab"):
             with TabPane("Sales", id="sales-tab"):
@@ -140,13 +154,13 @@ class ReportsScreen(PosScreen):
         table.add_column(GROUP_LABELS[by], key="label", width=24)
         for label, key in (("Sales", "sales"), ("Discount", "discount"), ("VAT", "vat"),
                            (f"Total {self.currency}", "total")):
-            table.add_column(Text(label, justify="right"), key=key)
+            table.add_column(cell(label, justify="right"), key=key)
 
-        def cells(row: reports.SalesRow, style: str = "") -> list[Text]:
-            return [Text(row.label, style=style),
-                    *(Text(value, style=style, justify="right") for value in
-                      (str(row.sales), format_money(row.discount), format_money(row.vat),
-                       format_money(row.total)))]
+        def cells(row: reports.SalesRow, style: str = "") -> list:
+            return [cell(row.label, 24, style=style),
+                    *(cell(value, style=style, justify="right") for value in
+                      (str(row.sales), self.money(row.discount), self.money(row.vat),
+                       self.money(row.total)))]
 
         for row in rows:
             table.add_row(*cells(row), key=row.key or row.label)
@@ -156,6 +170,9 @@ class ReportsScreen(PosScreen):
         self.query_one("#sales-info", Static).update(
             f"{what}, {total.sales} sale{'s' if total.sales != 1 else ''} — F7 exports CSV"
             if rows else "No completed sales in this period")
+
+    def money(self, value) -> str:
+        return format_money(value, locale=self.locale)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -184,14 +201,14 @@ class ReportsScreen(PosScreen):
         by, rows = self.shown
         path = self.export_folder() / f"sales-by-{by}-{dt.date.today():%Y%m%d}.csv"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(reports.as_csv(by, rows), encoding="utf-8")
+            write_owner_only(path, reports.as_csv(by, rows))
         except OSError as error:
             self.notify(f"Could not write {path}: {error.strerror or error}",
-                        severity="error", timeout=8)
+                        severity="error", timeout=8, markup=False)
             return
-        self.query_one("#sales-info", Static).update(f"Written {path.name} in {path.parent}")
-        self.notify(f"Sales by {by} written to {path}", timeout=6)
+        self.query_one("#sales-info", Static).update(
+            literal(f"Written {path.name} in {path.parent}"))
+        self.notify(f"Sales by {by} written to {path}", timeout=6, markup=False)
 
     # -- customer list ---------------------------------------------------------------------
     def customer_filters(self) -> dict:
@@ -213,10 +230,10 @@ class ReportsScreen(PosScreen):
                                      offset=self._customers_loaded)
         table = self.query_one("#customers", DataTable)
         for row in rows:
-            cells = [row.number, row.name]
+            cells = [cell(row.number), cell(row.name, 26)]
             if self.show_profile:
-                cells.append(row.profile)
-            cells += [row.type, row.phone]
+                cells.append(cell(row.profile, 10))
+            cells += [cell(row.type, 10), cell(row.phone, 13)]
             table.add_row(*cells, key=str(row.id))
         self._customers_loaded += len(rows)
         self._customers_exhausted = len(rows) < CUSTOMER_PAGE
