@@ -19,6 +19,7 @@ HEADLESS = r"""
 import asyncio, sys, tempfile, os
 from pathlib import Path
 import tui_pos, tui_pos.paths
+from tui_pos.db.connection import close_database, open_database
 from tui_pos.ui.app import PosApp
 from tui_pos.ui.screens.menu import MainMenuScreen
 
@@ -28,6 +29,8 @@ assert (styles / "app.tcss").is_file() and (styles / "sales_bill.tcss").is_file(
 
 async def main():
     db = os.path.join(tempfile.mkdtemp(), "shop.db")
+    open_database(db)  # the app opens a store, it never creates one (tui-pos init does)
+    close_database()
     app = PosApp(database=db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
