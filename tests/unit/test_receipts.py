@@ -46,6 +46,8 @@ def test_each_database_has_its_own_folder_beside_it(tmp_path):
     assert receipts_folder(str(tmp_path / "demo.db")) == tmp_path / "demo-receipts"
     assert receipts_folder(str(tmp_path / "tui-pos.db")) == tmp_path / "tui-pos-receipts"
     assert receipts_folder(f"sqlite:///{tmp_path}/shop.db") == tmp_path / "shop-receipts"
+    with pytest.raises(ValidationError):
+        receipts_folder("mysql://db/shop")
 
 
 def test_a_postgresql_store_gets_a_folder_named_after_server_and_database(tmp_path,

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import peewee as pw
 
+from tui_pos.db.connection import DatabaseError, sqlite_path
 from tui_pos.db.models import Sale
 from tui_pos.services.errors import NotFound, ValidationError
 
@@ -57,17 +58,18 @@ def receipts_folder(database_target: str) -> Path:
     For a PostgreSQL URL: a folder in the user data directory named after the
     server and the database (never the user or password).
     """
-    if database_target.startswith(("postgresql://", "postgres://")):
+    try:
+        path = sqlite_path(database_target)  # a path or sqlite:///PATH
+    except DatabaseError as error:
+        raise ValidationError(str(error), "database") from None
+    if path is None:
         from platformdirs import user_data_dir
 
         url = urlsplit(database_target)
         parts = [url.hostname or "localhost", str(url.port or ""), url.path.lstrip("/")]
         name = _safe_name("-".join(p for p in parts if p))
         return Path(user_data_dir("tui-pos", appauthor=False)) / f"{name}-receipts"
-    path = database_target
-    if path.startswith("sqlite:"):  # sqlite:///relative.db, sqlite:////absolute.db
-        path = urlsplit(path).path[1:]
-    file = Path(path).expanduser().resolve()
+    file = path.resolve()
     return file.parent / f"{_safe_name(file.stem)}-receipts"
 
 

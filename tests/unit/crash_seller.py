@@ -1,0 +1,67 @@
+"""A till that sells until it is killed: the subprocess of test_crash.py.
+
+Usage: ``python crash_seller.py DATABASE RECEIPTS_FOLDER``. It imports tui-pos
+once, then for each ``go`` line on stdin forks a worker that does what the
+app does — open the store, repair the receipt files (the start-up check),
+complete sales one after another with their receipt files — saying each step
+on stdout. The test SIGKILLs workers at random moments. Forking makes a
+kill-and-restart cost milliseconds instead of a Python start-up.
+
+Lines on stdout: ``worker PID``, ``repaired N``, ``ready``, ``sale NUMBER``,
+``error MESSAGE`` (a receipt file not saved), ``exit PID CODE`` (from the
+parent, after the worker died; CODE is -9 after SIGKILL).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import traceback
+
+from tui_pos.db.connection import open_database
+from tui_pos.services.receipts import repair_receipts
+from tui_pos.services.sales import SaleDraft, complete_sale
+
+SKUS = ("MUG-01", "COF-250", "GIFT-25")
+
+
+def say(line: str) -> None:
+    os.write(1, f"{line}\n".encode())  # one write: lines of two processes never mix
+
+
+def sell(database: str, folder: str) -> None:
+    say(f"worker {os.getpid()}")
+    open_database(database)
+    say(f"repaired {len(repair_receipts(folder).rewritten)}")
+    say("ready")
+    rng = random.Random(os.getpid())
+    while True:
+        draft = SaleDraft.new()
+        for _ in range(rng.randint(1, 3)):
+            draft.add_item(rng.choice(SKUS), str(rng.randint(1, 3)))
+        done = complete_sale(draft, method=rng.choice(("cash", "card")), receipts_dir=folder)
+        if done.receipt_error:
+            say(f"error {done.receipt_error}")
+        say(f"sale {done.number}")
+
+
+def main() -> None:
+    database, folder = sys.argv[1:3]
+    for command in sys.stdin:
+        if command.strip() != "go":
+            break
+        pid = os.fork()
+        if pid == 0:  # the worker: sells until killed
+            try:
+                sell(database, folder)
+            except BaseException:  # a bug: the test sees the exit code and this trace
+                traceback.print_exc()
+            finally:
+                os._exit(1)
+        _, status = os.waitpid(pid, 0)
+        say(f"exit {pid} {os.waitstatus_to_exitcode(status)}")
+
+
+if __name__ == "__main__":
+    main()
