@@ -270,6 +270,7 @@ class ReceiptScreen(PosModal):
         Binding("r,ctrl+r", "save_again", "Save receipt file again", id="receipt.save-again"),
     ]
     DEFAULT_CSS = """
+    ReceiptScreen #receipt-status { width: 100%; height: auto; }
     ReceiptScreen #receipt-status.-error { color: $error; text-style: bold; }
     """
 
