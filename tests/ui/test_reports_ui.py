@@ -4,16 +4,20 @@ dates at the field, CSV export beside the database, the customer list."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, OptionList, Select, TabbedContent
 
+from tui_pos.db.connection import close_database
 from tui_pos.services import config, customers, masters, reports
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.sales import SaleDraft, complete_sale
 from tui_pos.ui.screens.reports import ReportsScreen
 
-from tests.ui.keys import SIZE, screen_text
+from tests.ui.keys import SIZE, open_from_menu, screen_text
 
 
 def rows(screen, table_id: str) -> list[list[str]]:
@@ -157,3 +161,99 @@ async def test_customer_list_pages(app):
         await pilot.press("ctrl+end")
         await pilot.pause()
         assert table.row_count == 100
+
+
+async def test_names_are_shown_literally_in_every_report_and_filter(app):
+    """Names that look like markup are text: in the sales by profile, type and
+    customer, the customer list and the filters' options."""
+    config.set_switch("show_customer_profile", True)
+    vip = masters.save_profile("[red]VIP[/red]")
+    masters.save_profile("Horeca [b]x[/b]")
+    kind = masters.save_type("Staff [/]", discount="0")
+    who = customers.save_customer(CustomerInput(
+        first_name="[link=x]y[/link]", last_name="[@click=app.quit]",
+        profile_id=vip.id, customer_type_id=kind.id))
+    sell("MUG-01", customer_id=who.id)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_reports(pilot)
+        assert rows(screen, "sales")[0][0] == "[red]VIP[/red]"
+        assert "[red]VIP[/red]" in screen_text(app)
+        assert rows(screen, "sales")[0][1:] == ["1", "0,00", "2,10", "12,10"]
+        screen.query_one("#by", Select).focus()
+        await pilot.press("enter", "down", "enter")  # Customer type
+        await pilot.pause()
+        assert rows(screen, "sales")[0][0] == "Staff [/]"
+        assert "Staff [/]" in screen_text(app)
+        await pilot.press("enter", "down", "enter")  # Customer
+        await pilot.pause()
+        # cut to the column by terminal cells, never inside what looks like a tag
+        assert rows(screen, "sales")[0][0] == "[link=x]y[/link] [@clic…"
+        assert "[link=x]y[/link] [@clic…" in screen_text(app)
+        # the profile filter's options, opened with the keyboard
+        screen.query_one("#profile", Select).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[red]VIP[/red]" in text and "Horeca [b]x[/b]" in text
+        await pilot.press("escape")
+        await pilot.press("f6")
+        await pilot.pause()
+        assert rows(screen, "customers")[0][1:4] == [
+            "[link=x]y[/link] [@click=…", "[red]VIP[…", "Staff [/]"]  # cut to the columns
+        screen.query_one("#c-type", Select).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Staff [/]" in screen_text(app)
+        assert app.is_running  # [@click=app.quit] was never a link
+
+
+async def test_export_makes_formula_names_harmless_and_the_file_owner_only(app, store):
+    formula = masters.save_type('=HYPERLINK("http://x","y")', discount="0")
+    who = customers.save_customer(CustomerInput(first_name="Jan", customer_type_id=formula.id))
+    sell("MUG-01", customer_id=who.id)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_reports(pilot)  # grouped by type (no profile switch)
+        await pilot.press("f7")
+        await pilot.pause()
+    path = Path(store["path"]).parent / f"sales-by-type-{dt.date.today():%Y%m%d}.csv"
+    assert path.read_text(encoding="utf-8").splitlines()[1] == \
+        '"\'=HYPERLINK(""http://x"",""y"")",1,0.00,2.10,12.10'
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.fixture
+def read_only(store, monkeypatch):
+    """The store's file and folder made read-only, as for a user who may only look."""
+    from tui_pos.db import connection
+
+    path = Path(store["path"])
+    close_database()
+    os.chmod(path, 0o444)
+    os.chmod(path.parent, 0o555)
+    if os.geteuid() == 0:  # root may write anything: see it as another user would
+        monkeypatch.setattr(connection, "is_writable", lambda _path: False)
+    yield path
+    os.chmod(path.parent, 0o755)
+    os.chmod(path, 0o644)
+
+
+async def test_a_read_only_store_says_so_reports_and_refuses_to_save(store, read_only):
+    from tui_pos.ui.app import PosApp
+
+    before = sorted(p.name for p in read_only.parent.iterdir())
+    app = PosApp(database=str(read_only))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert app.sub_title == "read-only"
+        assert "read-only for you" in screen_text(app)
+        screen = await open_reports(pilot)
+        assert rows(screen, "sales")[-1][0] == "Total"
+        await pilot.press("escape")
+        await pilot.pause()
+        await open_from_menu(pilot, "Business Configuration")
+        await pilot.press("f4")
+        await pilot.pause()
+        text = screen_text(app)  # the toast wraps its line
+        assert "This database is read-only: nothing" in text and "can be saved" in text
+        assert app.is_running
+    assert sorted(p.name for p in read_only.parent.iterdir()) == before
