@@ -88,6 +88,15 @@ def attach_info(customer_id: int) -> AttachedCustomer:
     )
 
 
+def is_item_code(text: str) -> bool:
+    """Whether ``text`` is exactly an active item's SKU or barcode (a scan)."""
+    try:
+        catalog.find_item(text)
+    except ValidationError:
+        return False
+    return True
+
+
 @dataclass
 class SaleDraft:
     """The bill in front of the cashier. Every change re-prices it (``priced``)."""

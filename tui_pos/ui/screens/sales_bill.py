@@ -16,11 +16,12 @@ from tui_pos.money import format_money, format_percent, format_quantity
 from tui_pos.services import config, customers, masters
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.pricing import PricedLine
-from tui_pos.services.sales import SaleDraft
+from tui_pos.services.sales import SaleDraft, is_item_code
 from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosScreen, select_value, set_select
 from tui_pos.ui.screens.bill_dialogs import (
     BillAdjustScreen, ItemSearchPopup, LineEditScreen, PaymentScreen, ReceiptScreen,
 )
+from tui_pos.ui.widgets.scan_input import ScanInput
 
 SOURCE_MARK = {"override": "O", "bill": "B", "customer": "C", "type": "T", "item": "", "none": ""}
 SOURCE_WORD = {"override": "your override", "bill": "the bill discount", "customer": "the customer",
@@ -88,15 +89,16 @@ class SalesBillScreen(PosScreen):
         yield Header(icon="")
         with Horizontal(id="customer-row", classes="bill-row"):
             yield Label("Customer", classes="bill-label")
-            yield Input(placeholder="name, number, phone…  (F2 search, F5 new)",
-                        id="customer", compact=True, suggester=CustomerNameSuggester())
+            yield ScanInput(placeholder="name, number, phone…  (F2 search, F5 new)",
+                            id="customer", compact=True, suggester=CustomerNameSuggester(),
+                            keep_text=True, hand_over=self.scan_in_customer_field)
             if self.show_profile:
                 yield Label("Customer Profile", id="profile-label")
                 yield Select([], id="profile", prompt="(none)", allow_blank=True, compact=True)
         yield Static("", id="customer-info")
         with Horizontal(id="item-row", classes="bill-row"):
             yield Label("Item", classes="bill-label")
-            yield Input(placeholder="SKU or barcode  (F6 search)", id="code", compact=True)
+            yield ScanInput(placeholder="SKU or barcode  (F6 search)", id="code", compact=True)
             yield Label("Qty", id="qty-label")
             yield Input("1", id="quantity", compact=True)
         with Horizontal(id="errors"):
@@ -216,8 +218,20 @@ class SalesBillScreen(PosScreen):
         self.clear_errors()
         if event.input.id == "customer":
             self.customer_entered(event.value)
-        elif event.input.id in ("code", "quantity"):
+        elif event.input.id == "quantity":
             self.add_entered()
+
+    def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
+        """Enter in the item field (or a scan handed over from the customer field):
+        the code typed up to that Enter, one at a time, in order."""
+        event.stop()
+        if event.control.id != "code":
+            return
+        self.clear_errors()
+        if event.origin is not None and event.origin.id == "customer":
+            self.scanned_into_customer(event.code)
+        else:
+            self.add_scanned(event.code)
 
     def customer_entered(self, text: str) -> None:
         text = text.strip()
@@ -230,8 +244,6 @@ class SalesBillScreen(PosScreen):
             self.focus_after_customer()
             return
         page = customers.search_customers(text, limit=2)
-        if not page.hits and self.scanned_into_customer(text):
-            return
         exact = [h for h in page.hits if h.name.casefold() == text.casefold()
                  or h.number == text]
         if len(exact) == 1 or len(page.hits) == 1:
@@ -239,18 +251,26 @@ class SalesBillScreen(PosScreen):
         else:
             self.action_find_customer()
 
-    def scanned_into_customer(self, text: str) -> bool:
+    def scan_in_customer_field(self, text: str) -> ScanInput | None:
+        """Enter in the customer field: an exact SKU or barcode that is no
+        customer's is a scan, handed to the item field with the rest of the burst.
+
+        Runs in the customer field's key handler, before the next key is read.
+        """
+        text = text.strip()
+        if not text or not is_item_code(text):
+            return None
+        if customers.search_customers(text, limit=1).hits:
+            return None
+        return self.query_one("#code", ScanInput)
+
+    def scanned_into_customer(self, code: str) -> None:
         """A barcode scanned while the customer field had the focus: add the item."""
-        try:
-            self.draft.add_item(text, "1")
-        except ValidationError:
-            return False
         customer_input = self.query_one("#customer", Input)
         customer_input.value = self.draft.customer.name if self.draft.customer else ""
-        self.refresh_bill()
-        self.query_one("#code", Input).focus()
-        self.notify(f"{text} added as an item (the customer field is for customers)")
-        return True
+        if self.add_scanned(code):
+            self.notify(f"{code} added as an item (the customer field is for customers)",
+                        markup=False)
 
     def attach(self, customer_id: int | None) -> None:
         try:
@@ -267,8 +287,11 @@ class SalesBillScreen(PosScreen):
         self.focus_after_customer()
 
     def focus_after_customer(self) -> None:
-        target = "#profile" if self.show_profile and self.draft.customer else "#code"
-        self.query_one(target).focus()
+        """The next scan goes to the item field (the profile is one Shift+Tab away)."""
+        self.focus_item_field()
+
+    def focus_item_field(self) -> None:
+        self.query_one("#code", Input).focus()
 
     def action_find_customer(self) -> None:
         from tui_pos.ui.screens.customer_form import CustomerSearchPopup
@@ -280,6 +303,7 @@ class SalesBillScreen(PosScreen):
         def chosen(customer_id: int | None) -> None:
             if customer_id is not None:
                 self.attach(customer_id)
+            self.focus_item_field()
 
         self.app.push_screen(CustomerSearchPopup(query), chosen)
 
@@ -295,6 +319,7 @@ class SalesBillScreen(PosScreen):
                 if self.show_profile:
                     self.load_profiles()
                 self.attach(customer_id)
+            self.focus_item_field()
 
         self.app.push_screen(CustomerFormScreen(assign_to_sale=True, initial_name=typed), created)
 
@@ -317,31 +342,47 @@ class SalesBillScreen(PosScreen):
 
     # -- items and lines ------------------------------------------------------------------------
     def add_entered(self) -> None:
+        """Enter in the Qty field: add what the item field holds, that many."""
         code_input = self.query_one("#code", Input)
-        qty_input = self.query_one("#quantity", Input)
-        code, qty = code_input.value.strip(), qty_input.value.strip() or "1"
-        typed_in_code = "*" in code
-        if typed_in_code:
-            qty, _, code = code.partition("*")
+        code = code_input.value.strip()
         if not code:
             code_input.focus()
             return
+        if self.add_code(code, from_field="quantity"):
+            code_input.value = ""
+            code_input.focus()
+
+    def add_scanned(self, text: str) -> bool:
+        """One ``SKU`` or ``3*SKU`` from the item field; a refusal is said there."""
+        if not text.strip():
+            return False
+        if self.add_code(text.strip(), from_field="code"):
+            return True
+        self.app.bell()  # a scanner's user looks at the goods, not the screen
+        return False
+
+    def add_code(self, code: str, from_field: str) -> bool:
+        qty_input = self.query_one("#quantity", Input)
+        qty = qty_input.value.strip() or "1"
+        typed_in_code = "*" in code
+        if typed_in_code:
+            qty, _, code = code.partition("*")
         try:
             self.draft.add_item(code, qty)
         except ValidationError as error:
-            if typed_in_code:  # the quantity was typed in the item field: say it there
+            if typed_in_code or from_field == "code":  # say it where it was typed
                 error = ValidationError(error.message, "code")
             self.show_error(error, "code")
-            return
-        code_input.value = ""
+            return False
         qty_input.value = "1"
         self.refresh_bill()
         table = self.query_one("#lines", DataTable)
         table.move_cursor(row=table.row_count - 1)
-        code_input.focus()
+        return True
 
     def action_find_item(self) -> None:
         def chosen(item_id: int | None) -> None:
+            self.focus_item_field()
             if item_id is None:
                 return
             qty = self.query_one("#quantity", Input).value.strip() or "1"
@@ -352,7 +393,6 @@ class SalesBillScreen(PosScreen):
                 return
             self.query_one("#quantity", Input).value = "1"
             self.refresh_bill()
-            self.query_one("#code", Input).focus()
 
         self.app.push_screen(ItemSearchPopup(self.query_one("#code", Input).value), chosen)
 
@@ -365,6 +405,7 @@ class SalesBillScreen(PosScreen):
         def done(changed: bool | None) -> None:
             if changed:
                 self.refresh_bill()
+            self.focus_item_field()
 
         self.app.push_screen(LineEditScreen(self.draft, index), done)
 
@@ -383,6 +424,7 @@ class SalesBillScreen(PosScreen):
         def done(changed: bool | None) -> None:
             if changed:
                 self.refresh_bill()
+            self.focus_item_field()
 
         self.app.push_screen(BillAdjustScreen(self.draft), done)
 
@@ -394,7 +436,8 @@ class SalesBillScreen(PosScreen):
             return
 
         def paid(result) -> None:
-            if result is None:
+            if result is None:  # back to the bill: the next scan goes on it
+                self.focus_item_field()
                 return
             self.app.push_screen(ReceiptScreen(result), lambda _: self.new_sale())
 
