@@ -3,10 +3,12 @@ Every refusal names its field and writes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import threading
 from decimal import Decimal
 
+import peewee
 import pytest
 
 from tui_pos.db.models import (
@@ -330,21 +332,48 @@ def test_set_switch_turns_customer_profile_on_and_refuses_unknown_switches(db):
 
 
 def test_set_active_switches_any_master_record_and_nothing_else(shop):
-    from tui_pos.db.models import Item, VatClass
-    from tui_pos.services import catalog
-
     item = catalog.find_item("MUG-01")
-    price, name = item.price, item.name
-    masters.set_active(item, False)
-    fresh = Item.get_by_id(item.id)
-    assert fresh.active is False and (fresh.price, fresh.name) == (price, name)
+    switched = masters.set_active("item", item.id, False)
+    assert switched == dataclasses.replace(item, active=False)
+    assert catalog.get_item(item.id) == switched  # price, name … untouched
     with pytest.raises(catalog.NotFound):
         catalog.find_item("MUG-01")  # an inactive item is not sold
-    masters.set_active(fresh, True)
-    assert catalog.find_item("MUG-01").id == item.id
-    vat = VatClass.select().first()
-    masters.set_active(vat, False)
-    assert VatClass.get_by_id(vat.id).active is False
+    masters.set_active("item", item.id, True)
+    assert catalog.find_item("MUG-01") == item
+    hoog = shop.vat["Hoog"]
+    assert masters.set_active("vat_class", hoog.id, False).active is False
+    assert catalog.get_vat_class(hoog.id) == dataclasses.replace(hoog, active=False)
+    assert masters.set_active("customer_type", shop.types["Staff"].id, False).active is False
+    assert masters.set_active("profile", shop.profiles["Retail"].id, False).active is False
+    field = custom_fields.save_field("Card", "text")
+    assert masters.set_active("custom_field", field.id, False).active is False
+    assert custom_fields.list_fields() == []
+
+
+def test_set_active_of_an_unknown_record_or_master_is_refused(shop):
+    before = snapshot(Item)
+    with pytest.raises(NotFound):
+        masters.set_active("item", 999, False)
+    with pytest.raises(ValidationError):
+        masters.set_active("sale", 1, False)
+    assert snapshot(Item) == before
+
+
+def test_services_hand_the_screens_plain_frozen_rows(shop):
+    rows = [masters.list_profiles()[0], masters.list_types()[0], catalog.list_vat_classes()[0],
+            catalog.list_items()[0], catalog.search_items("mug")[0], catalog.find_item("MUG-01"),
+            custom_fields.save_field("Card", "text"), custom_fields.list_fields()[0],
+            masters.get_type(shop.types["Tax exempt"].id)]
+    for row in rows:
+        assert dataclasses.is_dataclass(row) and not isinstance(row, peewee.Model)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            row.name = "changed"
+    exempt = masters.get_type(shop.types["Tax exempt"].id)
+    assert (exempt.vat_class_name, exempt.vat_rate) == ("Nul", D("0"))
+    staff = masters.get_type(shop.types["Staff"].id)
+    assert (staff.vat_class_id, staff.vat_class_name, staff.vat_rate) == (None, "", None)
+    mug = catalog.find_item("MUG-01")
+    assert (mug.vat_class_name, mug.vat_rate, mug.price) == ("Hoog", D("21"), D("12.10"))
 
 
 # -- every text bounded, every number parsed, all errors at once ---------------------

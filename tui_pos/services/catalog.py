@@ -18,24 +18,67 @@ BARCODE_LENGTH = 40
 ITEM_NAME_LENGTH = 120
 
 
+@dataclass(frozen=True, slots=True)
+class VatClassRow:
+    """A VAT class as the screens see it."""
+
+    id: int
+    name: str
+    rate: Decimal
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """An item with its VAT class's name and rate, as the screens and the bill see it."""
+
+    id: int
+    sku: str
+    barcode: str | None
+    name: str
+    price: Decimal
+    vat_class_id: int
+    vat_class_name: str
+    vat_rate: Decimal
+    discountable: bool
+    is_labour: bool
+    active: bool
+
+
+def vat_class_row(row: VatClass) -> VatClassRow:
+    return VatClassRow(id=row.id, name=row.name, rate=row.rate, active=row.active)
+
+
+def item_row(row: Item) -> ItemRow:
+    """From an Item selected together with its VatClass (no query of its own)."""
+    return ItemRow(id=row.id, sku=row.sku, barcode=row.barcode, name=row.name,
+                   price=row.price, vat_class_id=row.vat_class_id,
+                   vat_class_name=row.vat_class.name, vat_rate=row.vat_class.rate,
+                   discountable=row.discountable, is_labour=row.is_labour, active=row.active)
+
+
 # -- VAT classes ---------------------------------------------------------------
 
-def list_vat_classes(include_inactive: bool = False) -> list[VatClass]:
+def list_vat_classes(include_inactive: bool = False) -> list[VatClassRow]:
     query = VatClass.select().order_by(VatClass.rate.desc(), VatClass.name)
     if not include_inactive:
         query = query.where(VatClass.active == True)  # noqa: E712
-    return list(query)
+    return [vat_class_row(row) for row in query]
 
 
-def get_vat_class(vat_class_id: int) -> VatClass:
+def _vat_class(vat_class_id: int) -> VatClass:
     row = VatClass.get_or_none(VatClass.id == vat_class_id) if is_id(vat_class_id) else None
     if row is None:
         raise NotFound("That VAT class does not exist", "vat_class")
     return row
 
 
+def get_vat_class(vat_class_id: int) -> VatClassRow:
+    return vat_class_row(_vat_class(vat_class_id))
+
+
 def save_vat_class(name: str, rate: str | Decimal, active: bool = True,
-                   vat_class_id: int | None = None) -> VatClass:
+                   vat_class_id: int | None = None) -> VatClassRow:
     """Add or edit a VAT class: a unique name and a rate 0–100 %."""
     def checks() -> tuple[str, str, Decimal]:
         errors = Errors()
@@ -44,16 +87,17 @@ def save_vat_class(name: str, rate: str | Decimal, active: bool = True,
         errors.raise_any()
         return clean_name, key, rate_value
 
-    def write() -> VatClass:
+    def write() -> VatClassRow:
         clean_name, key, rate_value = checks()
         if vat_class_id is None:
-            return VatClass.create(name=clean_name, name_key=key, rate=rate_value,
-                                   active=bool(active))
-        row = get_vat_class(vat_class_id)
-        row.name, row.name_key, row.rate = clean_name, key, rate_value
-        row.active = bool(active)
-        row.save()
-        return row
+            row = VatClass.create(name=clean_name, name_key=key, rate=rate_value,
+                                  active=bool(active))
+        else:
+            row = _vat_class(vat_class_id)
+            row.name, row.name_key, row.rate = clean_name, key, rate_value
+            row.active = bool(active)
+            row.save()
+        return vat_class_row(row)
 
     return written(write, checks)
 
@@ -110,7 +154,7 @@ def _item_values(data: ItemInput, item_id: int | None) -> dict:
     if data.vat_class_id is None:
         errors.add(ValidationError("Choose a VAT class", "vat_class"))
     else:
-        errors.take(get_vat_class, data.vat_class_id)
+        errors.take(_vat_class, data.vat_class_id)
     errors.raise_any()
     is_labour = bool(data.is_labour)
     return dict(sku=sku, barcode=barcode, name=name, name_key=fold(name)[:ITEM_NAME_LENGTH],
@@ -119,20 +163,20 @@ def _item_values(data: ItemInput, item_id: int | None) -> dict:
                 is_labour=is_labour, active=bool(data.active))
 
 
-def save_item(data: ItemInput, item_id: int | None = None) -> Item:
+def save_item(data: ItemInput, item_id: int | None = None) -> ItemRow:
     """Add or edit an item; SKU and barcode are checked for clashes inside the write."""
-    def write() -> Item:
+    def write() -> int:
         values = _item_values(data, item_id)
         if item_id is None:
-            return Item.create(**values)
+            return Item.create(**values).id
         get_item(item_id)
         Item.update(**values).where(Item.id == item_id).execute()
-        return Item.get_by_id(item_id)
+        return item_id
 
-    return written(write, lambda: _item_values(data, item_id), "sku")
+    return get_item(written(write, lambda: _item_values(data, item_id), "sku"))
 
 
-def find_item(code: str) -> Item:
+def find_item(code: str) -> ItemRow:
     """An active item by its SKU or barcode, exactly."""
     code = query_text(code if isinstance(code, str) else "")
     check(bool(code), "Type a SKU or barcode", "code")
@@ -142,16 +186,16 @@ def find_item(code: str) -> Item:
             .first())
     if item is None:
         raise NotFound(f"No item with SKU or barcode {code!r}", "code")
-    return item
+    return item_row(item)
 
 
-def search_items(query: str, limit: int = 20) -> list[Item]:
+def search_items(query: str, limit: int = 20) -> list[ItemRow]:
     """Items whose SKU, barcode or name starts with (or name contains) the query."""
     q = fold(query_text(query if isinstance(query, str) else ""))
     base = (Item.select(Item, VatClass).join(VatClass)
             .where(Item.active == True))  # noqa: E712
     if not q:
-        return list(base.order_by(Item.name_key).limit(limit))
+        return [item_row(i) for i in base.order_by(Item.name_key).limit(limit)]
     upper = q + "\U0010ffff"
     starts = base.where(
         ((Item.name_key >= q) & (Item.name_key < upper))
@@ -162,20 +206,20 @@ def search_items(query: str, limit: int = 20) -> list[Item]:
         seen = {i.id for i in found}
         contains = base.where(Item.name_key.contains(q)).order_by(Item.name_key).limit(limit)
         found += [i for i in contains if i.id not in seen][: limit - len(found)]
-    return found
+    return [item_row(i) for i in found]
 
 
-def list_items(include_inactive: bool = False, limit: int = 200, offset: int = 0) -> list[Item]:
+def list_items(include_inactive: bool = False, limit: int = 200,
+               offset: int = 0) -> list[ItemRow]:
     query = Item.select(Item, VatClass).join(VatClass).order_by(Item.sku)
     if not include_inactive:
         query = query.where(Item.active == True)  # noqa: E712
-    return list(query.limit(limit).offset(offset))
+    return [item_row(i) for i in query.limit(limit).offset(offset)]
 
 
-def get_item(item_id: int) -> Item:
-    if not is_id(item_id):
+def get_item(item_id: int) -> ItemRow:
+    item = (Item.select(Item, VatClass).join(VatClass).where(Item.id == item_id).first()
+            if is_id(item_id) else None)
+    if item is None:
         raise NotFound("That item does not exist", "item")
-    try:
-        return Item.select(Item, VatClass).join(VatClass).where(Item.id == item_id).get()
-    except pw.DoesNotExist:
-        raise NotFound("That item does not exist", "item") from None
+    return item_row(item)

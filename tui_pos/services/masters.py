@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, TypeVar
 
 import peewee as pw
 
-from tui_pos.db.models import Customer, CustomerProfile, CustomerType, VatClass, database
+from tui_pos.db.models import (
+    Customer, CustomerProfile, CustomerType, CustomField, Item, Sale, VatClass, database,
+)
 from tui_pos.money import parse_percent
 from tui_pos.services.errors import Errors, NotFound, ValidationError, as_field
 from tui_pos.services.text import checked, name_key
@@ -17,12 +20,62 @@ MAX_ID = 2**63 - 1  # what an SQLite INTEGER holds
 T = TypeVar("T")
 
 
-def set_active(row: pw.Model, active: bool) -> pw.Model:
-    """(De)activate one master record: profile, type, VAT class, item, custom field."""
+@dataclass(frozen=True, slots=True)
+class ProfileRow:
+    """A customer profile as the screens see it."""
+
+    id: int
+    name: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TypeRow:
+    """A customer type with its VAT class's name and rate (empty/None: the item's own)."""
+
+    id: int
+    name: str
+    discount: Decimal | None
+    vat_class_id: int | None
+    vat_class_name: str
+    vat_rate: Decimal | None
+    active: bool
+
+
+def profile_row(row: CustomerProfile) -> ProfileRow:
+    return ProfileRow(id=row.id, name=row.name, active=row.active)
+
+
+def type_row(row: CustomerType) -> TypeRow:
+    vat = row.vat_class if row.vat_class_id is not None else None
+    return TypeRow(id=row.id, name=row.name, discount=row.discount,
+                   vat_class_id=row.vat_class_id, vat_class_name=vat.name if vat else "",
+                   vat_rate=vat.rate if vat else None, active=row.active)
+
+
+def _masters() -> dict[str, tuple[type[pw.Model], Callable[[int], object]]]:
+    from tui_pos.services import catalog, custom_fields
+
+    return {
+        "profile": (CustomerProfile, get_profile),
+        "customer_type": (CustomerType, get_type),
+        "vat_class": (VatClass, catalog.get_vat_class),
+        "item": (Item, catalog.get_item),
+        "custom_field": (CustomField, custom_fields.get_field),
+    }
+
+
+def set_active(kind: str, record_id: int, active: bool):
+    """(De)activate one master record — ``kind`` is profile, customer_type, vat_class,
+    item or custom_field — and return it as the screens see it."""
+    masters = _masters()
+    if kind not in masters:
+        raise ValidationError(f"There is no master called {kind!r}")
+    model, get = masters[kind]
+    get(record_id)  # NotFound for an unknown id
     with database.atomic():
-        type(row).update(active=active).where(type(row).id == row.id).execute()
-    row.active = active
-    return row
+        model.update(active=bool(active)).where(model.id == record_id).execute()
+    return get(record_id)
 
 
 def is_id(value: object) -> bool:
@@ -70,14 +123,14 @@ def written(write: Callable[[], T], recheck: Callable[[], object], field: str = 
 
 # -- Customer Profile (TruePOS) ---------------------------------------------------
 
-def list_profiles(include_inactive: bool = True) -> list[CustomerProfile]:
+def list_profiles(include_inactive: bool = True) -> list[ProfileRow]:
     query = CustomerProfile.select().order_by(CustomerProfile.name_key)
     if not include_inactive:
         query = query.where(CustomerProfile.active == True)  # noqa: E712
-    return list(query)
+    return [profile_row(row) for row in query]
 
 
-def get_profile(profile_id: int) -> CustomerProfile:
+def _profile(profile_id: int) -> CustomerProfile:
     row = CustomerProfile.get_or_none(CustomerProfile.id == profile_id) if is_id(profile_id) \
         else None
     if row is None:
@@ -85,7 +138,11 @@ def get_profile(profile_id: int) -> CustomerProfile:
     return row
 
 
-def save_profile(name: str, active: bool = True, profile_id: int | None = None) -> CustomerProfile:
+def get_profile(profile_id: int) -> ProfileRow:
+    return profile_row(_profile(profile_id))
+
+
+def save_profile(name: str, active: bool = True, profile_id: int | None = None) -> ProfileRow:
     """Add (``profile_id`` None) or edit a profile. Name required, unique ignoring case."""
     def checks() -> tuple[str, str]:
         errors = Errors()
@@ -93,42 +150,51 @@ def save_profile(name: str, active: bool = True, profile_id: int | None = None) 
         errors.raise_any()
         return result
 
-    def write() -> CustomerProfile:
+    def write() -> ProfileRow:
         clean_name, key = checks()
         if profile_id is None:
-            return CustomerProfile.create(name=clean_name, name_key=key, active=bool(active))
-        row = get_profile(profile_id)
-        row.name, row.name_key, row.active = clean_name, key, bool(active)
-        row.save()
-        return row
+            row = CustomerProfile.create(name=clean_name, name_key=key, active=bool(active))
+        else:
+            row = _profile(profile_id)
+            row.name, row.name_key, row.active = clean_name, key, bool(active)
+            row.save()
+        return profile_row(row)
 
     return written(write, checks)
 
 
-def set_profile_active(profile_id: int, active: bool) -> CustomerProfile:
-    return set_active(get_profile(profile_id), active)
+def set_profile_active(profile_id: int, active: bool) -> ProfileRow:
+    return set_active("profile", profile_id, active)
 
 
 # -- Customer Types (Lightspeed "Klanttypen") ----------------------------------------
 
-def list_types(include_inactive: bool = True) -> list[CustomerType]:
-    query = (CustomerType.select(CustomerType, VatClass)
-             .join(VatClass, pw.JOIN.LEFT_OUTER).order_by(CustomerType.name_key))
+def _types():
+    return (CustomerType.select(CustomerType, VatClass)
+            .join(VatClass, pw.JOIN.LEFT_OUTER).order_by(CustomerType.name_key))
+
+
+def list_types(include_inactive: bool = True) -> list[TypeRow]:
+    query = _types()
     if not include_inactive:
         query = query.where(CustomerType.active == True)  # noqa: E712
-    return list(query)
+    return [type_row(row) for row in query]
 
 
-def get_type(type_id: int) -> CustomerType:
-    row = CustomerType.get_or_none(CustomerType.id == type_id) if is_id(type_id) else None
+def _type(type_id: int) -> CustomerType:
+    row = _types().where(CustomerType.id == type_id).first() if is_id(type_id) else None
     if row is None:
         raise NotFound("That customer type does not exist", "customer_type")
     return row
 
 
+def get_type(type_id: int) -> TypeRow:
+    return type_row(_type(type_id))
+
+
 def save_type(name: str, discount: str | Decimal | None = None,
               vat_class_id: int | None = None, active: bool = True,
-              type_id: int | None = None) -> CustomerType:
+              type_id: int | None = None) -> TypeRow:
     """Add or edit a type; every bad field is reported at once (ValidationErrors)."""
     def checks() -> tuple[str, str, Decimal | None]:
         errors = Errors()
@@ -143,22 +209,22 @@ def save_type(name: str, discount: str | Decimal | None = None,
         errors.raise_any()
         return clean_name, key, pct
 
-    def write() -> CustomerType:
+    def write() -> int:
         clean_name, key, pct = checks()
         if type_id is None:
             return CustomerType.create(name=clean_name, name_key=key, discount=pct,
-                                       vat_class=vat_class_id, active=bool(active))
-        row = get_type(type_id)
+                                       vat_class=vat_class_id, active=bool(active)).id
+        row = _type(type_id)
         row.name, row.name_key, row.discount = clean_name, key, pct
         row.vat_class, row.active = vat_class_id, bool(active)
         row.save()
-        return row
+        return row.id
 
-    return written(write, checks)
+    return get_type(written(write, checks))
 
 
-def set_type_active(type_id: int, active: bool) -> CustomerType:
-    return set_active(get_type(type_id), active)
+def set_type_active(type_id: int, active: bool) -> TypeRow:
+    return set_active("customer_type", type_id, active)
 
 
 def customers_using_type(type_id: int) -> int:
@@ -168,15 +234,13 @@ def customers_using_type(type_id: int) -> int:
 def delete_type(type_id: int) -> None:
     """Delete a type no customer uses; otherwise refuse with the count."""
     def checks() -> CustomerType:
-        row = get_type(type_id)
+        row = _type(type_id)
         used = customers_using_type(type_id)
         if used:
             raise ValidationError(
                 f"{used} customer{'s' if used != 1 else ''} still "
                 f"use{'s' if used == 1 else ''} the type {row.name!r}; deactivate it instead",
                 "customer_type")
-        from tui_pos.db.models import Sale
-
         if Sale.select().where(Sale.customer_type == type_id).exists():
             raise ValidationError(
                 f"Past sales name the type {row.name!r}; deactivate it instead",

@@ -168,7 +168,7 @@ class SaleDraft:
         check(item.active, f"{item.name} is no longer sold", "code")
         return self._add(item, qty)
 
-    def _add(self, item: Item, qty: Decimal) -> DraftLine:
+    def _add(self, item: catalog.ItemRow, qty: Decimal) -> DraftLine:
         for line in self.lines:
             if (line.item_id == item.id and line.discount_override is None
                     and line.vat_override is None and line.unit_price == item.price):
@@ -179,7 +179,7 @@ class SaleDraft:
                 return line
         line = DraftLine(item_id=item.id, sku=item.sku, name=item.name, quantity=qty,
                          unit_price=item.price,
-                         item_vat=VatChoice(item.vat_class.name, item.vat_class.rate),
+                         item_vat=VatChoice(item.vat_class_name, item.vat_rate),
                          discountable=item.discountable and not item.is_labour,
                          is_labour=item.is_labour)
         self.lines.append(line)

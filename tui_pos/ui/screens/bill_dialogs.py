@@ -76,7 +76,7 @@ class ItemSearchPopup(ModalScreen[int | None]):
         table.clear()
         for item in catalog.search_items(query, limit=30):
             table.add_row(item.sku, item.name[:28], format_money(item.price),
-                          format_percent(item.vat_class.rate), key=str(item.id))
+                          format_percent(item.vat_rate), key=str(item.id))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.fill(event.value)

@@ -74,4 +74,4 @@ class CustomFieldsScreen(MasterListScreen):
         return row.id, row.name
 
     def set_active(self, record_id: int, active: bool) -> str:
-        return masters.set_active(custom_fields.get_field(record_id), active).name
+        return masters.set_active("custom_field", record_id, active).name

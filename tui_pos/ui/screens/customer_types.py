@@ -52,7 +52,7 @@ class CustomerTypesScreen(MasterListScreen):
 
     def fetch(self, offset: int, limit: int | None) -> list[Row]:
         return [(t.id, (t.name, format_percent(t.discount),
-                        format_percent(t.vat_class.rate) if t.vat_class_id else "",
+                        format_percent(t.vat_rate),
                         status_text(t.active)))
                 for t in masters.list_types()]
 

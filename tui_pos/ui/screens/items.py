@@ -107,7 +107,7 @@ class ItemsScreen(MasterListScreen):
             self.notify("Saved. The list is sorted by SKU; it is further down.", timeout=4)
 
     def set_active(self, record_id: int, active: bool) -> str:
-        return masters.set_active(catalog.get_item(record_id), active).sku
+        return masters.set_active("item", record_id, active).sku
 
     def after_active_change(self, record_id: int, active: bool) -> None:
         # keep the loaded pages; just redraw this row

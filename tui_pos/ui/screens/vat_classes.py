@@ -58,4 +58,4 @@ class VatClassesScreen(MasterListScreen):
         return row.id, row.name
 
     def set_active(self, record_id: int, active: bool) -> str:
-        return masters.set_active(catalog.get_vat_class(record_id), active).name
+        return masters.set_active("vat_class", record_id, active).name
