@@ -304,7 +304,8 @@ def prepare_sqlite(path: Path, create: bool, create_folder: bool,
     store = Store(target=str(path), path=path)
     if kind == "missing" or (kind == "empty" and not create):
         if not create:
-            what = "no tui-pos database" if kind == "missing" else "an empty file, no tui-pos database,"
+            what = ("no tui-pos database" if kind == "missing"
+                    else "an empty file, no tui-pos database,")
             raise DatabaseError(f"{what} at {path}; create one with {init_hint(path)}")
         if not path.parent.exists():
             if not create_folder:
