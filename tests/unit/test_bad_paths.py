@@ -117,7 +117,9 @@ def test_report_and_the_tui_never_create_a_database(tmp_path, capsys, command, w
 def test_the_default_location_is_not_created_by_report_or_the_tui(tmp_path, capsys, command):
     code, out, err = run(capsys, *command)
     assert code == 1
-    assert "no tui-pos database at" in one_line(err) and "tui-pos init" in err
+    default = tmp_path / "data" / "tui-pos" / "tui-pos.db"
+    assert one_line(err) == (f"tui-pos: no tui-pos database at {default}; create one with "
+                             "`tui-pos init`")
     assert not (tmp_path / "data").exists()
 
 

@@ -137,6 +137,9 @@ def shown(target: str) -> str:
 
 
 def init_hint(path: Path | str) -> str:
+    """The command that creates the store at ``path``."""
+    if str(path) == default_location():
+        return "`tui-pos init`"
     return f"`tui-pos init --db {shlex.quote(str(path))}`"
 
 
