@@ -278,3 +278,52 @@ async def test_new_customer_during_a_sale_keeps_the_bill_and_gets_the_type_disco
         assert [r[1] for r in rows] == ["Stoneware mug", "Gift card 25"]
         assert rows[0][4] == "15% T" and rows[1][4] == "n/d"
         assert screen.query_one("#customer", Input).value == "Piet Klaassen"
+
+
+async def test_huge_and_foreign_numbers_are_refused_at_the_field_and_the_bill_kept(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await pilot.press("enter")
+        await add_items(pilot, "MUG-01")
+        for entry, words in (("1e25*A1", "must be a number"), ("١٢*MUG-01", "must be a number"),
+                             ("NaN*MUG-01", "must be a number"),
+                             ("1000000*MUG-01", "too large")):
+            await add_items(pilot, entry)
+            assert words in shown_error(screen, "code"), entry
+            assert screen.focused.id == "code"
+            assert [(x.sku, x.quantity) for x in screen.draft.lines] == [("MUG-01", 1)]
+        screen.query_one("#code", Input).value = "MUG-01"
+        screen.query_one("#quantity", Input).focus()
+        await pilot.press("ctrl+u")  # clear the Qty field
+        await type_text(pilot, "1000000")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Quantity is too large" in shown_error(screen, "quantity")
+        await pilot.press("f4")
+        await pilot.pause()
+        payment = app.screen
+        assert isinstance(payment, PaymentScreen)
+        await type_text(pilot, "9" * 27)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is payment
+        assert "Cash received is too large" in shown_error(payment, "tendered")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert [(x.sku, x.quantity) for x in screen.draft.lines] == [("MUG-01", 1)]
+        assert Sale.select().count() == 0
+
+
+async def test_a_line_too_large_for_a_sale_is_refused_at_the_item_field(app, store):
+    from tui_pos.services import catalog
+    from tui_pos.services.catalog import ItemInput
+
+    catalog.save_item(ItemInput(sku="YACHT", name="A yacht", price="9999999999",
+                                vat_class_id=store["vat"]["Hoog"]))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await pilot.press("enter")
+        await add_items(pilot, "99999*YACHT")
+        assert "The line would be too large" in shown_error(screen, "code")
+        assert screen.draft.lines == [] and table_cells(screen) == []

@@ -13,7 +13,9 @@ from tui_pos.db.models import Payment, Sale, SaleLine, SaleVat, Sequence
 from tui_pos.services import config, customers, masters
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import NotFound, ValidationError
-from tui_pos.services.sales import SaleDraft, change_due, complete_sale, get_sale, sale_lines
+from tui_pos.services.sales import (
+    SaleDraft, change_due, complete_sale, get_sale, parse_tender, sale_lines,
+)
 
 D = Decimal
 
@@ -179,6 +181,191 @@ def test_prices_excl_vat_follow_business_configuration(shop):
     draft.add_item("MUG-01")  # 12.10 excl. → VAT 2.54
     bill = draft.priced()
     assert bill.vat_total == D("2.54") and bill.total == D("14.64")
+
+
+# -- bounds: nothing typed can overflow the bill ------------------------------------------
+
+NINES = "9" * 27
+
+
+@pytest.mark.parametrize("entry, words", [
+    ("1e25*MUG-01", "must be a number"), ("NaN*MUG-01", "must be a number"),
+    ("1000000*MUG-01", "too large"), ("١٢*MUG-01", "must be a number"),
+    ("*MUG-01", "required"), ("3*", "Type a SKU"), ("3*" + "X" * 5000, "No item"),
+])
+def test_a_bad_quantity_or_code_in_the_item_field_is_refused_there(shop, entry, words):
+    draft = SaleDraft.new()
+    draft.add_entry("MUG-01")
+    with pytest.raises(ValidationError) as info:
+        draft.add_entry(entry)
+    assert words in info.value.message and info.value.field == "code"
+    assert [(x.sku, x.quantity) for x in draft.lines] == [("MUG-01", D("1"))]
+
+
+def test_the_quantity_syntax_adds_that_many(shop):
+    draft = SaleDraft.new()
+    draft.add_entry("3*MUG-01")
+    draft.add_entry("2,5*8712345000017", "7")  # typed in the item field: wins over Qty
+    draft.add_entry("COF-250", "2")
+    assert [(x.sku, x.quantity) for x in draft.lines] == [("MUG-01", D("3")),
+                                                         ("COF-250", D("4.5"))]
+
+
+@pytest.mark.parametrize("qty", ["1e25", "NaN", "Infinity", "100000", "-100000", NINES])
+def test_out_of_range_quantities_are_refused_at_the_quantity(shop, qty):
+    draft = SaleDraft.new()
+    draft.add_item("MUG-01")
+    with pytest.raises(ValidationError) as info:
+        draft.add_item("MUG-01", qty)
+    assert info.value.field == "quantity"
+    with pytest.raises(ValidationError):
+        draft.set_quantity(0, qty)
+    assert draft.lines[0].quantity == D("1")
+
+
+def big_item(shop, price: str = "9999999999.99", vat: str = "Hoog"):
+    from tui_pos.services import catalog
+    from tui_pos.services.catalog import ItemInput
+
+    return catalog.save_item(ItemInput(sku="YACHT", name="A yacht", price=price,
+                                       vat_class_id=shop.vat[vat].id))
+
+
+def test_a_line_larger_than_a_sale_holds_is_refused_and_the_bill_kept(shop):
+    big_item(shop, "9999999999")
+    draft = SaleDraft.new()
+    draft.add_item("MUG-01")
+    with pytest.raises(ValidationError) as info:
+        draft.add_item("YACHT", "99999")
+    assert "the line would be too large" in info.value.message.lower()
+    assert [x.sku for x in draft.lines] == ["MUG-01"]
+    draft.remove_line(0)
+    draft.add_item("YACHT")
+    with pytest.raises(ValidationError) as info:
+        draft.add_item("YACHT", "2")  # onto the same line: 2 × 9,999,999,999
+    assert "the line would be too large" in info.value.message.lower()
+    with pytest.raises(ValidationError):
+        draft.set_quantity(0, "3")
+    assert [(x.sku, x.quantity) for x in draft.lines] == [("YACHT", D("1"))]
+    assert complete_sale(draft).total == D("9999999999.00")
+
+
+def test_a_bill_total_larger_than_a_sale_holds_is_refused(shop):
+    big_item(shop, "6000000000")
+    draft = SaleDraft.new()
+    draft.add_item("YACHT")
+    from tui_pos.services import catalog
+    from tui_pos.services.catalog import ItemInput
+    catalog.save_item(ItemInput(sku="SHIP", name="A ship", price="5000000000",
+                                vat_class_id=shop.vat["Hoog"].id))
+    with pytest.raises(ValidationError) as info:
+        draft.add_item("SHIP")
+    assert "the bill would be too large" in info.value.message.lower()
+    assert [x.sku for x in draft.lines] == ["YACHT"]
+    assert complete_sale(draft).total == D("6000000000.00")
+
+
+def test_a_vat_change_that_would_overflow_a_line_is_refused_and_undone(shop):
+    from tui_pos.services import catalog
+
+    big_item(shop, "9000000000", vat="Nul")
+    hundred = catalog.save_vat_class("Luxury", "100")
+    draft = SaleDraft.new()
+    draft.add_item("YACHT")
+    with pytest.raises(ValidationError) as info:
+        draft.set_line_vat(0, hundred.id)  # re-based: 9,000,000,000 × 2
+    assert info.value.field == "vat" and draft.lines[0].vat_override is None
+    with pytest.raises(ValidationError):
+        draft.set_bill_vat(hundred.id)
+    assert draft.bill_vat is None and draft.priced().total == D("9000000000.00")
+
+
+@pytest.mark.parametrize("tendered", [NINES, "1e25", "NaN", "Infinity", "-5", "١٢",
+                                      "9999999999.999", "x" * 100_000])
+def test_bad_cash_is_refused_at_the_cash_field(shop, tendered):
+    with pytest.raises(ValidationError) as info:
+        change_due(D("12.10"), tendered)
+    assert info.value.field == "tendered"
+
+
+def test_the_change_of_a_refund_stays_within_what_a_sale_holds():
+    with pytest.raises(ValidationError) as info:
+        parse_tender("9999999999", D("-9999999999"))
+    assert info.value.field == "tendered"
+    assert parse_tender("  ", D("5.00")) == D("5.00")
+    assert change_due(D("5.00"), "20") == D("15.00")
+
+
+def test_anything_typed_into_the_bill_raises_only_validation_errors(shop):
+    """Hypothesis: arbitrary text into every entry of the open bill and the
+    payment; only ValidationError escapes, and a refused change leaves the bill
+    as it was."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    big_item(shop)
+    texts = st.one_of(
+        st.text(max_size=60),
+        st.from_regex(r"[ +-]?[0-9]{0,30}([.,][0-9]{0,5})?", fullmatch=True),
+        st.sampled_from(["1e25", "NaN", "-Infinity", "sNaN", "١٢", NINES, "99999", "0",
+                         "-1", "0.0001", "1,5", "1.234,5"]),
+    )
+    codes = st.one_of(texts, st.sampled_from(["MUG-01", "YACHT", "GIFT-25", "8712345000017"]))
+    entries = st.one_of(codes, st.builds(lambda q, c: f"{q}*{c}", texts, codes))
+
+    @settings(max_examples=150, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(steps=st.lists(st.tuples(st.sampled_from(
+        ["entry", "item", "qty", "line_discount", "bill_discount", "tender", "change"]),
+        entries, texts), max_size=8))
+    def run(steps):
+        draft = SaleDraft.new()
+        for action, entry, text in steps:
+            before = [(x.sku, x.quantity, x.discount_override) for x in draft.lines]
+            try:
+                if action == "entry":
+                    draft.add_entry(entry, text)
+                elif action == "item":
+                    draft.add_item(entry, text)
+                elif action == "qty":
+                    draft.set_quantity(0, text)
+                elif action == "line_discount":
+                    draft.set_line_discount(0, text)
+                elif action == "bill_discount":
+                    draft.set_bill_discount(text)
+                elif action == "tender":
+                    parse_tender(text, draft.priced().total)
+                else:
+                    change_due(draft.priced().total, text)
+            except ValidationError:
+                assert [(x.sku, x.quantity, x.discount_override) for x in draft.lines] == before
+            bill = draft.priced()
+            assert abs(bill.total) < D("1e10")
+
+    run()
+
+
+# -- Show Customer Type off: types are not used ------------------------------------------
+
+def test_with_show_customer_type_off_the_type_is_not_applied_nor_recorded(shop):
+    staff = customer(shop, "Staff")
+    exempt = customer(shop, "Tax exempt", first_name="Els")
+    config.set_switch("show_customer_type", False)
+    draft = SaleDraft.new()
+    draft.add_item("MUG-01")
+    draft.set_customer(staff)
+    assert draft.customer.type_name == "" and draft.customer.type_discount is None
+    assert draft.priced().total == D("12.10")
+    draft.set_customer(exempt)
+    assert draft.customer.type_vat is None and draft.priced().total == D("12.10")
+    sale = get_sale(complete_sale(draft).number)
+    assert sale.customer_type_id is None and sale.customer_type_name == ""
+
+    config.set_switch("show_customer_type", True)
+    draft = SaleDraft.new()
+    draft.add_item("MUG-01")
+    draft.set_customer(staff)
+    assert draft.customer.type_name == "Staff"
+    assert draft.priced().total == D("10.28")
 
 
 # -- completing ----------------------------------------------------------------------

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from tui_pos.db.models import (
 )
 from tui_pos.money import ZERO, format_date, format_money, format_percent, format_quantity, \
     parse_money, parse_percent, parse_quantity
+from tui_pos.money import MAX_MONEY, MAX_QUANTITY
 from tui_pos.services import catalog, config
 from tui_pos.services.errors import NotFound, ValidationError, as_field, check
 from tui_pos.services.pricing import (
@@ -66,17 +67,29 @@ class AttachedCustomer:
 def _vat_choice(vat_class_id: int | None) -> VatChoice | None:
     if vat_class_id is None:
         return None
+    if not isinstance(vat_class_id, int) or isinstance(vat_class_id, bool):
+        return None
     vc = VatClass.get_or_none(VatClass.id == vat_class_id)
     return VatChoice(vc.name, vc.rate) if vc else None
 
 
-def attach_info(customer_id: int) -> AttachedCustomer:
-    customer = Customer.get_or_none(Customer.id == customer_id)
+def attach_info(customer_id: int, use_type: bool | None = None) -> AttachedCustomer:
+    """The customer as the bill needs them.
+
+    With *Show Customer Type* off (``use_type`` False; by default the switch
+    decides) customer types are not used: the type's discount and VAT class do
+    not apply and the sale does not record a type.
+    """
+    if use_type is None:
+        use_type = config.get_settings().show_customer_type
+    customer = None
+    if isinstance(customer_id, int) and not isinstance(customer_id, bool):
+        customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
         raise NotFound("That customer does not exist", "customer")
     check(customer.active, f"{customer.display_name} is deactivated", "customer")
     ctype = None
-    if customer.customer_type_id:
+    if use_type and customer.customer_type_id:
         ctype = CustomerType.get_or_none(CustomerType.id == customer.customer_type_id)
     return AttachedCustomer(
         id=customer.id, number=customer.number, name=customer.display_name,
@@ -97,9 +110,18 @@ def is_item_code(text: str) -> bool:
     return True
 
 
+LINE_TOO_LARGE = f"The line would be too large (an amount must stay under {MAX_MONEY:,.0f})"
+BILL_TOO_LARGE = f"The bill would be too large (its total must stay under {MAX_MONEY:,.0f})"
+QUANTITY_TOO_LARGE = f"The line would be too large (a quantity under {MAX_QUANTITY:,.0f})"
+
+
 @dataclass
 class SaleDraft:
-    """The bill in front of the cashier. Every change re-prices it (``priced``)."""
+    """The bill in front of the cashier. Every change re-prices it (``priced``).
+
+    No change can make a line or the bill larger than the sale's columns hold
+    (``MAX_MONEY``): such a change is refused and the bill stays as it was.
+    """
 
     prices_include_vat: bool = True
     vat_rounding: str = "receipt"
@@ -110,6 +132,7 @@ class SaleDraft:
     bill_vat: VatChoice | None = None
     bill_vat_id: int | None = None
     settings: config.Settings | None = field(default=None, repr=False, compare=False)
+    _priced: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def new(cls) -> "SaleDraft":
@@ -122,6 +145,12 @@ class SaleDraft:
     def is_empty(self) -> bool:
         return not self.lines and self.customer is None
 
+    @property
+    def uses_types(self) -> bool:
+        """Business Configuration's *Show Customer Type*: off = types are not used."""
+        settings = self.settings or config.get_settings()
+        return settings.show_customer_type
+
     def context(self) -> PricingContext:
         c = self.customer
         return PricingContext(
@@ -132,7 +161,38 @@ class SaleDraft:
         )
 
     def priced(self) -> PricedBill:
-        return price_bill([line.as_input() for line in self.lines], self.context())
+        """The bill priced; priced again only when something that prices it changed."""
+        key = (self.context(), tuple(line.as_input() for line in self.lines))
+        if self._priced is None or self._priced[0] != key:
+            self._priced = (key, price_bill(list(key[1]), key[0]))
+        return self._priced[1]
+
+    # -- keeping it within what a sale holds -----------------------------------------------
+    def _within_limits(self, change, field_name: str):
+        """Make ``change()``; refuse it, and undo it, if a line or the bill would
+        hold an amount the sale's columns cannot."""
+        before = ([(line, replace(line)) for line in self.lines], self.customer,
+                  self.profile_id, self.bill_discount, self.bill_vat, self.bill_vat_id)
+        result = change()
+        problem = self._too_large()
+        if problem:
+            lines, self.customer, self.profile_id, self.bill_discount, self.bill_vat, \
+                self.bill_vat_id = before
+            for line, was in lines:
+                vars(line).update(vars(was))
+            self.lines[:] = [line for line, _ in lines]
+            raise ValidationError(problem, field_name)
+        return result
+
+    def _too_large(self) -> str | None:
+        bill = self.priced()
+        for line in bill.lines:
+            if max(abs(line.gross), abs(line.amount)) >= MAX_MONEY:
+                return LINE_TOO_LARGE
+        totals = (bill.gross_total, bill.subtotal, bill.vat_total, bill.total)
+        if max(abs(amount) for amount in totals) >= MAX_MONEY:
+            return BILL_TOO_LARGE
+        return None
 
     # -- customer and profile ---------------------------------------------------------
     def set_customer(self, customer_id: int | None) -> None:
@@ -141,32 +201,51 @@ class SaleDraft:
             self.customer = None
             self.profile_id = None
             return
-        self.customer = attach_info(customer_id)
-        profile = self.customer.profile_id
+        customer = attach_info(customer_id, use_type=self.uses_types)
+        profile = customer.profile_id
         if profile is not None and not CustomerProfile.select().where(
                 (CustomerProfile.id == profile) & (CustomerProfile.active == True)).exists():  # noqa: E712
             profile = None
-        self.profile_id = profile
+
+        def attach() -> None:
+            self.customer, self.profile_id = customer, profile
+
+        self._within_limits(attach, "customer")
 
     def set_profile(self, profile_id: int | None) -> None:
         if profile_id is not None:
-            profile = CustomerProfile.get_or_none(CustomerProfile.id == profile_id)
+            profile = None
+            if isinstance(profile_id, int) and not isinstance(profile_id, bool):
+                profile = CustomerProfile.get_or_none(CustomerProfile.id == profile_id)
             check(profile is not None, "That customer profile does not exist", "profile")
             check(profile.active, f"The profile {profile.name!r} is inactive", "profile")
         self.profile_id = profile_id
 
     # -- lines ------------------------------------------------------------------------
+    def add_entry(self, entry: str, quantity: str | Decimal = "1") -> DraftLine:
+        """What the item field got: a SKU or barcode, or ``3*SKU`` (three of it;
+        a quantity typed there wins over ``quantity`` and is refused at "code")."""
+        if not isinstance(entry, str):
+            raise ValidationError("Type a SKU or barcode", "code")
+        if "*" in entry:
+            typed, _, entry = entry.partition("*")
+            try:
+                quantity = parse_quantity(typed)
+            except ValidationError as error:
+                raise ValidationError(error.message, "code") from None
+        return self.add_item(entry, quantity)
+
     def add_item(self, code: str, quantity: str | Decimal = "1") -> DraftLine:
         """Add by SKU or barcode. Scanning the same item again adds to its line."""
         qty = as_field("quantity", parse_quantity, quantity)
         item = catalog.find_item(code)
-        return self._add(item, qty)
+        return self._within_limits(lambda: self._add(item, qty), "quantity")
 
     def add_item_id(self, item_id: int, quantity: str | Decimal = "1") -> DraftLine:
         qty = as_field("quantity", parse_quantity, quantity)
         item = catalog.get_item(item_id)
         check(item.active, f"{item.name} is no longer sold", "code")
-        return self._add(item, qty)
+        return self._within_limits(lambda: self._add(item, qty), "quantity")
 
     def _add(self, item: catalog.ItemRow, qty: Decimal) -> DraftLine:
         for line in self.lines:
@@ -175,6 +254,7 @@ class SaleDraft:
                 new_qty = line.quantity + qty
                 check(new_qty != 0, "That would make the quantity zero; remove the line instead",
                       "quantity")
+                check(abs(new_qty) < MAX_QUANTITY, QUANTITY_TOO_LARGE, "quantity")
                 line.quantity = new_qty
                 return line
         line = DraftLine(item_id=item.id, sku=item.sku, name=item.name, quantity=qty,
@@ -186,12 +266,19 @@ class SaleDraft:
         return line
 
     def _line(self, index: int) -> DraftLine:
-        if not 0 <= index < len(self.lines):
+        if (not isinstance(index, int) or isinstance(index, bool)
+                or not 0 <= index < len(self.lines)):
             raise ValidationError("There is no such line on the bill", "line")
         return self.lines[index]
 
     def set_quantity(self, index: int, quantity: str | Decimal) -> None:
-        self._line(index).quantity = as_field("quantity", parse_quantity, quantity)
+        line = self._line(index)
+        qty = as_field("quantity", parse_quantity, quantity)
+
+        def change() -> None:
+            line.quantity = qty
+
+        self._within_limits(change, "quantity")
 
     def remove_line(self, index: int) -> None:
         self._line(index)
@@ -200,7 +287,7 @@ class SaleDraft:
     def set_line_discount(self, index: int, percent: str | Decimal | None) -> None:
         """The cashier's discount on one line; None or '' takes the override off."""
         line = self._line(index)
-        if percent in (None, ""):
+        if percent is None or (isinstance(percent, str) and not percent.strip()):
             line.discount_override = None
             return
         value = as_field("discount", parse_percent, percent, "Discount")
@@ -209,13 +296,16 @@ class SaleDraft:
 
     def set_line_vat(self, index: int, vat_class_id: int | None) -> None:
         line = self._line(index)
-        line.vat_override = _vat_choice(vat_class_id)
-        line.vat_override_id = vat_class_id if line.vat_override else None
-        check(vat_class_id is None or line.vat_override is not None,
-              "That VAT class does not exist", "vat")
+        choice = _vat_choice(vat_class_id)
+        check(vat_class_id is None or choice is not None, "That VAT class does not exist", "vat")
+
+        def change() -> None:
+            line.vat_override, line.vat_override_id = choice, vat_class_id if choice else None
+
+        self._within_limits(change, "vat")
 
     def set_bill_discount(self, percent: str | Decimal | None) -> None:
-        if percent in (None, ""):
+        if percent is None or (isinstance(percent, str) and not percent.strip()):
             self.bill_discount = None
             return
         self.bill_discount = as_field("discount", parse_percent, percent, "Bill discount")
@@ -223,7 +313,11 @@ class SaleDraft:
     def set_bill_vat(self, vat_class_id: int | None) -> None:
         choice = _vat_choice(vat_class_id)
         check(vat_class_id is None or choice is not None, "That VAT class does not exist", "vat")
-        self.bill_vat, self.bill_vat_id = choice, vat_class_id if choice else None
+
+        def change() -> None:
+            self.bill_vat, self.bill_vat_id = choice, vat_class_id if choice else None
+
+        self._within_limits(change, "vat")
 
 
 # -- Completing a sale -----------------------------------------------------------------
@@ -275,10 +369,13 @@ class SaleHeader:
 
 
 def parse_tender(text: str | Decimal, total: Decimal) -> Decimal:
-    """Cash handed over; empty means exactly the total."""
-    if text in (None, ""):
+    """Cash handed over; empty means exactly the total. Bounded like every
+    amount of a sale, and so is the change it leaves."""
+    if text is None or (isinstance(text, str) and not text.strip()):
         return total
-    return as_field("tendered", parse_money, text, "Cash received", allow_negative=total < 0)
+    paid = as_field("tendered", parse_money, text, "Cash received", allow_negative=total < 0)
+    check(abs(paid - total) < MAX_MONEY, "Cash received is too large for this bill", "tendered")
+    return paid
 
 
 def change_due(total: Decimal, tendered: str | Decimal) -> Decimal:

@@ -361,16 +361,14 @@ class SalesBillScreen(PosScreen):
         self.app.bell()  # a scanner's user looks at the goods, not the screen
         return False
 
-    def add_code(self, code: str, from_field: str) -> bool:
+    def add_code(self, entry: str, from_field: str) -> bool:
+        """Add ``SKU`` or ``3*SKU`` with the Qty field's quantity; a refusal is
+        shown at the field the Enter came from (a scan never moves the focus)."""
         qty_input = self.query_one("#quantity", Input)
-        qty = qty_input.value.strip() or "1"
-        typed_in_code = "*" in code
-        if typed_in_code:
-            qty, _, code = code.partition("*")
         try:
-            self.draft.add_item(code, qty)
+            self.draft.add_entry(entry, qty_input.value.strip() or "1")
         except ValidationError as error:
-            if typed_in_code or from_field == "code":  # say it where it was typed
+            if from_field == "code":
                 error = ValidationError(error.message, "code")
             self.show_error(error, "code")
             return False
