@@ -11,12 +11,13 @@ from textual.widgets._select import SelectOverlay
 from tui_pos.db.models import Customer, CustomerNote
 from tui_pos.services import config, custom_fields, customers, masters
 from tui_pos.services.customers import CustomerInput
+from tui_pos.ui.literal import fit
 from tui_pos.ui.screens.base import FieldError
 from tui_pos.ui.screens.customer_form import CustomerFormScreen, CustomerSearchPopup
 from tui_pos.ui.screens.customers import CustomerPageScreen, CustomersScreen
 from tui_pos.ui.widgets.customer_search import CustomerSearch
 
-from tests.ui.keys import SIZE
+from tests.ui.keys import SIZE, screen_text, type_text
 
 
 async def type_into(pilot, field: str, text: str) -> None:
@@ -485,3 +486,136 @@ async def test_list_fits_80_columns_without_sideways_scrolling(app, store):
             table = search.table
             assert table.row_count and table.show_vertical_scrollbar
             assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+# -- Text is text: hostile names everywhere a customer shows ---------------------------
+
+HOSTILE = {  # first name → last name
+    "Zoë [/]": "Visser",
+    "[b]x[/b]": "Bold",
+    "[link=x]y[/link]": "Link",
+    "[@click=app.quit]": "Quit",
+    "Emoji😀🎉": "Feest",
+    "王小明": "王",
+}
+LONG_NAME = "Wilhelmina" + "x" * 50  # 60 characters, the column's limit
+
+
+def hostile_shop() -> dict[str, int]:
+    """Customers with hostile names, tags, notes, custom values, type and profile."""
+    config.set_switch("show_customer_profile", True)
+    ctype = masters.save_type("[red]VIP[/red] [/]", discount="5")
+    profile = masters.save_profile("Horeca [/] 王")
+    card = custom_fields.save_field("Kaart [/]", "text")
+    ids = {}
+    for first, last in HOSTILE.items():
+        ids[first] = customers.save_customer(
+            CustomerInput(first_name=first, last_name=last, additional=f"{first} #1",
+                          tags=f"{first}, [i]tag[/i]", customer_type_id=ctype.id,
+                          profile_id=profile.id, custom={card.id: f"{first} [/]"}),
+            note=f"Note {first} [/b]", author="[b]Emma[/b]").id
+    ids[LONG_NAME] = make_customer(LONG_NAME, "")
+    return ids
+
+
+async def test_hostile_names_found_shown_and_edited_literally(app, store):
+    ids = hostile_shop()
+    async with app.run_test(size=SIZE) as pilot:
+        search = await open_customers(app, pilot)
+        for first, last in HOSTILE.items():
+            search.query_input.focus()
+            await pilot.press("ctrl+u")
+            await type_text(pilot, first)
+            await pilot.pause()
+            assert [h.id for h in search.hits] == [ids[first]], first
+            assert first[:12] in screen_text(app)
+            await pilot.press("enter")  # the only hit: the page
+            await pilot.pause()
+            page = app.screen
+            assert isinstance(page, CustomerPageScreen)
+            shown = screen_text(app)
+            for text in (first, f"Note {first} [/b]", "[b]Emma[/b]", "[red]VIP[/red] [/]",
+                         "Horeca [/] 王", "[i]tag[/i]", "Kaart [/]", f"{first} [/]"):
+                assert text in shown, (first, text)
+            await pilot.press("e")  # edit: the form shows the values as typed
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, CustomerFormScreen)
+            assert form.query_one("#first_name", Input).value == first
+            assert form.query_one("#additional", Input).value == f"{first} #1"
+            await type_into(pilot, "city", "Zwolle [/]")
+            await pilot.press("f4")
+            await pilot.pause()
+            assert app.screen is page
+            assert "Zwolle [/]" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert Customer.get_by_id(ids["王小明"]).city == "Zwolle [/]"
+
+        await search_for(pilot, search, "wilhelmina")
+        # cut to its column by terminal cells, not wrapped or broken
+        assert fit(LONG_NAME, search.table.columns["name"].width) in screen_text(app)
+
+
+async def test_type_and_profile_names_are_literal_in_the_form_selects(app, store):
+    ids = hostile_shop()
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CustomerPageScreen(ids["Zoë [/]"]))
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        for select_id, name in (("customer_type", "[red]VIP[/red] [/]"),
+                                ("profile", "Horeca [/] 王")):
+            select = form.query_one(f"#{select_id}", Select)
+            select.focus()
+            await pilot.press("enter")  # open the list
+            await pilot.pause()
+            overlay = select.query_one(SelectOverlay)
+            offered = [str(overlay.get_option_at_index(i).prompt)
+                       for i in range(overlay.option_count)]
+            assert name in offered
+            assert name in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+
+
+async def test_hostile_names_in_the_bills_search_popup(app, store):
+    ids = hostile_shop()
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_screen("Sales Bill")
+        await pilot.pause()
+        bill = app.screen
+        for first in ("[@click=app.quit]", "Zoë [/]", "王小明"):
+            await pilot.press("f2")
+            await pilot.pause()
+            popup = app.screen
+            assert isinstance(popup, CustomerSearchPopup)
+            await pilot.press("ctrl+u")
+            await type_text(pilot, first)
+            await pilot.pause()
+            assert [h.id for h in popup.search.hits] == [ids[first]]
+            assert first in screen_text(app)
+            await pilot.press("escape")  # (attaching is the bill's own test)
+            await pilot.pause()
+            assert app.screen is bill  # still running: no click quit the app
+
+
+async def test_too_long_name_and_control_character_refused_at_their_fields(app, store):
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_form(app, pilot)
+        form.query_one("#first_name", Input).value = "x" * 61  # as a paste would
+        await type_into(pilot, "last_name", "Visser")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.screen is form
+        assert error_text(form, "first_name") == "First name is too long (60 characters at most)"
+        assert app.focused is form.query_one("#first_name")
+        form.query_one("#first_name", Input).value = "Zoë"
+        form.query_one("#city", Input).value = "Zoë\x1b[2J"
+        await pilot.press("f4")
+        await pilot.pause()
+        assert error_text(form, "first_name") == ""
+        assert "control character" in error_text(form, "city")
+        assert app.focused is form.query_one("#city")
+        assert Customer.select().count() == 0

@@ -12,27 +12,35 @@ new customer, Esc closes. Both are what the Sales Bill pushes.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select
 
+from tui_pos.money import format_percent
 from tui_pos.services import catalog, config, custom_fields, customers, masters
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
-from tui_pos.ui.screens.base import ConfirmScreen, FieldError, FieldErrors, select_value
+from tui_pos.ui.literal import cell as cell_text
+from tui_pos.ui.literal import fit, literal
+from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosModal, select_value
 from tui_pos.ui.widgets.customer_search import CustomerSearch
 from tui_pos.ui.widgets.tick import Tick  # an X only when ticked: reads without colour
 
 DATE_HINT = "YYYY-MM-DD"
+LABEL_CELLS = 12  # the label column (13) less its padding
 
 
 def cell(label: str, widget: Widget, wide: bool = False) -> Vertical:
-    """One labelled field with its error line below; ``widget.id`` is the service's field."""
+    """One labelled field with its error line below; ``widget.id`` is the service's field.
+
+    The label may be the shop's own (a custom field's name): shown literally.
+    """
     return Vertical(
-        Horizontal(Label(label, classes="cf-label"), widget, classes="cf-line"),
+        Horizontal(Label(literal(label, LABEL_CELLS), classes="cf-label"), widget,
+                   classes="cf-line"),
         FieldError(id=f"{widget.id}-error"),
         classes="cf-cell -wide" if wide else "cf-cell",
     )
@@ -68,13 +76,16 @@ def typed_into(data: CustomerInput, text: str) -> CustomerInput:
     return data
 
 
-def _options(rows, current_id: int | None, label=lambda r: r.name) -> list[tuple[str, int]]:
-    return [(label(r) if r.active else f"{label(r)} (inactive)", r.id) for r in rows
+def _options(rows, current_id: int | None, label=lambda r: r.name) -> list[tuple[Text, int]]:
+    """Select options from master rows: the active ones and the one already chosen,
+    their names shown literally."""
+    return [(cell_text(label(r) if r.active else f"{label(r)} (inactive)"), r.id) for r in rows
             if r.active or r.id == current_id]
 
 
-class CustomerFormScreen(FieldErrors, ModalScreen[int | None]):
-    """Add or edit a customer; F4 saves (or assigns to the sale) and returns the id."""
+class CustomerFormScreen(PosModal):
+    """Add or edit a customer; F4 saves (or assigns to the sale) and dismisses with
+    the id (None when cancelled)."""
 
     TITLE = "Customer"
     HELP = ("The whole customer record. Leave Number empty for the next free number. "
@@ -86,7 +97,6 @@ class CustomerFormScreen(FieldErrors, ModalScreen[int | None]):
         Binding("f4,ctrl+s", "save", "Save", key_display="F4", id="customer_form.save"),
         Binding("f4,ctrl+s", "assign", "Assign to sale", key_display="F4",
                 id="customer_form.assign"),
-        Binding("escape", "cancel", "Cancel", id="customer_form.cancel"),
         Binding("f1", "app.help", "Help", id="customer_form.help"),
     ]
 
@@ -98,13 +108,14 @@ class CustomerFormScreen(FieldErrors, ModalScreen[int | None]):
         settings = config.get_settings()
         self.show_type = settings.show_customer_type
         self.show_profile = settings.show_customer_profile
+        self.locale = settings.locale
         if customer_id is None:
             self.data = typed_into(CustomerInput(), initial_name)
             self.record_name = ""
         else:
             record = customers.get_customer(customer_id)
             self.data = customers.to_input(record)
-            self.record_name = f"{record.number} {record.display_name}"
+            self.record_name = fit(f"{record.number} {record.display_name}", 60)
         self.fields = custom_fields.list_fields()  # id, name, kind, options, required
         self._snapshot: tuple | None = None
 
@@ -119,7 +130,7 @@ class CustomerFormScreen(FieldErrors, ModalScreen[int | None]):
             title = "New customer"
         with Vertical(id="customer-form"):
             with Horizontal(id="cf-top"):
-                yield Label(title, id="cf-title", markup=False)
+                yield Label(literal(title), id="cf-title")
                 yield Button("Assign to sale (F4)" if self.assign_to_sale else "Save (F4)",
                              id="save", variant="primary", compact=True)
                 yield Button("Cancel (Esc)", id="cancel", compact=True)
@@ -148,7 +159,7 @@ class CustomerFormScreen(FieldErrors, ModalScreen[int | None]):
                     pricing.append(cell("Profile", self._select(
                         "profile", _options(masters.list_profiles(), d.profile_id),
                         d.profile_id, "No profile")))
-                vat_label = lambda v: f"{v.name} {v.rate.normalize():f}%"  # noqa: E731
+                vat_label = lambda v: f"{v.name} {format_percent(v.rate, self.locale)}"  # noqa: E731
                 pricing += [
                     cell("Discount %", self._input("discount", d.discount, "from the type")),
                     cell("VAT class", self._select(
@@ -202,9 +213,10 @@ class CustomerFormScreen(FieldErrors, ModalScreen[int | None]):
         if f.kind == "yesno":
             return cell(name, Tick("yes", value == "yes", id=key, compact=True))
         if f.kind == "choice":
-            options = [(o, o) for o in customers.choice_options(f)]
-            if value and value not in customers.choice_options(f):
-                options.append((value, value))
+            choices = customers.choice_options(f)
+            if value and value not in choices:
+                choices.append(value)  # an option the shop has since removed
+            options = [(cell_text(o), o) for o in choices]
             return cell(name, Select(options, id=key, compact=True, prompt="—",
                                      value=value or Select.NULL))
         hint = {"number": "a number", "date": DATE_HINT}.get(f.kind, "")
@@ -321,8 +333,9 @@ class CustomerFormScreen(FieldErrors, ModalScreen[int | None]):
             self.action_cancel()
 
 
-class CustomerSearchPopup(ModalScreen[int | None]):
-    """Find a customer for the sale: Enter chooses, F2 adds a new one, Esc closes."""
+class CustomerSearchPopup(PosModal):
+    """Find a customer for the sale: Enter chooses (dismisses with the id), F2 adds a
+    new one, Esc closes (None)."""
 
     TITLE = "Find customer"
     HELP = ("Type part of a name, the customer number, a phone number, an e-mail "
@@ -330,12 +343,11 @@ class CustomerSearchPopup(ModalScreen[int | None]):
             "chooses. F2 adds a new customer with what you typed.")
     BINDINGS = [
         Binding("f2,ctrl+n", "new", "+ New", key_display="F2", id="customer_popup.new"),
-        Binding("escape", "close", "Close", id="customer_popup.close"),
         Binding("f1", "app.help", "Help", id="customer_popup.help"),
     ]
 
     def __init__(self, query: str = "") -> None:
-        super().__init__(classes="dialog-screen customer-popup-screen")
+        super().__init__(classes="customer-popup-screen")
         self.initial_query = query
 
     def compose(self) -> ComposeResult:
@@ -351,9 +363,6 @@ class CustomerSearchPopup(ModalScreen[int | None]):
     def on_customer_search_chosen(self, event: CustomerSearch.Chosen) -> None:
         event.stop()
         self.dismiss(event.customer_id)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
     def action_new(self) -> None:
         typed = self.search.query_input.value

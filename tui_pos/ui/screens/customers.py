@@ -7,21 +7,24 @@ totals, with keys to edit, add a note and (de)activate.
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from tui_pos.money import format_money, format_percent
+from tui_pos.money import format_date, format_money, format_percent
 from tui_pos.services import config, customers
 from tui_pos.services.errors import ValidationError
-from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosScreen
+from tui_pos.ui.literal import cell, fit, literal
+from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosModal, PosScreen
 from tui_pos.ui.screens.customer_form import CustomerFormScreen
 from tui_pos.ui.widgets.customer_search import CustomerSearch
 
 LABEL_WIDTH = 13
+PROFILE_WIDTH = 20  # the history's profile column
+NAME_IN_TEXT = 40  # a name quoted in a title or question is cut to this many cells
 BALANCE_PLACEHOLDER = "Account balance: — (credit accounts come with checkout)"
 
 
@@ -69,21 +72,22 @@ class CustomersScreen(PosScreen):
         self.app.push_screen(CustomerFormScreen(initial_name=typed), created)
 
 
-class CustomerNoteScreen(ModalScreen[bool]):
-    """A note for a customer: Enter or F4 keeps it, Esc drops it."""
+class CustomerNoteScreen(PosModal):
+    """A note for a customer: Enter or F4 keeps it, Esc drops it (dismisses None)."""
 
     BINDINGS = [
-        Binding("f4,ctrl+s", "save", "Save", key_display="F4", id="customer_note.save"),
-        Binding("escape", "cancel", "Cancel", id="customer_note.cancel"),
+        Binding("f4,ctrl+s", "apply", "Save", key_display="F4", id="customer_note.save"),
     ]
+    APPLY_ON_ENTER = True
 
     def __init__(self, customer_id: int, name: str) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self.customer_id, self.customer_name = customer_id, name
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Note for {self.customer_name}", classes="dialog-title", markup=False)
+            yield Label(Content("Note for ") + literal(self.customer_name, NAME_IN_TEXT),
+                        classes="dialog-title")
             yield Input(id="note", compact=True, placeholder="Kept with the date and your name")
             yield FieldError(id="note-error")
             yield Label("Enter saves · Esc cancels", classes="dim")
@@ -91,38 +95,29 @@ class CustomerNoteScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def action_save(self) -> None:
-        error_line = self.query_one("#note-error", FieldError)
-        error_line.clear()
+    def action_apply(self) -> None:
+        self.clear_errors()
         try:
             customers.add_note(self.customer_id, self.query_one("#note", Input).value,
                                author=author_of(self.app))
         except ValidationError as error:
-            error_line.show(error.message)
+            self.show_error(error, "note")
             return
         self.dismiss(True)
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+
+def _padded(text: str, width: int) -> str:
+    """``text`` filled with spaces to ``width`` terminal cells."""
+    return text + " " * max(width - cell_len(text), 0)
 
 
-def _lines(pairs: list[tuple[str, str]], width: int = LABEL_WIDTH) -> Text:
-    """``label  value`` lines; a value too long for its column ends in an ellipsis."""
-    text = Text(no_wrap=True, overflow="ellipsis")
-    for label, value in pairs:
-        if text:
-            text.append("\n")
-        text.append(label[:width - 1].ljust(width), style="dim")
-        text.append(" ".join(str(value).split()))
-    return text
-
-
-def _date(value) -> str:
-    return value.isoformat() if value else ""
+def _lines(pairs: list[tuple[str, object]], width: int = LABEL_WIDTH) -> Content:
+    """``label  value`` lines, the values shown literally on one line each (the
+    column cuts them with an ellipsis)."""
+    return Content("\n").join(
+        Content.styled(_padded(fit(label, width - 1), width), "dim")
+        + literal(" ".join(str(value).split()))
+        for label, value in pairs)
 
 
 class CustomerPageScreen(PosScreen):
@@ -176,15 +171,21 @@ class CustomerPageScreen(PosScreen):
     def load(self) -> None:
         c = self.customer = customers.get_customer(self.customer_id)
         settings = config.get_settings()
-        title = f"{c.number} {c.display_name}"
+        title = fit(f"{c.number} {c.display_name}", 2 * NAME_IN_TEXT)
         self.sub_title = title if c.active else f"{title} (deactivated)"
+        self._show_record(c, settings)
+        self._show_history(c, settings)
+        self._show_notes(c, settings.locale)
+        self.refresh_bindings()
 
+    def _show_record(self, c: customers.CustomerDetail, settings: config.Settings) -> None:
+        locale = settings.locale
         place = " ".join(p for p in (c.postcode, c.city) if p)
         left = [("Number", c.number), ("Name", f"{c.first_name} {c.last_name}".strip()),
                 ("Company", c.company), ("E-mail", c.email), ("Phone", c.phone),
                 ("Mobile", c.mobile), ("Address", c.address), ("City", place),
-                ("Country", c.country), ("Birthday", _date(c.birthday)),
-                ("Since", _date(c.created_at.date() if c.created_at else None))]
+                ("Country", c.country), ("Birthday", format_date(c.birthday, locale)),
+                ("Since", format_date(c.created_at, locale))]
         self.query_one("#cp-left", Static).update(_lines([p for p in left if p[1]]))
 
         right: list[tuple[str, str]] = []
@@ -192,17 +193,18 @@ class CustomerPageScreen(PosScreen):
             right.append(("Type", c.type_name or "—"))
         if settings.show_customer_profile:
             right.append(("Profile", c.profile_name or "—"))
-        right.append(("Discount", format_percent(c.discount) if c.discount is not None
-                      else "from the type"))
+        right.append(("Discount", format_percent(c.discount, locale) if c.discount is not None
+                      else "from the type" if settings.show_customer_type else "none"))
         if c.vat_class_id:
-            right.append(("VAT class", f"{c.vat_class_name} {format_percent(c.vat_rate)}"))
+            right.append(("VAT class", f"{c.vat_class_name} {format_percent(c.vat_rate, locale)}"))
         right.append(("Additional", c.additional))
         if c.credit_limit is not None:
-            right.append(("Credit limit", format_money(c.credit_limit, settings.currency)))
+            right.append(("Credit limit", format_money(c.credit_limit, settings.currency,
+                                                       locale)))
         ways = [name for name, on in (("e-mail", c.contact_email), ("SMS", c.contact_sms),
                                       ("phone", c.contact_phone), ("post", c.contact_post)) if on]
         right.append(("Contact", ", ".join(ways) if ways else "no consent given"))
-        right.append(("Consent on", _date(c.consent_date)))
+        right.append(("Consent on", format_date(c.consent_date, locale)))
         right.append(("  how", c.consent_note))
         right.append(("Newsletter", "yes" if c.newsletter else "no"))
         right.append(("Status", "active" if c.active else "deactivated"))
@@ -210,37 +212,40 @@ class CustomerPageScreen(PosScreen):
 
         extra: list[tuple[str, str]] = [("Tags", ", ".join(c.tags) or "—")]
         extra += [(v.name, v.value or "—") for v in c.custom]
-        width = min(max(len(label) for label, _ in extra) + 2, 24)
+        width = min(max(cell_len(label) for label, _ in extra) + 2, 24)
         self.query_one("#cp-extra", Static).update(_lines(extra, max(width, LABEL_WIDTH)))
 
+    def _show_history(self, c: customers.CustomerDetail, settings: config.Settings) -> None:
+        locale = settings.locale
         past = customers.history(c.id)
         if past.sale_count:
-            last = past.last_visit.strftime("%Y-%m-%d") if past.last_visit else "—"
+            last = format_date(past.last_visit, locale) if past.last_visit else "—"
+            spent = format_money(past.total_spent, settings.currency, locale)
             totals = (f"{past.sale_count} sale{'s' if past.sale_count != 1 else ''} · spent "
-                      f"{format_money(past.total_spent, settings.currency)} · last visit {last}")
+                      f"{spent} · last visit {last}")
             if past.sale_count > len(past.sales):
                 totals += f" · the latest {len(past.sales)} below"
         else:
             totals = "No sales yet"
-        self.query_one("#cp-totals", Static).update(Text(totals))
+        self.query_one("#cp-totals", Static).update(literal(totals))
         table = self.query_one("#cp-history", DataTable)
         table.clear()
         for sale in past.sales:
-            table.add_row(Text(str(sale.number)), Text(f"{sale.created_at:%Y-%m-%d %H:%M}"),
-                          Text(str(sale.lines), justify="right"),
-                          Text(format_money(sale.total), justify="right"),
-                          Text(sale.profile_name or ""))
+            table.add_row(cell(sale.number),
+                          cell(f"{format_date(sale.created_at, locale)} "
+                               f"{sale.created_at:%H:%M}"),
+                          cell(sale.lines, justify="right"),
+                          cell(format_money(sale.total, locale=locale), justify="right"),
+                          cell(sale.profile_name or "", PROFILE_WIDTH))
         table.display = bool(past.sales)
 
+    def _show_notes(self, c: customers.CustomerDetail, locale: str) -> None:
         notes = customers.notes(c.id)
-        text = Text()
-        for note in notes:
-            if text:
-                text.append("\n")
-            text.append(f"{note.created_at:%Y-%m-%d %H:%M} {note.author or '—'}: ", style="dim")
-            text.append(note.text)
-        self.query_one("#cp-notes", Static).update(text if notes else Text("No notes"))
-        self.refresh_bindings()
+        shown = Content("\n").join(
+            Content.styled(f"{format_date(note.created_at, locale)} {note.created_at:%H:%M} "
+                           f"{fit(note.author or '—', 20)}: ", "dim") + literal(note.text)
+            for note in notes)
+        self.query_one("#cp-notes", Static).update(shown if notes else Content("No notes"))
 
     # -- keys -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -270,15 +275,20 @@ class CustomerPageScreen(PosScreen):
             if sure:
                 customers.set_active(self.customer_id, active)
                 self.load()
-                self.notify(f"{self.customer.display_name} is "
+                self.notify(f"{self.short_name} is "
                             f"{'active again' if active else 'deactivated'}", timeout=3,
                             markup=False)
 
         self.app.push_screen(ConfirmScreen(question, yes=yes, no="Cancel"), answer)
 
     def action_deactivate(self) -> None:
-        self._set_active(False, f"Deactivate {self.customer.display_name}? Their history "
+        self._set_active(False, f"Deactivate {self.short_name}? Their history "
                                 "stays; they are no longer offered for sales.", "Deactivate")
 
     def action_reactivate(self) -> None:
-        self._set_active(True, f"Reactivate {self.customer.display_name}?", "Reactivate")
+        self._set_active(True, f"Reactivate {self.short_name}?", "Reactivate")
+
+    @property
+    def short_name(self) -> str:
+        """The customer's name for a question or message: plain text, cut short."""
+        return fit(self.customer.display_name, NAME_IN_TEXT)

@@ -9,7 +9,6 @@ scrolled through.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from tui_pos.services import customers
+from tui_pos.ui.literal import cell, fit, literal
 
 PAGE_SIZE = 30
 # Column key → heading; widths are shared out by ``_column_widths``.
@@ -256,16 +256,18 @@ class CustomerSearch(Vertical):
         self._show_status()
 
     def _row(self, hit: customers.CustomerHit) -> list:
+        """The hit's cells, shown literally and cut to their column by terminal cells."""
         name = hit.name if hit.active else f"{hit.name} (inactive)"
         style = "" if hit.active else "dim"
-        return [Text(value, style=style, no_wrap=True, overflow="ellipsis")
-                for value in (hit.number, name, hit.phone, hit.email, hit.city, hit.type_name)]
+        values = {"number": hit.number, "name": name, "phone": hit.phone, "email": hit.email,
+                  "city": hit.city, "type": hit.type_name}
+        return [cell(values[key], self._widths.get(key), style=style) for key, _ in COLUMNS]
 
     def _show_status(self) -> None:
         count = len(self._hits)
         query = (self._query or "").strip()
         if count == 0:
-            text = f"No customer matches {query!r}" if query else "No customers yet"
+            text = f"No customer matches {fit(query, 40)!r}" if query else "No customers yet"
         elif self.has_more:
             text = f"{count} shown, more below"
         else:
@@ -273,7 +275,7 @@ class CustomerSearch(Vertical):
         text += " · deactivated shown (F8)" if self.include_inactive else " · F8 shows deactivated"
         if text != self._status:  # an update re-lays the screen out: only when it changed
             self._status = text
-            self.query_one("#customer-status", Static).update(Text(text))  # typed text: no markup
+            self.query_one("#customer-status", Static).update(literal(text))  # typed: no markup
 
     def _exact_hit(self) -> int | None:
         """The one row that matches what was typed exactly (number, name or a whole term)."""
