@@ -273,12 +273,73 @@ async def test_profile_field_only_with_the_switch_and_only_active_profiles(app, 
         assert Customer.get(Customer.last_name == "Dekker").profile_id == retail.id
 
 
-async def test_type_field_hidden_while_its_switch_is_off(app, store):
+async def test_type_hidden_everywhere_while_its_switch_is_off(app, store):
+    """Show Customer Type off: the shop does not use types. No Type field on the
+    form, no Type column in the lists, no Type line on the page."""
+    staff = masters.list_types()[0]
+    cid = make_customer("Daan", "Smit", customer_type_id=staff.id)
     config.set_switch("show_customer_type", False)
     async with app.run_test(size=SIZE) as pilot:
-        form = await open_new_form(app, pilot)
+        search = await open_customers(app, pilot)
+        assert [str(c.label) for c in search.table.columns.values()] == [
+            "Number", "Name", "Phone", "E-mail", "City"]
+        assert search.table.virtual_size.width <= search.table.scrollable_content_region.width
+        assert "Staff" not in screen_text(app)
+        await pilot.press("f2")
+        await pilot.pause()
+        form = app.screen
         assert not form.query("#customer_type")
         assert form.query("#discount")
+        await pilot.press("escape")
+        await pilot.pause()
+        app.push_screen(CustomerPageScreen(cid))
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Type" not in shown and "Staff" not in shown and "from the type" not in shown
+        await pilot.press("e")  # editing keeps the hidden type
+        await pilot.pause()
+        await type_into(pilot, "city", "Gouda")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert Customer.get_by_id(cid).customer_type_id == staff.id
+        app.push_screen(CustomerSearchPopup("daan"))
+        await pilot.pause()
+        assert [str(c.label) for c in app.screen.search.table.columns.values()][-1] == "City"
+
+
+async def test_with_types_on_the_list_and_page_show_the_type(app, store):
+    staff = masters.list_types()[0]
+    cid = make_customer("Daan", "Smit", customer_type_id=staff.id)
+    async with app.run_test(size=SIZE) as pilot:
+        search = await open_customers(app, pilot)
+        assert [str(c.label) for c in search.table.columns.values()][-1] == "Type"
+        assert "Staff" in screen_text(app)
+        app.push_screen(CustomerPageScreen(cid))
+        await pilot.pause()
+        assert "Staff" in screen_text(app)
+
+
+async def test_every_bad_field_shown_at_once_and_focus_on_the_first(app, store):
+    size = custom_fields.save_field("Shoe size", "number")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_form(app, pilot)
+        await type_into(pilot, "last_name", "Bakker")
+        await type_into(pilot, "email", "piet@@bakker")
+        await type_into(pilot, "discount", "150")
+        await type_into(pilot, f"custom_{size.id}", "1e999999")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.screen is form
+        assert "not a valid e-mail address" in error_text(form, "email")
+        assert "between 0 and 100" in error_text(form, "discount")
+        assert "must be a number" in error_text(form, f"custom_{size.id}")
+        assert app.focused is form.query_one("#email")  # the first, in the form's order
+        assert Customer.select().count() == 0
+        await type_into(pilot, "email", "piet@bakker.nl")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert error_text(form, "email") == ""  # fixed: its message goes
+        assert error_text(form, "discount") and app.focused is form.query_one("#discount")
 
 
 # -- Edit from the page, notes, deactivate ----------------------------------------------

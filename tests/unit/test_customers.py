@@ -579,3 +579,19 @@ def test_screens_get_frozen_values_with_names_resolved(fields):
     assert customers.find_customer_by_number(c.number) == customers.get_customer(c.id)
     with pytest.raises(ValidationError):
         customers.get_customer(10**30)
+
+
+def test_every_bad_field_is_reported_at_once_in_the_forms_order(fields):
+    from tui_pos.services.errors import ValidationErrors
+
+    children = fields["children"]
+    data = CustomerInput(first_name="x" * 61, email="nope", phone="call me", discount="150",
+                         birthday="99999-01-01", tags="t" * 61, contact_sms=True,
+                         custom={children.id: "1e999999"})
+    with pytest.raises(ValidationErrors) as info:
+        customers.save_customer(data, note="\x1b[2J")
+    assert [e.field for e in info.value.errors] == [
+        "first_name", "email", "phone", "birthday", "discount", "tags", "consent_date",
+        f"custom_{children.id}", "note"]
+    assert info.value.field == "first_name"  # a caller that knows one error sees the first
+    assert counts() == {name: 0 for name in counts()}

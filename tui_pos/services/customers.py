@@ -17,7 +17,8 @@ from tui_pos.db.models import (
     database, display_name, now,
 )
 from tui_pos.money import ZERO, parse_money, parse_number, parse_percent
-from tui_pos.services.errors import NotFound, ValidationError, as_field, check
+from tui_pos.services.errors import Errors, NotFound, ValidationError, as_field, check
+from tui_pos.services.masters import is_id
 from tui_pos.services.text import checked, clean, digits, fold, name_key, query_text
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -126,90 +127,132 @@ def split_tags(text: str) -> list[str]:
     return tags
 
 
-def _is_id(value) -> bool:
-    """Could this be a row's id? (a bool, a string or 2**64 is not)"""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2 ** 63
-
-
 def _row_or_none(model, record_id):
     """The row with this id, or None (also for an id no row could have)."""
-    return model.get_or_none(model.id == record_id) if _is_id(record_id) else None
+    return model.get_or_none(model.id == record_id) if is_id(record_id) else None
 
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _validated(data: CustomerInput, customer_id: int | None) -> dict:
+# The form's order: the first field in error gets the focus.
+FIELD_ORDER = ("first_name", "last_name", "company", "number", "email", "phone", "mobile",
+               "birthday", "address", "postcode", "city", "country", "customer_type",
+               "profile", "discount", "vat_class", "additional", "credit_limit", "tags",
+               "consent_date", "consent_note")
+
+
+def _form_order(error: ValidationError) -> tuple[int, str]:
+    field = error.field or ""
+    if field in FIELD_ORDER:
+        return FIELD_ORDER.index(field), ""
+    return len(FIELD_ORDER), field  # the shop's own fields, then the note
+
+
+def _validated(data: CustomerInput, customer_id: int | None, errors: Errors) -> dict:
+    """The record's columns, cleaned; each bad field noted in ``errors``."""
     v: dict = {}
     for name, what in TEXT_FIELDS.items():
-        v[name] = checked(getattr(data, name), what, name, column_limit(name))
-    check(bool(v["first_name"] or v["last_name"] or v["company"]),
-          "Give a first name, last name or company", "last_name")
-    v["number"] = checked(data.number, "Customer number", "number", column_limit("number"))
-    if v["number"]:
-        check(" " not in v["number"],
-              "Customer number is one word of at most 20 characters", "number")
-        if _number_taken(v["number"], customer_id):  # told early; checked again when writing
-            raise _number_used(v["number"])
-    email = checked(data.email, "E-mail", "email", column_limit("email"))
-    check(not email or bool(EMAIL_RE.match(email)),
-          f"{email!r} is not a valid e-mail address", "email")
-    v["email"] = email.lower()
+        v[name] = errors.take(checked, getattr(data, name), what, name, column_limit(name)) or ""
+    if not any(errors.has(name) for name in ("first_name", "last_name", "company")):
+        errors.check(bool(v["first_name"] or v["last_name"] or v["company"]),
+                     "Give a first name, last name or company", "last_name")
+    v["number"] = errors.take(_checked_number, data.number, customer_id) or ""
+    v["email"] = errors.take(_checked_email, data.email) or ""
     for name, what in (("phone", "Phone"), ("mobile", "Mobile")):
-        value = checked(getattr(data, name), what, name, column_limit(name))
-        if value:
-            check(bool(PHONE_RE.match(value)) and 6 <= len(digits(value)) <= 15,
-                  f"{value!r} is not a valid phone number (6–15 digits, may start with +)", name)
-        v[name] = value
-    v["birthday"] = parse_date(data.birthday, "Birthday", "birthday")
-    if v["birthday"]:
-        check(v["birthday"] <= dt.date.today(), "Birthday cannot be in the future", "birthday")
-    v["discount"] = None
-    if not _blank(data.discount):
-        v["discount"] = as_field("discount", parse_percent, data.discount, "Discount")
-    v["credit_limit"] = None
-    if not _blank(data.credit_limit):
-        v["credit_limit"] = as_field("credit_limit", parse_money, data.credit_limit,
-                                     "Credit limit")
-    if data.customer_type_id is not None:
-        ctype = _row_or_none(CustomerType, data.customer_type_id)
-        check(ctype is not None, "That customer type does not exist", "customer_type")
-    v["customer_type"] = data.customer_type_id
-    if data.profile_id is not None:
-        profile = _row_or_none(CustomerProfile, data.profile_id)
-        check(profile is not None, "That customer profile does not exist", "profile")
-        unchanged = customer_id is not None and Customer.select().where(
-            (Customer.id == customer_id) & (Customer.profile == data.profile_id)).exists()
-        check(profile.active or unchanged, f"The profile {profile.name!r} is inactive", "profile")
-    v["profile"] = data.profile_id
-    if data.vat_class_id is not None:
-        check(_row_or_none(VatClass, data.vat_class_id) is not None,
-              "That VAT class does not exist", "vat_class")
-    v["vat_class"] = data.vat_class_id
+        v[name] = errors.take(_checked_phone, getattr(data, name), what, name) or ""
+    v["birthday"] = errors.take(_past_date, data.birthday, "Birthday", "birthday")
+    v["discount"] = errors.take(_optional, "discount", parse_percent, data.discount, "Discount")
+    v["credit_limit"] = errors.take(_optional, "credit_limit", parse_money, data.credit_limit,
+                                    "Credit limit")
+    v["customer_type"] = errors.take(_checked_type, data.customer_type_id)
+    v["profile"] = errors.take(_checked_profile, data.profile_id, customer_id)
+    v["vat_class"] = errors.take(_checked_vat_class, data.vat_class_id)
     for name in (*CONTACT_FIELDS, "newsletter", "active"):
         v[name] = bool(getattr(data, name))
-    v["consent_date"] = parse_date(data.consent_date, "Consent date", "consent_date")
-    wants_contact = any(v[n] for n in CONTACT_FIELDS)
-    check(not wants_contact or v["consent_date"] is not None,
-          "Record the date the customer gave consent before ticking a contact preference",
-          "consent_date")
-    if v["consent_date"]:
-        check(v["consent_date"] <= dt.date.today(), "Consent date cannot be in the future",
-              "consent_date")
-    if v["contact_email"]:
-        check(bool(v["email"]), "E-mail contact needs an e-mail address", "email")
-    if v["contact_sms"]:
-        check(bool(v["mobile"] or v["phone"]), "SMS contact needs a mobile number", "mobile")
+    v["consent_date"] = errors.take(_past_date, data.consent_date, "Consent date",
+                                    "consent_date")
+    _check_consent(v, errors)
     v["sort_name"] = fold(f"{v['last_name']} {v['first_name']} {v['company']}")[:250]
     return v
 
 
-def _validated_custom(values: dict[int, str]) -> dict[int, str | None]:
+def _checked_number(typed, customer_id: int | None) -> str:
+    number = checked(typed, "Customer number", "number", column_limit("number"))
+    check(" " not in number, "Customer number is one word of at most 20 characters", "number")
+    if number and _number_taken(number, customer_id):  # told early; checked again when writing
+        raise _number_used(number)
+    return number
+
+
+def _checked_email(typed) -> str:
+    email = checked(typed, "E-mail", "email", column_limit("email"))
+    check(not email or bool(EMAIL_RE.match(email)),
+          f"{email!r} is not a valid e-mail address", "email")
+    return email.lower()
+
+
+def _checked_phone(typed, what: str, name: str) -> str:
+    value = checked(typed, what, name, column_limit(name))
+    check(not value or (bool(PHONE_RE.match(value)) and 6 <= len(digits(value)) <= 15),
+          f"{value!r} is not a valid phone number (6–15 digits, may start with +)", name)
+    return value
+
+
+def _past_date(typed, what: str, fieldname: str) -> dt.date | None:
+    day = parse_date(typed, what, fieldname)
+    check(day is None or day <= dt.date.today(), f"{what} cannot be in the future", fieldname)
+    return day
+
+
+def _optional(field: str, parse, typed, what: str):
+    """A number field that may stay empty (None)."""
+    return None if _blank(typed) else as_field(field, parse, typed, what)
+
+
+def _checked_type(type_id) -> int | None:
+    check(type_id is None or _row_or_none(CustomerType, type_id) is not None,
+          "That customer type does not exist", "customer_type")
+    return type_id
+
+
+def _checked_profile(profile_id, customer_id: int | None) -> int | None:
+    """A profile that exists and is active (or is already the customer's own)."""
+    if profile_id is None:
+        return None
+    profile = _row_or_none(CustomerProfile, profile_id)
+    check(profile is not None, "That customer profile does not exist", "profile")
+    unchanged = customer_id is not None and Customer.select().where(
+        (Customer.id == customer_id) & (Customer.profile == profile_id)).exists()
+    check(profile.active or unchanged, f"The profile {profile.name!r} is inactive", "profile")
+    return profile_id
+
+
+def _checked_vat_class(vat_class_id) -> int | None:
+    check(vat_class_id is None or _row_or_none(VatClass, vat_class_id) is not None,
+          "That VAT class does not exist", "vat_class")
+    return vat_class_id
+
+
+def _check_consent(v: dict, errors: Errors) -> None:
+    """Contact preferences only with a consent date, and with a way to reach them."""
+    if not errors.has("consent_date"):
+        errors.check(v["consent_date"] is not None or not any(v[n] for n in CONTACT_FIELDS),
+                     "Record the date the customer gave consent before ticking a contact "
+                     "preference", "consent_date")
+    if v["contact_email"] and not errors.has("email"):
+        errors.check(bool(v["email"]), "E-mail contact needs an e-mail address", "email")
+    if v["contact_sms"] and not errors.has("mobile") and not errors.has("phone"):
+        errors.check(bool(v["mobile"] or v["phone"]), "SMS contact needs a mobile number",
+                     "mobile")
+
+
+def _validated_custom(values: dict[int, str], errors: Errors) -> dict[int, str | None]:
     out: dict[int, str | None] = {}
-    fields = {f.id: f for f in CustomField.select().where(CustomField.active == True)}  # noqa: E712
-    for fid, f in fields.items():
-        out[fid] = normalise_custom_value(f, (values or {}).get(fid, ""))
+    fields = CustomField.select().where(CustomField.active == True)  # noqa: E712
+    for f in fields.order_by(CustomField.position, CustomField.id):
+        out[f.id] = errors.take(normalise_custom_value, f, (values or {}).get(f.id, ""))
     return out
 
 
@@ -268,16 +311,20 @@ def save_customer(data: CustomerInput, customer_id: int | None = None,
                   note: str = "", author: str = "") -> CustomerDetail:
     """Create or update a customer with tags, custom fields and an optional note.
 
-    Validates everything first; raises ValidationError with the field's name and
-    writes nothing when anything is wrong. The number is checked again inside
+    Validates everything first and writes nothing when anything is wrong: one
+    ValidationError naming its field, or ValidationErrors with one per field. The number is checked again inside
     the write transaction, so two terminals saving the same number at once get
     one customer and one clear message, never a crash.
     """
-    values = _validated(data, customer_id)
-    custom = _validated_custom(data.custom)
-    tags = split_tags(data.tags)
-    note = checked(note, "Note", "note", NOTE_LIMIT, multiline=True)
-    author = checked(author, "Author", "author", CustomerNote._meta.fields["author"].max_length)
+    errors = Errors()
+    values = _validated(data, customer_id, errors)
+    custom = _validated_custom(data.custom, errors)
+    tags = errors.take(split_tags, data.tags)
+    note = errors.take(checked, note, "Note", "note", NOTE_LIMIT, multiline=True)
+    author = errors.take(checked, author, "Author", "author",
+                         CustomerNote._meta.fields["author"].max_length)
+    errors.errors.sort(key=_form_order)
+    errors.raise_any()  # one ValidationError, or ValidationErrors with every field's
     try:
         with database.atomic():
             saved = _write(values, customer_id, tags, custom, note, author)
@@ -595,7 +642,7 @@ def _row(customer_id: int) -> Customer:
 def get_customer(customer_id: int) -> CustomerDetail:
     """The customer with the names of their type, profile and VAT class, tags and
     custom fields; NotFound if there is no such customer."""
-    row = _detail_row(customer_id) if _is_id(customer_id) else None
+    row = _detail_row(customer_id) if is_id(customer_id) else None
     if row is None:
         raise NotFound("That customer does not exist", "customer")
     shown = {name: row[name] for name in DETAIL_COLUMNS}

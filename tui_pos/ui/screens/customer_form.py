@@ -161,7 +161,8 @@ class CustomerFormScreen(PosModal):
                         d.profile_id, "No profile")))
                 vat_label = lambda v: f"{v.name} {format_percent(v.rate, self.locale)}"  # noqa: E731
                 pricing += [
-                    cell("Discount %", self._input("discount", d.discount, "from the type")),
+                    cell("Discount %", self._input("discount", d.discount,
+                                                   "from the type" if self.show_type else "none")),
                     cell("VAT class", self._select(
                         "vat_class", _options(catalog.list_vat_classes(include_inactive=True),
                                               d.vat_class_id, vat_label),

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
-from tui_pos.services import customers
+from tui_pos.services import config, customers
 from tui_pos.ui.literal import cell, fit, literal
 
 PAGE_SIZE = 30
@@ -27,15 +27,19 @@ COLUMNS = (("number", "Number"), ("name", "Name"), ("phone", "Phone"),
 SEARCH_CHARS = set("@.-_'")
 
 
-def _column_widths(total: int) -> dict[str, int]:
-    """Share ``total`` cells between the columns.
+def _column_widths(total: int, show_type: bool = True) -> dict[str, int]:
+    """Share ``total`` cells between the columns (without Type when the shop does
+    not use customer types).
 
     Each column has one cell of padding per side, and one cell is kept for the
     vertical scrollbar, so the table never needs a horizontal one.
     """
-    room = max(total - 2 * len(COLUMNS) - 1, 44)
+    columns = len(COLUMNS) if show_type else len(COLUMNS) - 1
+    room = max(total - 2 * columns - 1, 44)
     wide = room >= 90
-    fixed = {"number": 8 if wide else 6, "phone": 15 if wide else 12, "type": 14 if wide else 9}
+    fixed = {"number": 8 if wide else 6, "phone": 15 if wide else 12}
+    if show_type:
+        fixed["type"] = 14 if wide else 9
     rest = room - sum(fixed.values())
     name = max(rest * 46 // 100, 12)
     email = max(rest * 34 // 100, 8)
@@ -141,6 +145,10 @@ class CustomerSearch(Vertical):
         self._hits: list[customers.CustomerHit] = []
         self._widths: dict[str, int] = {}
         self._status = ""
+        # Show Customer Type off: the shop does not use types, so no Type column.
+        self.show_type = config.get_settings().show_customer_type
+        self.columns = tuple((key, heading) for key, heading in COLUMNS
+                             if key != "type" or self.show_type)
 
     # -- building ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -161,15 +169,15 @@ class CustomerSearch(Vertical):
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.size.width  # inside the padding (the event's size is outside it)
-        if _column_widths(width) != self._widths:
+        if _column_widths(width, self.show_type) != self._widths:
             self._set_columns(width)
             self._fill(self._hits, keep=self.highlighted_id)
 
     def _set_columns(self, width: int) -> None:
-        self._widths = _column_widths(width)
+        self._widths = _column_widths(width, self.show_type)
         table = self.table
         table.clear(columns=True)
-        for key, heading in COLUMNS:
+        for key, heading in self.columns:
             table.add_column(heading, key=key, width=self._widths[key])
 
     # -- the parts --------------------------------------------------------------------
@@ -261,7 +269,8 @@ class CustomerSearch(Vertical):
         style = "" if hit.active else "dim"
         values = {"number": hit.number, "name": name, "phone": hit.phone, "email": hit.email,
                   "city": hit.city, "type": hit.type_name}
-        return [cell(values[key], self._widths.get(key), style=style) for key, _ in COLUMNS]
+        return [cell(values[key], self._widths.get(key), style=style)
+                for key, _ in self.columns]
 
     def _show_status(self) -> None:
         count = len(self._hits)
