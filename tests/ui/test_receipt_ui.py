@@ -12,7 +12,7 @@ from tests.ui.keys import SIZE, screen_text, type_text
 from tui_pos.db.models import Sale
 from tui_pos.services import catalog
 from tui_pos.services.catalog import ItemInput
-from tui_pos.services.receipts import receipt_path, receipts_folder
+from tui_pos.services.receipts import repair_receipts, receipt_path, receipts_folder
 from tui_pos.services.sales import SaleDraft, complete_sale
 from tui_pos.ui.screens.bill_dialogs import ReceiptScreen
 from tui_pos.ui.screens.menu import MainMenuScreen
@@ -110,13 +110,26 @@ def sale_without_its_file() -> str:
 
 async def test_missing_receipt_files_are_written_when_the_app_starts(app, store):
     folder = receipts_folder(store["path"])
-    texts = [sale_without_its_file() for _ in range(2)]
+    first = sale_without_its_file()
+    assert repair_receipts(folder).first_check  # the folder's first check: no message
+    texts = [sale_without_its_file() for _ in range(2)]  # then a crash, twice
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert [receipt_path(folder, n).read_text(encoding="utf-8") for n in (1, 2)] == texts
+        assert [receipt_path(folder, n).read_text(encoding="utf-8")
+                for n in (1, 2, 3)] == [first, *texts]
         messages = [n.message for n in app._notifications]
         assert any("2 receipt file(s) were missing" in m for m in messages), messages
+
+
+async def test_a_new_store_s_receipts_are_written_without_a_repair_message(app, store):
+    folder = receipts_folder(store["path"])
+    text = sale_without_its_file()  # e.g. the demo store's sales: no folder yet
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert receipt_path(folder, 1).read_text(encoding="utf-8") == text
+        assert not [n for n in app._notifications if "receipt" in n.message]
 
 
 async def test_a_failed_repair_at_start_is_a_notification_not_a_crash(app, store):

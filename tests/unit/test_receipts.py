@@ -268,3 +268,21 @@ def test_a_row_too_wide_for_one_line_goes_on_two(shop):
     assert rows[at + 1] == " " * 21 + "9.999.000.000,00 0%"
     assert "0% total" + " " * 16 + "9.999.000.000,00" in rows  # VAT summary: one a line
     assert all(cells(row) <= 40 for row in rows)
+
+
+def test_a_folder_without_a_watermark_checks_only_the_newest_sales(shop, tmp_path,
+                                                                    monkeypatch):
+    from tui_pos.services import receipts
+    from tui_pos.services.sales import SaleDraft, complete_sale
+
+    for _ in range(5):
+        draft = SaleDraft.new()
+        draft.add_item("MUG-01")
+        complete_sale(draft)
+    monkeypatch.setattr(receipts, "FIRST_CHECK", 2)
+    folder = tmp_path / "r"
+    report = receipts.repair_receipts(folder)
+    assert report.first_check and report.rewritten == (4, 5)
+    assert not receipts.receipt_path(folder, 3).exists()  # older: written on reprint
+    again = receipts.repair_receipts(folder)
+    assert not again.first_check and again.checked == 0

@@ -165,18 +165,29 @@ class RepairReport:
     rewritten: tuple[int, ...]   # sale numbers whose file was missing or partial
     temporaries_removed: int     # left behind by a killed writer
     verified_up_to: int          # the new watermark
+    first_check: bool = False    # a new folder: files written for the first time, not repaired
+
+
+FIRST_CHECK = 1000  # sales checked in a folder that has no watermark yet
 
 
 def repair_receipts(folder: str | Path, page: int = PAGE) -> RepairReport:
     """Rewrite every missing or partial receipt file from ``Sale.receipt_text``.
 
-    Only sales above the watermark are checked (all of them the first time),
-    page by page by number; the watermark moves up after each page.
+    Only sales above the watermark are checked, page by page by number; the
+    watermark moves up after each page. A folder without a watermark (a new
+    store, a new folder after an upgrade) is checked over its newest
+    ``FIRST_CHECK`` sales only — a crash can only have left the newest
+    without their file; an older receipt is written again on reprint.
     """
     folder = Path(folder)
     try:
         removed = _remove_stale_temporaries(folder)
         after = _watermark(folder)
+        first = after == 0
+        if first:
+            newest = Sale.select(pw.fn.MAX(Sale.number)).scalar() or 0
+            after = max(0, newest - FIRST_CHECK)
         checked, rewritten = 0, []
         while rows := _sales_after(after, page):
             for number, text in rows:
@@ -189,7 +200,7 @@ def repair_receipts(folder: str | Path, page: int = PAGE) -> RepairReport:
     except pw.DatabaseError as error:
         raise ValidationError(f"The sales could not be read to check the receipts: {error}",
                               "receipt") from None
-    return RepairReport(checked, tuple(rewritten), removed, after)
+    return RepairReport(checked, tuple(rewritten), removed, after, first)
 
 
 def _sales_after(number: int, page: int) -> list[tuple[int, str]]:

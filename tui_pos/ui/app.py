@@ -87,7 +87,7 @@ class PosApp(App):
             return
         finally:
             close_database()  # this thread's connection
-        if report.rewritten:
+        if report.rewritten and not report.first_check:  # a crash's, not a new folder's
             count = len(report.rewritten)
             self.call_from_thread(self.notify, f"{count} receipt file(s) were missing or "
                                   "incomplete and have been written again from the sales.",
