@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from textual import events
 from textual.widgets import Checkbox, Input, Select
 from textual.widgets._select import SelectOverlay
 
@@ -618,6 +619,27 @@ async def test_hostile_names_found_shown_and_edited_literally(app, store):
         assert fit(LONG_NAME, search.table.columns["name"].width) in screen_text(app)
 
 
+async def test_a_hostile_customer_typed_into_the_form_is_shown_as_typed(app, store):
+    card = custom_fields.save_field("Kaart", "text")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_form(app, pilot)
+        for field, text in [("first_name", "[@click=app.quit]"), ("last_name", "Zoë [/]"),
+                            ("additional", "[link=x]y[/link]"), ("tags", "[b]x[/b], vip"),
+                            (f"custom_{card.id}", "[i]42[/i]"), ("note", "Houdt van [/] 王小明")]:
+            await paste_into(pilot, field, text)
+        await pilot.press("f4")
+        await pilot.pause()
+        page = app.screen
+        assert isinstance(page, CustomerPageScreen)
+        shown = screen_text(app)
+        for text in ("[@click=app.quit] Zoë [/]", "[link=x]y[/link]", "[b]x[/b], vip",
+                     "[i]42[/i]", "Houdt van [/] 王小明"):
+            assert text in shown, text
+        c = Customer.get(Customer.last_name == "Zoë [/]")
+        assert (c.first_name, c.additional) == ("[@click=app.quit]", "[link=x]y[/link]")
+        assert customers.custom_values(c.id) == {card.id: "[i]42[/i]"}
+
+
 async def test_type_and_profile_names_are_literal_in_the_form_selects(app, store):
     ids = hostile_shop()
     async with app.run_test(size=SIZE) as pilot:
@@ -662,18 +684,27 @@ async def test_hostile_names_in_the_bills_search_popup(app, store):
             assert app.screen is bill  # still running: no click quit the app
 
 
+async def paste_into(pilot, field: str, text: str) -> None:
+    """Paste into a field (a terminal's bracketed paste), replacing what it held."""
+    widget = pilot.app.screen.query_one(f"#{field}", Input)
+    widget.focus()
+    await pilot.press("ctrl+u")
+    widget.post_message(events.Paste(text))
+    await pilot.pause()
+
+
 async def test_too_long_name_and_control_character_refused_at_their_fields(app, store):
     async with app.run_test(size=SIZE) as pilot:
         form = await open_new_form(app, pilot)
-        form.query_one("#first_name", Input).value = "x" * 61  # as a paste would
+        await paste_into(pilot, "first_name", "x" * 100_000)
         await type_into(pilot, "last_name", "Visser")
         await pilot.press("f4")
         await pilot.pause()
         assert app.screen is form
         assert error_text(form, "first_name") == "First name is too long (60 characters at most)"
         assert app.focused is form.query_one("#first_name")
-        form.query_one("#first_name", Input).value = "Zoë"
-        form.query_one("#city", Input).value = "Zoë\x1b[2J"
+        await paste_into(pilot, "first_name", "Zoë")
+        await paste_into(pilot, "city", "Zoë\x1b[2J")
         await pilot.press("f4")
         await pilot.pause()
         assert error_text(form, "first_name") == ""
