@@ -62,7 +62,38 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     report.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     report.add_argument("--format", choices=["table", "csv"], default="table")
+
+    add_import_parser(sub, with_db)
+    add_export_parser(sub, with_db)
     return parser
+
+
+def add_import_parser(sub, with_db) -> None:
+    imports = with_db(sub.add_parser("import", help="import customers from a file"))
+    what = imports.add_subparsers(dest="what", parser_class=Parser, required=True)
+    customers = with_db(what.add_parser(
+        "customers", help="customers from CSV or .xlsx (Shopify, Square, Lightspeed, "
+        "Open Source POS or tui-pos layout)"))
+    customers.add_argument("file", metavar="FILE")
+    customers.add_argument("--dry-run", action="store_true",
+                           help="check the file and say what would change; write nothing")
+    customers.add_argument("--good-rows-only", action="store_true",
+                           help="import the good rows even if some are bad")
+    customers.add_argument("--rejects", metavar="FILE",
+                           help="write the bad rows, with the reason, to this CSV file")
+    customers.add_argument("--create-missing", action="store_true",
+                           help="create customer types, profiles and tags the file names")
+    customers.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx file "
+                           "(default: the first)")
+
+
+def add_export_parser(sub, with_db) -> None:
+    exports = with_db(sub.add_parser("export", help="export customers as CSV"))
+    what = exports.add_subparsers(dest="what", parser_class=Parser, required=True)
+    customers = with_db(what.add_parser("customers", help="every customer, every field"))
+    customers.add_argument("--format", choices=["csv"], default="csv")
+    customers.add_argument("--out", metavar="FILE",
+                           help="write to this file (owner-only) instead of stdout")
 
 
 def demo_location() -> str:
@@ -163,6 +194,65 @@ def run_report(args) -> int:
     return 0
 
 
+SHOWN_ROWS = 50  # bad rows listed on the terminal; all of them go to --rejects
+
+
+def run_import(args) -> int:
+    from tui_pos.db.connection import close_database, open_database, resolve_target
+    from tui_pos.services.importer import import_customers
+
+    open_database(resolve_target(args.db), create=False)
+    try:
+        report = import_customers(
+            args.file, dry_run=args.dry_run, good_rows_only=args.good_rows_only,
+            create_missing=args.create_missing, rejects=args.rejects, sheet=args.sheet,
+            progress=progress_on_terminal())
+    finally:
+        close_database()
+    for problem in report.problems[:SHOWN_ROWS]:
+        say(f"{report.file} line {problem.line}: {problem.reason}", sys.stderr)
+    if report.rejected > SHOWN_ROWS:
+        say(f"… and {report.rejected - SHOWN_ROWS:,} more bad rows"
+            + (f" (all in {report.rejects_file})" if report.rejects_file else
+               " (list them all with --rejects FILE)"), sys.stderr)
+    read = f"{report.file}: {report.layout} layout, {report.source}, {report.rows:,} rows"
+    if report.refused:
+        return refuse(f"{read}; {report.rejected:,} bad rows, so nothing was imported "
+                      "(fix them, or import the rest with --good-rows-only)")
+    say(f"{read}: {report.summary()}" + (" (dry run: nothing written)" if report.dry_run
+                                          else ""))
+    if report.ignored_columns:
+        say("columns not imported: " + ", ".join(report.ignored_columns))
+    return 0
+
+
+def progress_on_terminal():
+    """Rows counted on stderr when it is a terminal (a cron job's log stays clean)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(phase: str, rows: int) -> None:
+        sys.stderr.write(f"\r{phase} {rows:,} rows")
+        sys.stderr.flush()
+    return show
+
+
+def run_export(args) -> int:
+    from tui_pos.db.connection import close_database, open_database, resolve_target
+    from tui_pos.services import export
+
+    open_database(resolve_target(args.db), create=False)
+    try:
+        if args.out:
+            count = export.export_customers_to(args.out)
+            say(f"{count:,} customers written to {args.out}")
+        else:
+            export.write_customers_csv(sys.stdout)
+    finally:
+        close_database()
+    return 0
+
+
 def run_tui(args) -> int:
     from tui_pos.db.connection import (
         close_database, normalise_target, open_database, resolve_target,
@@ -192,6 +282,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_init(args)
         if args.command == "report":
             return run_report(args)
+        if args.command == "import":
+            return run_import(args)
+        if args.command == "export":
+            return run_export(args)
         return run_tui(args)
     except (DatabaseError, ValidationError, Refused) as exc:
         return refuse(exc)
