@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from tests.ui.keys import SIZE, type_text
 from tui_pos.db.models import Payment, Sale, SaleLine
@@ -51,8 +51,8 @@ async def test_items_by_sku_and_barcode_with_quantity(app):
         await add_items(pilot, "3*MUG-01", "8712345000017")
         rows = table_cells(screen)
         assert [r[1] for r in rows] == ["Stoneware mug", "Coffee beans 250 g"]
-        assert rows[0][2] == "3" and rows[0][6] == "36.30"
-        assert "TOTAL EUR 43.25" in str(screen.query_one("#totals", Static).render())
+        assert rows[0][2] == "3" and rows[0][6] == "36,30"
+        assert "TOTAL EUR 43,25" in str(screen.query_one("#totals", Static).render())
 
 
 async def test_unknown_sku_and_bad_quantities_are_refused_at_the_field(app):
@@ -97,7 +97,7 @@ async def test_sale_with_customer_and_profile_is_saved_in_one_go(app):
         assert isinstance(app.screen, PaymentScreen)
         await type_text(pilot, "50")
         await pilot.pause()
-        assert "Change due: EUR 25.80" in str(app.screen.query_one("#change").render())
+        assert "Change due: EUR 25,80" in str(app.screen.query_one("#change").render())
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReceiptScreen)
@@ -164,19 +164,19 @@ async def test_staff_type_discounts_the_bill_and_removing_the_customer_recompute
         screen = await open_bill(app, pilot)
         await pilot.press("enter")
         await add_items(pilot, "MUG-01", "GIFT-25")
-        assert "TOTAL EUR 37.10" in str(screen.query_one("#totals").render())
+        assert "TOTAL EUR 37,10" in str(screen.query_one("#totals").render())
         screen.query_one("#customer", Input).focus()
         await type_text(pilot, "Daan Smit")
         await pilot.press("enter")
         await pilot.pause()
         rows = table_cells(screen)
-        assert rows[0][4] == "15% T" and rows[0][6] == "10.28"  # 12.10 − 1.82
-        assert rows[1][4] == "n/d" and rows[1][6] == "25.00"
+        assert rows[0][4] == "15% T" and rows[0][6] == "10,28"  # 12,10 − 1,82 (nl_NL)
+        assert rows[1][4] == "n/d" and rows[1][6] == "25,00"
         assert "Type Staff -15%" in str(screen.query_one("#customer-info").render())
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert table_cells(screen)[0][6] == "12.10"
-        assert "TOTAL EUR 37.10" in str(screen.query_one("#totals").render())
+        assert table_cells(screen)[0][6] == "12,10"
+        assert "TOTAL EUR 37,10" in str(screen.query_one("#totals").render())
 
 
 async def test_cashier_overrides_a_line_discount_with_f7(app):
@@ -192,7 +192,7 @@ async def test_cashier_overrides_a_line_discount_with_f7(app):
         await pilot.pause()
         assert app.screen is screen
         row = table_cells(screen)[0]
-        assert row[4] == "10% O" and row[6] == "10.89"
+        assert row[4] == "10% O" and row[6] == "10,89"
         assert "from your override" in str(screen.query_one("#line-detail").render())
 
 
@@ -327,3 +327,155 @@ async def test_a_line_too_large_for_a_sale_is_refused_at_the_item_field(app, sto
         await add_items(pilot, "99999*YACHT")
         assert "The line would be too large" in shown_error(screen, "code")
         assert screen.draft.lines == [] and table_cells(screen) == []
+
+
+# -- text is text, money in the store's locale ----------------------------------------------
+
+HOSTILE = ["[/]", "[b]x[/b]", "[link=x]y[/link]", "[@click=app.quit]", "Mug ☕ 😀",
+           "湯呑み 茶碗", "Long " + "[i]" * 38 + "e"]  # the last: 120 characters
+
+
+async def test_hostile_names_are_shown_literally_through_a_whole_sale(app, store):
+    from tests.ui.keys import screen_text
+    from tui_pos.services import catalog
+    from tui_pos.services.catalog import ItemInput
+
+    assert len(HOSTILE[-1]) == 120
+    enable_profiles()
+    masters.save_profile("Horeca VIP")
+    fancy = masters.save_profile("Horeca [red]VIP[/red]")
+    kind = masters.save_type("[red]Trade[/red]", discount="10")
+    for n, name in enumerate(HOSTILE):
+        catalog.save_item(ItemInput(sku=f"H-{n}", name=name, price="1.00",
+                                    vat_class_id=store["vat"]["Hoog"]))
+    customers.save_customer(CustomerInput(first_name="[@click=app.quit]",
+                                          last_name="Jansen [b]x[/b]",
+                                          customer_type_id=kind.id, profile_id=fancy.id))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        select = screen.query_one("#profile", Select)
+        prompts = [str(label) for label, value in select._options if value is not Select.NULL]
+        assert "Horeca VIP" in prompts and "Horeca [red]VIP[/red]" in prompts
+        await type_text(pilot, "Jansen")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.draft.customer is not None and select.value == fancy.id
+        text = screen_text(app)
+        assert "[@click=app.quit] Jansen [b]x… #" in text  # the info line, name cut
+        assert "Type [red]Trade[/red] -10%" in text
+        assert "Horeca [red]VIP" in text  # the profile Select, cut to its width
+        for n in range(len(HOSTILE)):
+            await add_items(pilot, f"H-{n}")
+        names = [row[1] for row in table_cells(screen)]
+        assert names[:6] == HOSTILE[:6]
+        assert names[6].startswith("Long [i][i]") and names[6].endswith("…")
+        text = screen_text(app)
+        for name in HOSTILE[:6]:
+            assert name in text, name
+        assert "Lines 7" in text and "TOTAL EUR 6,30" in text  # 7 × 1,00 − 10%
+        await pilot.press("f6")  # the item search pop-up
+        await pilot.pause()
+        await type_text(pilot, "[")
+        await pilot.pause()
+        assert "[link=x]y[/link]" in screen_text(app) and "[b]x[/b]" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f7")  # the highlighted (last) line
+        await pilot.pause()
+        assert "Line 7: Long [i][i]" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        assert "Total to pay: EUR 6,30" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceiptScreen)
+        assert "[@click=app.quit] Jansen" in screen_text(app)
+        assert app.is_running
+        sale = Sale.get()
+        assert sale.customer_name == "[@click=app.quit] Jansen [b]x[/b]"
+        assert sale.profile_name == "Horeca [red]VIP[/red]"
+        assert sale.customer_type_name == "[red]Trade[/red]"
+        assert [line.name for line in SaleLine.select().order_by(SaleLine.position)] == HOSTILE
+
+
+async def test_money_on_the_bill_follows_the_store_locale(app):
+    from dataclasses import replace
+
+    config.update_settings(replace(config.get_settings(), locale="en_US"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await pilot.press("enter")
+        await add_items(pilot, "3*MUG-01")
+        assert table_cells(screen)[0][6] == "36.30"
+        assert "TOTAL EUR 36.30" in str(screen.query_one("#totals").render())
+
+
+# -- found by a new user ---------------------------------------------------------------------
+
+async def test_pay_on_an_empty_bill_says_why_at_the_item_field(app):
+    from tests.ui.keys import screen_text
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Add an item before taking payment" in screen_text(app)
+        assert screen.focused.id == "code"
+
+
+async def test_the_payment_error_goes_once_the_amount_is_valid_and_the_label_follows_the_method(
+        app):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_bill(app, pilot)
+        await pilot.press("enter")
+        await add_items(pilot, "MUG-01")
+        await pilot.press("f4")
+        await pilot.pause()
+        payment = app.screen
+        await type_text(pilot, "5")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "less than the total" in shown_error(payment, "tendered")
+        await type_text(pilot, "x")
+        await pilot.pause()
+        assert "less than the total" in shown_error(payment, "tendered")  # "5x": not valid
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "20")
+        await pilot.pause()
+        assert shown_error(payment, "tendered") == ""
+        assert "Change due: EUR 7,90" in str(payment.query_one("#change").render())
+        label = payment.query_one("#tendered-label", Label)
+        assert str(label.render()) == "Cash received"
+        await pilot.press("shift+tab")  # the Method select
+        await pilot.press("enter", "down", "enter")
+        await pilot.pause()
+        assert payment.query_one("#method", Select).value == "card"
+        assert str(label.render()) == "Paid by card"
+        assert payment.query_one("#tendered", Input).disabled
+        assert "Card pays EUR 12,10" in str(payment.query_one("#change").render())
+        await pilot.press("f4")
+        await pilot.pause()
+        sale = Sale.get()
+        assert (sale.paid, sale.change, Payment.get().method) == (Decimal("12.10"), 0, "card")
+
+
+async def test_with_show_customer_type_off_the_bill_neither_shows_nor_applies_the_type(app):
+    from tests.ui.keys import screen_text
+
+    staff = [t for t in masters.list_types() if t.name == "Staff"][0]
+    customers.save_customer(CustomerInput(first_name="Daan", last_name="Smit",
+                                          customer_type_id=staff.id))
+    config.set_switch("show_customer_type", False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await type_text(pilot, "Daan Smit")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.draft.customer is not None
+        await add_items(pilot, "MUG-01")
+        text = screen_text(app)
+        assert "Daan Smit" in text and "Type" not in text and "Staff" not in text
+        assert table_cells(screen)[0][4] == "" and table_cells(screen)[0][6] == "12,10"

@@ -1,60 +1,59 @@
-"""The Sales Bill's pop-ups: item search, line and bill overrides, payment, receipt."""
+"""The Sales Bill's pop-ups: item search, line and bill overrides, payment, receipt.
+
+Every one is a ``PosModal`` (Esc cancels, errors at their field); names, money
+and percentages are shown literally and in the store's locale.
+"""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from tui_pos.money import format_money, format_percent, format_quantity
 from tui_pos.services import catalog, config
 from tui_pos.services.errors import ValidationError
+from tui_pos.services.receipts import reprint
 from tui_pos.services.sales import PAYMENT_METHODS, CompletedSale, SaleDraft, change_due, \
     complete_sale
-from tui_pos.services.receipts import reprint
-from tui_pos.ui.literal import literal
-from tui_pos.ui.screens.base import FieldError, FieldErrors, PosModal, select_value, set_select
+from tui_pos.ui.literal import cell, literal
+from tui_pos.ui.screens.base import FieldError, PosModal, select_value, set_select
 
 
-class Dialog(FieldErrors, ModalScreen):
-    """A pop-up: F4/Enter applies, Esc closes without changes."""
+def draft_locale(draft: SaleDraft) -> str:
+    """The store's locale, as the bill was opened with it."""
+    return (draft.settings or config.get_settings()).locale
+
+
+class Dialog(PosModal):
+    """A pop-up form on the bill: F4 (or Enter in a field) applies, Esc cancels."""
 
     BINDINGS = [
-        Binding("f4,ctrl+s", "apply", "Apply"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("f4,ctrl+s", "apply", "Apply", key_display="F4", id="bill_dialog.apply"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__(classes="dialog-screen")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_apply()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_apply(self) -> None:
-        raise NotImplementedError
+    APPLY_ON_ENTER = True
 
 
-def _row(label: str, widget, hint: str = "") -> Horizontal:
-    children = [Label(label), widget]
+def _row(label: str, widget, hint: str = "", label_id: str | None = None) -> Horizontal:
+    children = [Label(literal(label), id=label_id), widget]
     if hint:
-        children.append(Label(hint, classes="hint"))
+        children.append(Label(literal(hint), classes="hint"))
     return Horizontal(*children, classes="form-row")
 
 
-class ItemSearchPopup(ModalScreen[int | None]):
+def _vat_options(locale: str) -> list[tuple]:
+    return [(literal(f"{v.name} {format_percent(v.rate, locale)}"), v.id)
+            for v in catalog.list_vat_classes()]
+
+
+class ItemSearchPopup(PosModal):
     """Find an item by name, SKU or barcode as you type; Enter adds it."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, query: str = "") -> None:
-        super().__init__(classes="dialog-screen")
+    def __init__(self, query: str = "", locale: str | None = None) -> None:
+        super().__init__()
         self.initial = query
+        self.locale = locale
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog item-search"):
@@ -75,8 +74,9 @@ class ItemSearchPopup(ModalScreen[int | None]):
         table = self.query_one("#item-hits", DataTable)
         table.clear()
         for item in catalog.search_items(query, limit=30):
-            table.add_row(item.sku, item.name[:28], format_money(item.price),
-                          format_percent(item.vat_rate), key=str(item.id))
+            table.add_row(cell(item.sku, 10), cell(item.name, 28),
+                          cell(format_money(item.price, locale=self.locale), justify="right"),
+                          cell(format_percent(item.vat_rate, self.locale)), key=str(item.id))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.fill(event.value)
@@ -100,9 +100,6 @@ class ItemSearchPopup(ModalScreen[int | None]):
             key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
             self.dismiss(int(key.value))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 class LineEditScreen(Dialog):
     """Quantity, the cashier's discount and VAT override on one line."""
@@ -110,27 +107,28 @@ class LineEditScreen(Dialog):
     def __init__(self, draft: SaleDraft, index: int) -> None:
         super().__init__()
         self.draft, self.index = draft, index
+        self.locale = draft_locale(draft)
 
     def compose(self) -> ComposeResult:
         line = self.draft.lines[self.index]
         priced = self.draft.priced().lines[self.index]
-        vat_options = [(f"{v.name} {format_percent(v.rate)}", v.id)
-                       for v in catalog.list_vat_classes()]
         with Vertical(classes="dialog"):
-            yield Label(f"Line {self.index + 1}: {line.name}", classes="dialog-title")
-            yield _row("Quantity", Input(format_quantity(line.quantity), id="quantity",
-                                         compact=True))
+            yield Label(literal(f"Line {self.index + 1}: {line.name}", 60),
+                        classes="dialog-title")
+            yield _row("Quantity", Input(format_quantity(line.quantity, self.locale),
+                                         id="quantity", compact=True))
             yield FieldError(id="quantity-error")
             if line.discountable:
-                current = "" if line.discount_override is None else str(line.discount_override)
+                current = ("" if line.discount_override is None
+                           else format_quantity(line.discount_override, self.locale))
                 yield _row("Discount %", Input(current, id="discount", compact=True,
                                                placeholder="empty = automatic"),
-                           f"now {format_percent(priced.discount_percent)}")
+                           f"now {format_percent(priced.discount_percent, self.locale)}")
             else:
                 yield Static("Not discountable: no discount applies to this line.",
                              classes="dim")
             yield FieldError(id="discount-error")
-            yield _row("VAT", Select(vat_options, id="vat", prompt="(automatic)",
+            yield _row("VAT", Select(_vat_options(self.locale), id="vat", prompt="(automatic)",
                                      allow_blank=True, compact=True))
             yield FieldError(id="vat-error")
             yield Static("F4/Enter apply · Esc cancel · Del on the bill removes a line",
@@ -160,18 +158,19 @@ class BillAdjustScreen(Dialog):
     def __init__(self, draft: SaleDraft) -> None:
         super().__init__()
         self.draft = draft
+        self.locale = draft_locale(draft)
 
     def compose(self) -> ComposeResult:
-        vat_options = [(f"{v.name} {format_percent(v.rate)}", v.id)
-                       for v in catalog.list_vat_classes()]
-        current = "" if self.draft.bill_discount is None else str(self.draft.bill_discount)
+        current = ("" if self.draft.bill_discount is None
+                   else format_quantity(self.draft.bill_discount, self.locale))
         with Vertical(classes="dialog"):
             yield Label("Whole bill", classes="dialog-title")
             yield _row("Bill discount %", Input(current, id="discount", compact=True,
                                                 placeholder="empty = none"))
             yield FieldError(id="discount-error")
-            yield _row("VAT for all lines", Select(vat_options, id="vat", prompt="(automatic)",
-                                                   allow_blank=True, compact=True))
+            yield _row("VAT for all lines", Select(_vat_options(self.locale), id="vat",
+                                                   prompt="(automatic)", allow_blank=True,
+                                                   compact=True))
             yield FieldError(id="vat-error")
             yield Static("The bill discount replaces customer and type discounts on "
                          "discountable lines; a line's own override still wins.", classes="dim")
@@ -191,28 +190,37 @@ class BillAdjustScreen(Dialog):
         self.dismiss(True)
 
 
+AMOUNT_LABEL = {"cash": "Cash received", "card": "Paid by card"}
+
+
 class PaymentScreen(Dialog):
     """Take payment: cash with change due, or card. F4/Enter completes the sale."""
 
     BINDINGS = [
-        Binding("f4,f12,ctrl+y", "apply", "Complete sale"),
-        Binding("escape", "cancel", "Back to the bill"),
+        Binding("f4,f12,ctrl+y", "apply", "Complete sale", key_display="F4",
+                id="payment.complete"),
+        Binding("escape", "cancel", "Back to the bill", id="payment.back"),
     ]
 
     def __init__(self, draft: SaleDraft, currency: str) -> None:
         super().__init__()
         self.draft, self.currency = draft, currency
+        self.locale = draft_locale(draft)
         self.total = draft.priced().total
+
+    def money(self, value) -> str:
+        return f"{self.currency} {format_money(value, locale=self.locale)}"
 
     def compose(self) -> ComposeResult:
         methods = [(m.capitalize(), m) for m in PAYMENT_METHODS]
         with Vertical(classes="dialog payment"):
-            yield Label(f"Total to pay: {self.currency} {format_money(self.total)}",
+            yield Label(literal(f"Total to pay: {self.money(self.total)}"),
                         id="pay-total", classes="dialog-title")
             yield _row("Method", Select(methods, id="method", value="cash", allow_blank=False,
                                         compact=True))
-            yield _row("Cash received", Input("", id="tendered", compact=True,
-                                              placeholder="empty = exact amount"))
+            yield _row(AMOUNT_LABEL["cash"], Input("", id="tendered", compact=True,
+                                                   placeholder="empty = exact amount"),
+                       label_id="tendered-label")
             yield FieldError(id="tendered-error")
             yield Label("", id="change")
             yield FieldError(id="method-error")
@@ -222,32 +230,47 @@ class PaymentScreen(Dialog):
         self.query_one("#tendered", Input).focus()
         self.show_change()
 
+    @property
+    def method(self) -> str:
+        return select_value(self.query_one("#method", Select)) or "cash"
+
     def on_input_changed(self, event: Input.Changed) -> None:
         self.show_change()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        cash = select_value(event.select) == "cash"
-        self.query_one("#tendered", Input).disabled = not cash
+        event.stop()
+        method = self.method
+        tendered = self.query_one("#tendered", Input)
+        tendered.disabled = method != "cash"
+        if method != "cash":
+            tendered.value = ""
+        tendered.placeholder = ("empty = exact amount" if method == "cash"
+                                else "the total, by card")
+        self.query_one("#tendered-label", Label).update(literal(AMOUNT_LABEL[method]))
+        self.query_one("#tendered-error", FieldError).clear()
         self.show_change()
 
     def show_change(self) -> None:
+        """The change (or what is short) as the amount is typed; an old error
+        at the amount goes as soon as the amount is a valid one."""
         label = self.query_one("#change", Label)
-        if select_value(self.query_one("#method", Select)) != "cash":
-            label.update("")
+        if self.method != "cash":
+            label.update(literal(f"Card pays {self.money(self.total)}"))
             return
         try:
             change = change_due(self.total, self.query_one("#tendered", Input).value)
         except ValidationError:
             label.update("")
             return
+        self.query_one("#tendered-error", FieldError).clear()
         if change < 0:
-            label.update(f"Short by {format_money(-change)}")
+            label.update(literal(f"Short by {self.money(-change)}"))
         else:
-            label.update(f"Change due: {self.currency} {format_money(change)}")
+            label.update(literal(f"Change due: {self.money(change)}"))
 
     def action_apply(self) -> None:
         self.clear_errors()
-        method = select_value(self.query_one("#method", Select)) or "cash"
+        method = self.method
         tendered = self.query_one("#tendered", Input).value if method == "cash" else ""
         try:
             result = complete_sale(self.draft, tendered, method, cashier=self.app.cashier,

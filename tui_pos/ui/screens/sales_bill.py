@@ -18,6 +18,7 @@ from tui_pos.services.errors import ValidationError
 from tui_pos.services.pricing import PricedLine
 from tui_pos.services.sales import SaleDraft, is_item_code
 from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosScreen, select_value, set_select
+from tui_pos.ui.literal import cell, fit, literal
 from tui_pos.ui.screens.bill_dialogs import (
     BillAdjustScreen, ItemSearchPopup, LineEditScreen, PaymentScreen, ReceiptScreen,
 )
@@ -67,7 +68,7 @@ class SalesBillScreen(PosScreen):
                 tooltip="Item search pop-up"),
         Binding("f7,ctrl+l", "edit_line", "Line", key_display="F7", id="bill.line",
                 tooltip="The highlighted line: quantity, discount, VAT"),
-        Binding("f9,ctrl+b", "adjust_bill", "Bill", key_display="F9", id="bill.adjust",
+        Binding("f9,ctrl+t", "adjust_bill", "Bill", key_display="F9", id="bill.adjust",
                 tooltip="The whole bill: discount and VAT"),
         Binding("ctrl+r", "remove_customer", "Remove the customer", show=False,
                 id="bill.no_customer"),
@@ -83,6 +84,13 @@ class SalesBillScreen(PosScreen):
         settings = config.get_settings()
         self.show_profile = settings.show_customer_profile
         self.currency = settings.currency
+        self.locale = settings.locale
+
+    def money(self, value) -> str:
+        return format_money(value, locale=self.locale)
+
+    def percent(self, value) -> str:
+        return format_percent(value, locale=self.locale)
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -122,7 +130,8 @@ class SalesBillScreen(PosScreen):
     def load_profiles(self) -> None:
         if not self.show_profile:
             return
-        options = [(p.name, p.id) for p in masters.list_profiles(include_inactive=False)]
+        options = [(cell(p.name), p.id)  # one line, cut with "…" to the Select's width
+                   for p in masters.list_profiles(include_inactive=False)]
         select = self.query_one("#profile", Select)
         select.set_options(options)
         set_select(select, self.draft.profile_id)
@@ -134,32 +143,33 @@ class SalesBillScreen(PosScreen):
         row = table.cursor_row
         table.clear()
         for i, (line, priced) in enumerate(zip(self.draft.lines, bill.lines), start=1):
-            table.add_row(str(i), line.name[:24], format_quantity(priced.quantity),
-                          format_money(priced.unit_price), self._discount_cell(priced),
-                          self._vat_cell(priced), format_money(priced.amount), key=str(i - 1))
+            table.add_row(
+                cell(i, justify="right"), cell(line.name, 24),
+                cell(format_quantity(priced.quantity, self.locale), justify="right"),
+                cell(self.money(priced.unit_price), justify="right"),
+                cell(self._discount_cell(priced)), cell(self._vat_cell(priced)),
+                cell(self.money(priced.amount), justify="right"), key=str(i - 1))
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
         self._show_customer_info()
         self._show_line_detail()
         parts = [f"Lines {len(bill.lines)}"]
         if bill.discount_total:
-            parts.append(f"Discount {format_money(bill.discount_total)}")
+            parts.append(f"Discount {self.money(bill.discount_total)}")
         vat_word = "VAT incl." if bill.prices_include_vat else "VAT"
-        parts.append(f"{vat_word} {format_money(bill.vat_total)}")
-        parts.append(f"TOTAL {self.currency} {format_money(bill.total)}")
-        self.query_one("#totals", Static).update("   ".join(parts))
+        parts.append(f"{vat_word} {self.money(bill.vat_total)}")
+        parts.append(f"TOTAL {self.currency} {self.money(bill.total)}")
+        self.query_one("#totals", Static).update(literal("   ".join(parts)))
 
-    @staticmethod
-    def _discount_cell(p: PricedLine) -> str:
+    def _discount_cell(self, p: PricedLine) -> str:
         if not p.discountable:
             return "n/d"
         if not p.discount_percent:
             return ""
-        return f"{format_percent(p.discount_percent)} {SOURCE_MARK[p.discount_source]}".strip()
+        return f"{self.percent(p.discount_percent)} {SOURCE_MARK[p.discount_source]}".strip()
 
-    @staticmethod
-    def _vat_cell(p: PricedLine) -> str:
-        return f"{format_percent(p.vat.rate)} {SOURCE_MARK[p.vat_source]}".strip()
+    def _vat_cell(self, p: PricedLine) -> str:
+        return f"{self.percent(p.vat.rate)} {SOURCE_MARK[p.vat_source]}".strip()
 
     def _show_customer_info(self) -> None:
         c = self.draft.customer
@@ -167,41 +177,41 @@ class SalesBillScreen(PosScreen):
         if c is None:
             parts.append("Walk-in customer")
         else:
-            parts.append(f"{c.name} #{c.number}")
-            if c.type_name:
-                bits = [f"Type {c.type_name}"]
+            parts.append(f"{fit(c.name, 30)} #{c.number}")
+            if c.type_name:  # empty while Show Customer Type is off: types not used
+                bits = [f"Type {fit(c.type_name, 24)}"]
                 if c.type_discount is not None:
-                    bits.append(f"-{format_percent(c.type_discount)}")
+                    bits.append(f"-{self.percent(c.type_discount)}")
                 if c.type_vat is not None:
-                    bits.append(f"VAT {c.type_vat.name} {format_percent(c.type_vat.rate)}")
+                    bits.append(f"VAT {fit(c.type_vat.name, 12)} {self.percent(c.type_vat.rate)}")
                 parts.append(" ".join(bits))
             if c.discount is not None:
-                parts.append(f"own discount {format_percent(c.discount)}")
+                parts.append(f"own discount {self.percent(c.discount)}")
             if c.vat is not None:
-                parts.append(f"own VAT {c.vat.name} {format_percent(c.vat.rate)}")
+                parts.append(f"own VAT {fit(c.vat.name, 12)} {self.percent(c.vat.rate)}")
         if self.draft.bill_discount is not None:
-            parts.append(f"bill discount {format_percent(self.draft.bill_discount)}")
+            parts.append(f"bill discount {self.percent(self.draft.bill_discount)}")
         if self.draft.bill_vat is not None:
-            parts.append(f"bill VAT {format_percent(self.draft.bill_vat.rate)}")
-        self.query_one("#customer-info", Static).update(" · ".join(parts))
+            parts.append(f"bill VAT {self.percent(self.draft.bill_vat.rate)}")
+        self.query_one("#customer-info", Static).update(literal(" · ".join(parts)))
 
     def _show_line_detail(self) -> None:
         index = self.current_line()
         detail = self.query_one("#line-detail", Static)
         if index is None or index >= len(self.bill.lines):
-            detail.update("")
+            detail.update(literal(""))
             return
         priced = self.bill.lines[index]  # priced once per change, in refresh_bill
         bits = [f"{self.draft.lines[index].sku}"]
         if not priced.discountable:
             bits.append("not discountable")
         elif priced.discount_amount:
-            bits.append(f"discount {format_percent(priced.discount_percent)} "
-                        f"(-{format_money(priced.discount_amount)}) from "
+            bits.append(f"discount {self.percent(priced.discount_percent)} "
+                        f"(-{self.money(priced.discount_amount)}) from "
                         f"{SOURCE_WORD[priced.discount_source]}")
-        bits.append(f"VAT {priced.vat.name} {format_percent(priced.vat.rate)} from "
+        bits.append(f"VAT {fit(priced.vat.name, 16)} {self.percent(priced.vat.rate)} from "
                     f"{SOURCE_WORD[priced.vat_source]}")
-        detail.update(" · ".join(bits))
+        detail.update(literal(" · ".join(bits)))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_line_detail()
@@ -392,7 +402,8 @@ class SalesBillScreen(PosScreen):
             self.query_one("#quantity", Input).value = "1"
             self.refresh_bill()
 
-        self.app.push_screen(ItemSearchPopup(self.query_one("#code", Input).value), chosen)
+        self.app.push_screen(ItemSearchPopup(self.query_one("#code", Input).value,
+                                             self.locale), chosen)
 
     def action_edit_line(self) -> None:
         index = self.current_line()
