@@ -77,13 +77,14 @@ class ImportReport:
     ignored_columns: tuple[str, ...] = ()
     created: dict[str, list[str]] = field(default_factory=dict)  # "customer type" → names
     dry_run: bool = False
+    good_rows_only: bool = False
     written: bool = False
     rejects_file: str = ""
 
     @property
     def refused(self) -> bool:
         """Bad rows and the good ones were not asked for alone: nothing written."""
-        return self.rejected > 0 and not self.written and not self.dry_run
+        return self.rejected > 0 and not self.good_rows_only and not self.dry_run
 
     def summary(self) -> str:
         verb = "would be " if self.dry_run else ""
@@ -107,10 +108,11 @@ MONTHS = {name: number for number, names in enumerate((
     ("jun", "june", "juni"), ("jul", "july", "juli"), ("aug", "august", "augustus"),
     ("sep", "sept", "september"), ("oct", "okt", "october", "oktober"),
     ("nov", "november"), ("dec", "december")), start=1) for name in names}
-ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?")
-NUMERIC_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[T ].*)?")
-DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[ -]([a-z]+)\.?[ -](\d{4})")
-MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.? (\d{1,2}),? (\d{4})")
+# ASCII digits only ([0-9], not \d: int() would read other scripts' digits too)
+ISO_DATE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?:[t ].*)?")
+NUMERIC_DATE = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})(?:[t ].*)?")
+DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})[ -]([a-z]+)\.?[ -]([0-9]{4})")
+MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.? ([0-9]{1,2}),? ([0-9]{4})")
 
 
 def read_date(text: str, what: str, fieldname: str, order: str = "dmy") -> dt.date | None:
@@ -227,14 +229,15 @@ def import_customers(path: str | Path, *, dry_run: bool = False, good_rows_only:
         known = Masters()
         custom_columns = _custom_columns(cmap, known, table.path.name)
         report = ImportReport(table.path.name, table.describe(), cmap.layout.name,
-                              ignored_columns=cmap.ignored, dry_run=dry_run)
+                              ignored_columns=cmap.ignored, dry_run=dry_run,
+                              good_rows_only=good_rows_only)
         check_pass = Check(cmap, known, custom_columns, create_missing, report, progress)
         with tempfile.TemporaryFile() as spool, _Rejects(rejects, table.header) as bad:
             check_pass.run(rows, spool, bad, batch)
             report.rejects_file = bad.written_to
             report.created = {kind: sorted(names.values(), key=name_key)
                               for kind, names in known.to_create.items() if names}
-            if dry_run or (report.rejected and not good_rows_only):
+            if dry_run or report.refused:
                 return report
             spool.seek(0)
             Write(known, check_pass.file_numbers, report, progress).run(spool)
@@ -427,6 +430,8 @@ class Check:
         number = errors.take(_checked_number, values["number"]) if "number" in values \
             else data.number
         number = number if number is not None else ""
+        if not number and existing is not None:  # an empty cell keeps the customer's number
+            number = existing.row["number"]
         data.number = ""  # the number is checked above, against the batch, not per row
         type_id, new_type = self.master(errors, values, "customer_type", data.customer_type_id)
         profile_id, new_profile = self.master(errors, values, "profile", data.profile_id)
