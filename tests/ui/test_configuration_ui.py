@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox, Input, TextArea
 
 from tui_pos.services import config
 from tui_pos.ui.screens.base import ConfirmScreen
@@ -109,3 +109,46 @@ async def test_bad_vat_number_is_shown_at_the_field_and_nothing_is_written(app):
         settings = config.get_settings()
         assert settings.vat_number == "" and settings.show_customer_profile is False
         assert "Saved ✓" not in screen_text(app)
+
+
+async def test_a_store_name_that_looks_like_markup_is_shown_as_typed(app):
+    name = "[bold]Koffie[/bold] & [@click=app.quit]Co[/] 王"
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_from_menu(pilot, "Business Configuration")
+        await pilot.press("ctrl+u", *name, "f4")
+        await pilot.pause()
+        assert config.get_settings().store_name == name
+        assert name in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainMenuScreen)
+        assert name in screen_text(app)  # the menu's store line, literally
+        assert app.is_running
+
+
+async def test_every_wrong_field_is_shown_at_once_and_the_first_has_the_focus(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_from_menu(pilot, "Business Configuration")
+        screen = app.screen
+        await tab_to(pilot, "vat_number")
+        await pilot.press(*"NL-12#")
+        await tab_to(pilot, "receipt_footer")
+        screen.query_one("#receipt_footer", TextArea).insert("x" * 501)  # a long paste
+        await pilot.press("f4")
+        await pilot.pause()
+        vat_error = screen.query_one("#vat_number-error")
+        footer_error = screen.query_one("#receipt_footer-error")
+        assert vat_error.display and "letters and digits" in str(vat_error.render())
+        assert footer_error.display and "500 characters" in str(footer_error.render())
+        assert app.focused is screen.query_one("#vat_number", Input)
+        assert config.get_settings().vat_number == ""
+
+
+async def test_help_says_what_show_customer_type_off_means(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_from_menu(pilot, "Business Configuration")
+        await pilot.press("f1")
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "Show Customer Type off means the shop does not use customer types" in text
+        assert "no type discount" in text

@@ -622,3 +622,14 @@ def test_terminals_saving_the_same_new_sku_at_once_one_wins(shop):
         t.join()
     assert sum(isinstance(r, ValidationError) and r.field == "sku" for r in results) == n - 1
     assert Item.select().where(Item.sku == "TEA-01").count() == 1
+
+
+def test_largest_price_is_the_widest_price_of_any_item(shop):
+    assert catalog.largest_price() == D("60.50")
+    catalog.save_item(ItemInput(sku="OLD-1", name="Old", price="99999.99", active=False,
+                                vat_class_id=shop.vat["Hoog"].id))
+    assert catalog.largest_price() == D("99999.99")  # inactive items are listed too
+
+
+def test_largest_price_of_a_shop_without_items_is_zero(db):
+    assert catalog.largest_price() == D("0")

@@ -217,6 +217,16 @@ def list_items(include_inactive: bool = False, limit: int = 200,
     return [item_row(i) for i in query.limit(limit).offset(offset)]
 
 
+def largest_price() -> Decimal:
+    """The largest price of any item (inactive ones too), so that a price column
+    can be made wide enough for every page of the list."""
+    # peewee converts MAX/MIN of a MoneyField back to Decimal (the column's own converter)
+    prices = Item.select(pw.fn.MAX(Item.price), pw.fn.MIN(Item.price)).tuples().first()
+    if not prices or prices[0] is None:
+        return Decimal(0)
+    return max(abs(p) for p in prices)
+
+
 def get_item(item_id: int) -> ItemRow:
     item = (Item.select(Item, VatClass).join(VatClass).where(Item.id == item_id).first()
             if is_id(item_id) else None)

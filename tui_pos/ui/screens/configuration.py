@@ -14,10 +14,10 @@ from textual.widgets import (
 )
 
 from tui_pos.services import config
-from tui_pos.ui.screens.base import FormScreen, select_value, set_select
-from tui_pos.ui.widgets.master_list import (
-    SAVE, SnapshotDirty, form_row, saved_stamp, vat_options,
-)
+from tui_pos.ui.literal import literal
+from tui_pos.ui.screens.base import SAVE, FormScreen, form_row, select_value, set_select, \
+    vat_options
+from tui_pos.ui.screens.master_list import saved_stamp
 from tui_pos.ui.widgets.tick import Tick
 
 LOCALE_LABELS = {
@@ -29,7 +29,7 @@ SWITCHES = (
     ("show_customer_profile", "Show Customer Profile",
      "profiles: the master, on the Sales Bill, in reports"),
     ("show_customer_type", "Show Customer Type",
-     "customer types on customers and on the Sales Bill"),
+     "off: the shop uses no types (not on customers or the bill, not in prices)"),
 )
 
 
@@ -38,14 +38,21 @@ def _area(text: str, field: str) -> TextArea:
                     highlight_cursor_line=False)
 
 
-class BusinessConfigScreen(SnapshotDirty, FormScreen):
+class BusinessConfigScreen(FormScreen):
     TITLE = "Business Configuration"
     HELP = ("The store's details, how prices and VAT are computed, what the receipt "
             "says, and which features are switched on.\n"
             "Tab / Shift+Tab move between fields (the form scrolls with them); Space "
             "ticks a box; Enter opens a list. F4, Ctrl+S or the Update button saves.\n"
             "Show Customer Profile switches on the Customer Profile master (Master › "
-            "Customer), the profile on the Sales Bill and the reports by profile.")
+            "Customer), the profile on the Sales Bill and the reports by profile.\n"
+            "Show Customer Type off means the shop does not use customer types: the "
+            "type is hidden on the customer form and the Sales Bill, and a customer's "
+            "type no longer changes prices (no type discount, no type VAT class). The "
+            "Customer Types master stays (Master › Customer), so the types are kept and "
+            "come back when the switch is on again.\n"
+            "Locale sets how money, numbers and dates are written on screens and "
+            "receipts (12,10 and 24-11-2026 for Nederlands).")
     BINDINGS = [SAVE]
     FORM_FIELDS = ("store_name", "address", "vat_number", "currency", "locale",
                    "prices_include_vat", "vat_rounding", "default_vat_class_id",
@@ -61,10 +68,12 @@ class BusinessConfigScreen(SnapshotDirty, FormScreen):
         with VerticalScroll(id="config-form", classes="form", can_focus=False):
             yield Label("Store", classes="section first")
             yield from form_row("Store name", Input(s.store_name, id="store_name",
-                                                    max_length=120, compact=True))
+                                                    max_length=config.STORE_NAME_LENGTH,
+                                                    compact=True))
             yield from form_row("Address", _area(s.address, "address"))
             yield from form_row("VAT number", Input(s.vat_number, id="vat_number",
-                                                    max_length=40, compact=True))
+                                                    max_length=config.VAT_NUMBER_LENGTH,
+                                                    compact=True))
             yield Label("Money and VAT", classes="section")
             yield from form_row("Currency", Select([(c, c) for c in currencies], id="currency",
                                                    allow_blank=False, value=s.currency,
@@ -78,14 +87,14 @@ class BusinessConfigScreen(SnapshotDirty, FormScreen):
             yield from form_row("VAT rounding", Select(ROUNDING, id="vat_rounding",
                                                        allow_blank=False,
                                                        value=s.vat_rounding, compact=True))
-            default_vat = Select(vat_options(s.default_vat_class_id), id="default_vat_class_id",
-                                 prompt="(none)", compact=True)
+            default_vat = Select(vat_options(s.default_vat_class_id, s.locale),
+                                 id="default_vat_class_id", prompt="(none)", compact=True)
             yield from form_row("Default VAT class", default_vat)
             yield Label("Features", classes="section")
             for field, label, what in SWITCHES:
                 yield from form_row("", Tick(label, getattr(s, field), id=field,
                                              compact=True, tooltip=what))
-                yield Static(what, classes="switch-hint")
+                yield Static(literal(what), classes="switch-hint")
             yield Label("Receipt", classes="section")
             yield from form_row("Receipt header", _area(s.receipt_header, "receipt_header"))
             yield from form_row("Receipt footer", _area(s.receipt_footer, "receipt_footer"))
@@ -126,6 +135,6 @@ class BusinessConfigScreen(SnapshotDirty, FormScreen):
         stamp = saved_stamp("")
         on = [label for field, label, _ in SWITCHES if getattr(saved, field)]
         self.query_one("#saved", Static).update(
-            f"{stamp} — switched on: {', '.join(on) if on else 'none'}")
-        self.notify("Business Configuration saved", title=stamp, timeout=3)
+            literal(f"{stamp} — switched on: {', '.join(on) if on else 'none'}"))
+        self.notify("Business Configuration saved", title=stamp, timeout=3, markup=False)
         return True

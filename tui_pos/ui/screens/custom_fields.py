@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.widgets import Checkbox, Input, Select
 
 from tui_pos.services import custom_fields, masters
-from tui_pos.ui.screens.base import select_value
-from tui_pos.ui.widgets.master_list import MasterListScreen, Row, form_row, status_text
+from tui_pos.ui.screens.base import form_row, select_value
+from tui_pos.ui.screens.master_list import MasterListScreen, Row, status_text
 from tui_pos.ui.widgets.tick import Tick
 
 KINDS = [(label, kind) for kind, label in custom_fields.KIND_LABELS.items()]
@@ -23,7 +23,7 @@ class CustomFieldsScreen(MasterListScreen):
             "Ctrl+N (or a in the list) adds; Enter edits; F4 saves; d deactivates or "
             "reactivates (an inactive field is hidden, its values are kept).")
     NOUN = "custom field"
-    COLUMNS = (("Name", "name", 13), ("Kind", "kind", 7), ("Req.", "required", 4),
+    COLUMNS = (("Name", "name", None), ("Kind", "kind", 7), ("Req.", "required", 4),
                ("Status", "status", 8))
     FORM_FIELDS = ("name", "kind", "options", "required", "active")
     BINDINGS = [
@@ -31,18 +31,20 @@ class CustomFieldsScreen(MasterListScreen):
     ]
 
     def compose_form(self) -> ComposeResult:
-        yield from form_row("Name", Input(id="name", max_length=60, compact=True))
+        yield from form_row("Name", Input(id="name", max_length=masters.NAME_LENGTH,
+                                          compact=True))
         yield from form_row("Kind", Select(KINDS, id="kind", allow_blank=False, value="text",
                                            compact=True))
         yield from form_row("Options", Input(id="options", placeholder="for Choice: a, b, c",
+                                             max_length=custom_fields.OPTIONS_LENGTH,
                                              compact=True))
         yield from form_row("Required", Tick("must be filled in", False, id="required",
                                              compact=True))
         yield from form_row("Active", Tick("shown on customers", True, id="active", compact=True))
 
     def fetch(self, offset: int, limit: int | None) -> list[Row]:
-        return [(f.id, (f.name, custom_fields.KIND_LABELS.get(f.kind, f.kind),
-                        "yes" if f.required else "", status_text(f.active)))
+        return [(f.id, (f.name, f.kind_label, "yes" if f.required else "",
+                        status_text(f.active)))
                 for f in custom_fields.list_fields(include_inactive=True)]
 
     def is_active(self, record_id: int) -> bool:
@@ -59,7 +61,7 @@ class CustomFieldsScreen(MasterListScreen):
             return "Add New Field"
         row = custom_fields.get_field(record_id)
         name.value, kind.value = row.name, row.kind
-        options.value = ", ".join(row.options.splitlines())
+        options.value = ", ".join(row.choices)
         required.value, active.value = row.required, row.active
         return f"Edit field: {row.name}"
 

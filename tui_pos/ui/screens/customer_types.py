@@ -11,12 +11,12 @@ from textual.binding import Binding
 from textual.widgets import Checkbox, Input, Select
 
 from tui_pos.money import format_percent
-from tui_pos.services import masters
+from tui_pos.services import config, masters
 from tui_pos.services.errors import ValidationError
-from tui_pos.ui.screens.base import ConfirmScreen, select_value, set_select
-from tui_pos.ui.widgets.master_list import (
-    MasterListScreen, MasterTable, Row, form_row, status_text, vat_options,
+from tui_pos.ui.screens.base import (
+    ConfirmScreen, editable, form_row, select_value, set_select, vat_options,
 )
+from tui_pos.ui.screens.master_list import MasterListScreen, MasterTable, Row, status_text
 from tui_pos.ui.widgets.tick import Tick
 
 
@@ -32,28 +32,40 @@ class CustomerTypesScreen(MasterListScreen):
             "automatically when a customer of that type is on a sale (never to "
             "non-discountable items or labour). A Staff type gives staff discount.\n"
             "Ctrl+N (or a in the list) adds; Enter edits; F4 saves; d deactivates or "
-            "reactivates; Delete removes a type no customer uses.")
+            "reactivates; Delete removes a type no customer uses.\n"
+            "With Show Customer Type off (Business Configuration) the shop does not use "
+            "types: they stay here, but customers and the Sales Bill do not show them and "
+            "prices ignore them until the switch is on again.")
     NOUN = "customer type"
-    COLUMNS = (("Name", "name", 13), ("Disc.", "discount", 5), ("VAT", "vat", 4),
+    LIST_PANE = 46  # a small form: the list takes more room for the names
+    COLUMNS = (("Name", "name", None), ("Disc.", "discount", 6), ("VAT", "vat", 5),
                ("Status", "status", 8))
+    RIGHT_ALIGNED = frozenset({"discount", "vat"})
     FORM_FIELDS = ("name", "discount", "vat_class", "active")
     TABLE_CLASS = CustomerTypesTable
     BINDINGS = [
         Binding("ctrl+n", "add_new", "Add New Type", id="master.new"),
     ]
 
+    def notice_message(self) -> str | None:
+        if not config.get_settings().show_customer_type:
+            return ("Show Customer Type is off: types are not shown on customers or the "
+                    "Sales Bill and not applied to prices.")
+        return None
+
     def compose_form(self) -> ComposeResult:
-        yield from form_row("Name", Input(id="name", max_length=60, compact=True))
+        yield from form_row("Name", Input(id="name", max_length=masters.NAME_LENGTH,
+                                          compact=True))
         yield from form_row("Discount %", Input(id="discount", placeholder="none",
                                                  max_length=8, compact=True))
-        yield from form_row("VAT class", Select(vat_options(), id="vat_class",
-                                                prompt="(item's own)", compact=True))
+        yield from form_row("VAT class", Select(vat_options(locale=self.locale),
+                                                id="vat_class", prompt="(item's own)",
+                                                compact=True))
         yield from form_row("Active", Tick("in use", True, id="active", compact=True))
 
     def fetch(self, offset: int, limit: int | None) -> list[Row]:
-        return [(t.id, (t.name, format_percent(t.discount),
-                        format_percent(t.vat_rate),
-                        status_text(t.active)))
+        return [(t.id, (t.name, format_percent(t.discount, self.locale),
+                        format_percent(t.vat_rate, self.locale), status_text(t.active)))
                 for t in masters.list_types()]
 
     def is_active(self, record_id: int) -> bool:
@@ -64,13 +76,13 @@ class CustomerTypesScreen(MasterListScreen):
         vat, active = self.query_one("#vat_class", Select), self.query_one("#active", Checkbox)
         if record_id is None:
             name.value, discount.value, active.value = "", "", True
-            vat.set_options(vat_options())
+            vat.set_options(vat_options(locale=self.locale))
             vat.clear()
             return "Add New Type"
         row = masters.get_type(record_id)
         name.value = row.name
-        discount.value = format_percent(row.discount).rstrip("%")
-        vat.set_options(vat_options(row.vat_class_id))
+        discount.value = editable(row.discount, self.locale, places=None)
+        vat.set_options(vat_options(row.vat_class_id, self.locale))
         set_select(vat, row.vat_class_id)
         active.value = row.active
         return f"Edit type: {row.name}"
@@ -110,19 +122,19 @@ class CustomerTypesScreen(MasterListScreen):
         if self.editing_id == record_id:
             self._fill(None)
         self.reload()
-        self.notify(f"Customer type {name!r} deleted", timeout=3)
+        self.notify(f"Customer type {name!r} deleted", timeout=3, markup=False)
 
     def offer_deactivate(self, record_id: int, name: str, message: str) -> None:
         def answer(deactivate: bool | None) -> None:
             if not deactivate:
-                self.notify(message, severity="warning", timeout=6)
+                self.notify(message, severity="warning", timeout=6, markup=False)
                 return
             self.set_active(record_id, False)
             self.after_active_change(record_id, False)
-            self.notify(f"{name} is deactivated", timeout=3)
+            self.notify(f"{name} is deactivated", timeout=3, markup=False)
 
         if not masters.get_type(record_id).active:
-            self.notify(message, severity="warning", timeout=6)
+            self.notify(message, severity="warning", timeout=6, markup=False)
             return
         self.app.push_screen(ConfirmScreen(f"{message}.\nDeactivate {name!r} now?",
                                            yes="Deactivate", no="Keep"), answer)

@@ -10,10 +10,13 @@ from textual.widgets import Checkbox, Input, Select
 
 from tui_pos.money import format_money
 from tui_pos.services import catalog, config, masters
-from tui_pos.services.catalog import ItemInput
-from tui_pos.ui.screens.base import select_value, set_select
-from tui_pos.ui.widgets.master_list import MasterListScreen, Row, form_row, vat_options
+from tui_pos.services.catalog import ItemInput, ItemRow
+from tui_pos.ui.literal import fit
+from tui_pos.ui.screens.base import editable, form_row, select_value, set_select, vat_options
+from tui_pos.ui.screens.master_list import MasterListScreen, Row, fill_width
 from tui_pos.ui.widgets.tick import Tick
+
+SKU_WIDTH = 9
 
 
 class ItemsScreen(MasterListScreen):
@@ -26,7 +29,8 @@ class ItemsScreen(MasterListScreen):
     NOUN = "item"
     FIRST_FIELD = "sku"
     PAGE_SIZE = 50
-    COLUMNS = (("SKU", "sku", 9), ("Name", "name", 17), ("Price", "price", 8))
+    COLUMNS = (("SKU", "sku", SKU_WIDTH), ("Name", "name", None), ("Price", "price", 9))
+    RIGHT_ALIGNED = frozenset({"price"})
     FORM_FIELDS = ("sku", "barcode", "name", "price", "vat_class", "discountable",
                    "is_labour", "active")
     BINDINGS = [
@@ -34,27 +38,38 @@ class ItemsScreen(MasterListScreen):
     ]
 
     def compose_form(self) -> ComposeResult:
-        yield from form_row("SKU", Input(id="sku", max_length=40, compact=True))
-        yield from form_row("Barcode", Input(id="barcode", max_length=40, placeholder="digits",
-                                             compact=True))
-        yield from form_row("Name", Input(id="name", max_length=120, compact=True))
-        yield from form_row("Price", Input(id="price", placeholder="0.00", max_length=12,
+        yield from form_row("SKU", Input(id="sku", max_length=catalog.SKU_LENGTH, compact=True))
+        yield from form_row("Barcode", Input(id="barcode", max_length=catalog.BARCODE_LENGTH,
+                                             placeholder="digits", compact=True))
+        yield from form_row("Name", Input(id="name", max_length=catalog.ITEM_NAME_LENGTH,
+                                          compact=True))
+        yield from form_row("Price", Input(id="price", placeholder="0.00", max_length=16,
                                            compact=True))
-        yield from form_row("VAT class", Select(vat_options(), id="vat_class",
+        yield from form_row("VAT class", Select(vat_options(locale=self.locale), id="vat_class",
                                                 prompt="(choose)", compact=True))
         yield from form_row("Discountable", Tick("discounts apply", True, id="discountable",
                                                  compact=True))
         yield from form_row("Labour", Tick("is labour", False, id="is_labour", compact=True))
         yield from form_row("Active", Tick("on sale", True, id="active", compact=True))
 
+    def columns(self) -> tuple[tuple[str, str, int | None], ...]:
+        """The price column as wide as the largest price of the shop (in its locale),
+        the name column takes what is left of the pane: every page fits, no cut digits."""
+        price = max(len("Price"), len(format_money(catalog.largest_price(), locale=self.locale)))
+        return fill_width((("SKU", "sku", SKU_WIDTH), ("Name", "name", None),
+                           ("Price", "price", price)), self.LIST_PANE)
+
     def fetch(self, offset: int, limit: int | None) -> list[Row]:
         return [self.cells(item) for item in
                 catalog.list_items(include_inactive=True, limit=limit or 50, offset=offset)]
 
-    @staticmethod
-    def cells(item) -> Row:
-        name = item.name if item.active else f"{item.name} (inactive)"
-        return item.id, (item.sku, name, Text(format_money(item.price), justify="right"))
+    def cells(self, item: ItemRow) -> Row:
+        name = Text(fit(item.name), no_wrap=True, overflow="ellipsis")
+        if not item.active:
+            name = Text(f"{fit(item.name)} (inactive)", no_wrap=True, overflow="ellipsis")
+        price = Text(format_money(item.price, locale=self.locale), justify="right",
+                     no_wrap=True)
+        return item.id, (item.sku, name, price)
 
     def is_active(self, record_id: int) -> bool:
         return catalog.get_item(record_id).active
@@ -65,7 +80,7 @@ class ItemsScreen(MasterListScreen):
         if record_id is None:
             for field in ("sku", "barcode", "name", "price"):
                 q(f"#{field}", Input).value = ""
-            vat.set_options(vat_options())
+            vat.set_options(vat_options(locale=self.locale))
             set_select(vat, config.get_settings().default_vat_class_id)
             q("#discountable", Checkbox).value = True
             q("#is_labour", Checkbox).value = False
@@ -75,8 +90,8 @@ class ItemsScreen(MasterListScreen):
         q("#sku", Input).value = item.sku
         q("#barcode", Input).value = item.barcode or ""
         q("#name", Input).value = item.name
-        q("#price", Input).value = f"{item.price:.2f}"
-        vat.set_options(vat_options(item.vat_class_id))
+        q("#price", Input).value = editable(item.price, self.locale)
+        vat.set_options(vat_options(item.vat_class_id, self.locale))
         set_select(vat, item.vat_class_id)
         q("#discountable", Checkbox).value = item.discountable
         q("#is_labour", Checkbox).value = item.is_labour
@@ -99,6 +114,7 @@ class ItemsScreen(MasterListScreen):
 
     def after_save(self, record_id: int) -> None:
         # keep the pages already loaded: redraw the row, or for a new item start again
+        self.refit_columns(select_id=record_id)
         if self.move_to(record_id):
             self.update_row(*self.cells(catalog.get_item(record_id)))
             return

@@ -5,12 +5,11 @@ Items) is the same shape, so the shape lives here once:
 
 - ``MasterTable``: the list; ``a`` adds, Enter edits, ``d`` deactivates or
   reactivates, Delete deletes (where the master allows it).
-- ``MasterListScreen``: a ``FormScreen`` (F4 / Ctrl+S / Update button save)
-  whose subclasses say which columns, which fields, and which service calls.
-  It pages the list when the subclass sets ``PAGE_SIZE``: the next page is
-  fetched when the cursor reaches the last loaded row.
-- ``SnapshotDirty``: "unsaved changes" means the form differs from what was
-  last loaded or saved (typing a letter and deleting it again is not a change).
+- ``MasterListScreen``: a ``FormScreen`` (F4 / Ctrl+S / Update button save;
+  unsaved changes by snapshot) whose subclasses say which columns, which
+  fields, and which service calls. It pages the list when the subclass sets
+  ``PAGE_SIZE``: the next page is fetched when the cursor reaches the last
+  loaded row. Every cell, title and message shows the shop's text literally.
 
 The screens keep no business rules: they call the services and show a
 ``ValidationError`` at the field it names.
@@ -19,41 +18,22 @@ The screens keep no business rules: they call the services and show a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.widget import Widget
-from textual.widgets import (
-    Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TextArea,
-)
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
-from tui_pos.money import format_percent
-from tui_pos.services import catalog
+from tui_pos.services import config
 from tui_pos.services.errors import ValidationError
-from tui_pos.ui.screens.base import ConfirmScreen, FieldError, FormScreen
+from tui_pos.ui.literal import cell, literal
+from tui_pos.ui.screens.base import SAVE, ConfirmScreen, FormScreen
 
 Row = tuple[Any, tuple[Any, ...]]  # (record id, cells)
-
-
-def form_row(label: str, widget: Widget, hint: str = "") -> Iterator[Widget]:
-    """A one-line form row (label + field) and the field's ``FieldError`` under it."""
-    children: list[Widget] = [Label(label), widget]
-    if hint:
-        children.append(Label(hint, classes="hint"))
-    yield Horizontal(*children, classes="form-row")
-    yield FieldError(id=f"{widget.id}-error")
-
-
-def widget_value(widget: Widget) -> Any:
-    if isinstance(widget, (Input, Checkbox, Select)):
-        return widget.value
-    if isinstance(widget, TextArea):
-        return widget.text
-    return None
 
 
 def status_text(active: bool) -> Text:
@@ -64,40 +44,15 @@ def saved_stamp(what: str) -> str:
     return f"Saved ✓ {what} {dt.datetime.now():%H:%M}".replace("  ", " ")
 
 
-# F4 without ``priority``: a priority binding runs before the focused Input has
-# taken the keys typed just before it (fast typists, pasted text, tmux), so the
-# form would be saved without its last characters. No field here binds F4.
-SAVE = Binding("f4,ctrl+s", "save", "Update", key_display="F4", id="save")
-
-
-class SnapshotDirty:
-    """For a ``FormScreen``: dirty when the fields in ``FORM_FIELDS`` differ from
-    the values they had when last loaded or saved (``self.dirty = False``)."""
-
-    FORM_FIELDS: tuple[str, ...] = ()
-    _clean_values: tuple | None = None
-
-    def form_values(self) -> tuple:
-        values = []
-        for field in self.FORM_FIELDS:
-            try:
-                widget = self.query_one(f"#{field}")  # type: ignore[attr-defined]
-                values.append(widget_value(widget))
-            except NoMatches:
-                values.append(None)
-        return tuple(values)
-
-    @property
-    def dirty(self) -> bool:
-        if self._clean_values is None:
-            return False
-        return self.form_values() != self._clean_values
-
-    @dirty.setter
-    def dirty(self, value: bool) -> None:
-        # Only "clean now" means something; a change is seen by comparing values.
-        if not value:
-            self._clean_values = self.form_values()
+def fill_width(columns: tuple[tuple[str, str, int | None], ...],
+               pane: int) -> tuple[tuple[str, str, int | None], ...]:
+    """Give the column without a width what is left of the pane: the pane's
+    border and the table's scrollbar take one cell each, and every column one
+    cell of padding either side."""
+    fixed = sum(width + 2 for _, _, width in columns if width is not None)
+    rest = max(pane - 2 - fixed - 2, 4)
+    return tuple((label, key, rest if width is None else width)
+                 for label, key, width in columns)
 
 
 class MasterTable(DataTable):
@@ -107,20 +62,24 @@ class MasterTable(DataTable):
         Binding("a", "screen.add_new", "Add", show=False, id="master.add"),
         Binding("d", "screen.toggle_active", "(De)activate", id="master.toggle"),
         # a row list: Home/End go to the first/last row (and End loads the next page)
-        Binding("home", "scroll_top", "First row", show=False),
-        Binding("end", "scroll_bottom", "Last row", show=False),
+        Binding("home", "scroll_top", "First row", show=False, id="master.first"),
+        Binding("end", "scroll_bottom", "Last row", show=False, id="master.last"),
     ]
 
 
-class MasterListScreen(SnapshotDirty, FormScreen):
+class MasterListScreen(FormScreen):
     """List + form. Subclasses fill in the class attributes and the hooks."""
 
     NOUN = "record"  # "profile", "customer type" … as the shop says it
-    COLUMNS: tuple[tuple[str, str, int | None], ...] = ()  # (label, key, width)
+    NOUNS = ""  # the plural, when it is not NOUN + "s" ("VAT classes")
+    # (label, key, width); the one column with width None (the name) takes the rest
+    COLUMNS: tuple[tuple[str, str, int | None], ...] = ()
+    LIST_PANE = 42  # the list pane's width at 80 columns, its border included
     FIRST_FIELD = "name"
     PAGE_SIZE: int | None = None  # None: the service returns the whole (small) list
     ACTIVE_FIELD: str | None = "active"  # a Checkbox/Select of the form, if any
     TABLE_CLASS: type[MasterTable] = MasterTable
+    RIGHT_ALIGNED: frozenset[str] = frozenset()  # column keys of money and numbers
 
     BINDINGS = [
         SAVE,
@@ -132,12 +91,19 @@ class MasterListScreen(SnapshotDirty, FormScreen):
         super().__init__()
         self.editing_id: Any = None
         self.unavailable: str | None = None
+        self._columns = self.COLUMNS
         self._loaded = 0
         self._exhausted = False
+        # the store's locale (Business Configuration): money, numbers and dates in its marks
+        self.locale = config.get_settings().locale
 
     # -- what a subclass says ------------------------------------------------------------
     def unavailable_message(self) -> str | None:
         """A reason this master cannot be used now (e.g. a feature switch is off)."""
+        return None
+
+    def notice_message(self) -> str | None:
+        """A line above the list, e.g. that a feature switch is off."""
         return None
 
     def compose_form(self) -> ComposeResult:
@@ -167,10 +133,14 @@ class MasterListScreen(SnapshotDirty, FormScreen):
         yield Header(icon="")
         self.unavailable = self.unavailable_message()
         if self.unavailable:
-            yield Static(self.unavailable, id="unavailable", classes="notice")
+            yield Static(literal(self.unavailable), id="unavailable", classes="notice")
         else:
+            notice = self.notice_message()
+            if notice:
+                yield Static(literal(notice), id="notice", classes="notice")
             with Horizontal(id="master-body"):
-                with Vertical(id="master-list-pane"):
+                with Vertical(id="master-list-pane") as pane:
+                    pane.styles.width = self.LIST_PANE
                     yield self.TABLE_CLASS(id="list", cursor_type="row")
                     yield Static("", id="list-info", classes="dim")
                 with Vertical(id="master-form-pane"):
@@ -186,8 +156,7 @@ class MasterListScreen(SnapshotDirty, FormScreen):
         if self.unavailable:
             return
         table = self.query_one("#list", MasterTable)
-        for label, key, width in self.COLUMNS:
-            table.add_column(label, key=key, width=width)
+        self.add_columns()
         self.reload()
         self._fill(None)
         if table.row_count:
@@ -216,18 +185,38 @@ class MasterListScreen(SnapshotDirty, FormScreen):
             return 0
         rows = self.fetch(self._loaded, self.PAGE_SIZE)
         for record_id, cells in rows:
-            self.table.add_row(*cells, key=str(record_id))
+            self.table.add_row(*self.shown(cells), key=str(record_id))
         self._loaded += len(rows)
         if self.PAGE_SIZE is None or len(rows) < self.PAGE_SIZE:
             self._exhausted = True
         return len(rows)
 
+    def columns(self) -> tuple[tuple[str, str, int | None], ...]:
+        """The list's columns: (label, key, width). A screen may size them to its data."""
+        return fill_width(self.COLUMNS, self.LIST_PANE)
+
+    def add_columns(self) -> None:
+        self._columns = self.columns()
+        for label, key, width in self._columns:
+            self.table.add_column(self.heading(label, key, width), key=key, width=width)
+
+    def refit_columns(self, select_id: Any = None) -> None:
+        """Size the columns again if the data now needs other widths (a bigger price)."""
+        if self.columns() != self._columns:
+            self.table.clear(columns=True)
+            self.add_columns()
+            self.reload(select_id=select_id)
+
+    def heading(self, label: str, key: str, width: int | None) -> Text:
+        """A column's heading; money and number columns are right-aligned."""
+        return Text(label, justify="right" if key in self.RIGHT_ALIGNED else "left")
+
     def update_list_info(self) -> None:
         count = self.table.row_count
         more = "" if self._exhausted else "+ (↓ loads more)"
-        noun = self.NOUN if count == 1 else f"{self.NOUN}s"
-        self.query_one("#list-info", Static).update(
-            f"{count}{more} {noun}" if count else f"No {noun} yet — Ctrl+N adds one")
+        noun = self.NOUN if count == 1 else (self.NOUNS or f"{self.NOUN}s")
+        self.query_one("#list-info", Static).update(literal(
+            f"{count}{more} {noun}" if count else f"No {noun} yet — Ctrl+N adds one"))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self.PAGE_SIZE is None or self._exhausted:
@@ -240,7 +229,7 @@ class MasterListScreen(SnapshotDirty, FormScreen):
         table = self.table
         try:
             index = table.get_row_index(str(record_id))
-        except Exception:  # not among the loaded rows
+        except RowDoesNotExist:  # not among the loaded rows
             return False
         table.move_cursor(row=index)
         return True
@@ -251,7 +240,7 @@ class MasterListScreen(SnapshotDirty, FormScreen):
             return None
         try:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:
+        except CellDoesNotExist:
             return None
         return self.record_id(key.value)
 
@@ -260,8 +249,19 @@ class MasterListScreen(SnapshotDirty, FormScreen):
 
     def update_row(self, record_id: Any, cells: tuple[Any, ...]) -> None:
         table = self.table
-        for (_, column_key, _), value in zip(self.COLUMNS, cells):
+        for (_, column_key, _), value in zip(self._columns, self.shown(cells)):
             table.update_cell(str(record_id), column_key, value)
+
+    def shown(self, cells: tuple[Any, ...]) -> list[Text]:
+        """The row's cells for the table: the shop's text literally (a ``str`` cell
+        would be read as markup), the right-aligned columns right-aligned."""
+        out = []
+        for (_, key, _), value in zip(self._columns, cells):
+            if isinstance(value, Text):
+                out.append(value)
+            else:
+                out.append(cell(value, justify="right" if key in self.RIGHT_ALIGNED else "left"))
+        return out
 
     # -- the form ------------------------------------------------------------------------
     def focus_field(self, field: str) -> None:
@@ -274,7 +274,7 @@ class MasterListScreen(SnapshotDirty, FormScreen):
         self.clear_errors()
         self.editing_id = record_id
         title = self.fill_form(record_id)
-        self.query_one("#form-title", Label).update(title)
+        self.query_one("#form-title", Label).update(literal(title))
         self.dirty = False
 
     def guarded(self, then: Callable[[], None]) -> None:
@@ -326,14 +326,14 @@ class MasterListScreen(SnapshotDirty, FormScreen):
 
     def save(self) -> bool:
         if self.unavailable:
-            self.notify(self.unavailable, severity="warning")
+            self.notify(self.unavailable, severity="warning", markup=False)
             return False
         record_id, name = self.save_record(self.editing_id)
         self.after_save(record_id)
         self._fill(record_id)
         stamp = saved_stamp(name)
-        self.query_one("#saved", Static).update(stamp)
-        self.notify(stamp, timeout=3)
+        self.query_one("#saved", Static).update(literal(stamp))
+        self.notify(stamp, timeout=3, markup=False)
         return True
 
     def after_save(self, record_id: Any) -> None:
@@ -348,10 +348,11 @@ class MasterListScreen(SnapshotDirty, FormScreen):
         try:
             name = self.set_active(record_id, active)
         except ValidationError as error:
-            self.notify(error.message, severity="error", timeout=6)
+            self.notify(error.message, severity="error", timeout=6, markup=False)
             return
         self.after_active_change(record_id, active)
-        self.notify(f"{name} is {'active again' if active else 'deactivated'}", timeout=3)
+        self.notify(f"{name} is {'active again' if active else 'deactivated'}", timeout=3,
+                    markup=False)
 
     def after_active_change(self, record_id: Any, active: bool) -> None:
         """Redraw the list; keep the form's other edits if the record is open."""
@@ -366,12 +367,3 @@ class MasterListScreen(SnapshotDirty, FormScreen):
             if not was_dirty:
                 self.dirty = False
 
-
-def vat_options(current: int | None = None) -> list[tuple[str, int]]:
-    """Active VAT classes as Select options, plus ``current`` if it is inactive."""
-    options = [(f"{v.name} {format_percent(v.rate)}", v.id)
-               for v in catalog.list_vat_classes()]
-    if current is not None and all(value != current for _, value in options):
-        vat = catalog.get_vat_class(current)
-        options.append((f"{vat.name} {format_percent(vat.rate)} (inactive)", vat.id))
-    return options

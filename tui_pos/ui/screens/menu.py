@@ -9,6 +9,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_pos.services import config
+from tui_pos.ui.literal import literal
 
 MENU: list[tuple[str, list[str]]] = [
     ("Tools › Configuration", ["Business Configuration"]),
@@ -22,10 +23,12 @@ MENU: list[tuple[str, list[str]]] = [
 class MainMenuScreen(Screen):
     TITLE = "Main Menu"
     HELP = ("Arrow keys move, Enter opens. Every screen is also in the command "
-            "palette (Ctrl+P) by its name. F2 opens the Sales Bill directly.")
+            "palette (Ctrl+P) by its name. F2 (or Ctrl+G) opens the Sales Bill directly.")
     BINDINGS = [
-        Binding("f2", "open('Sales Bill')", "Sales Bill", priority=True, id="menu.sales"),
-        Binding("enter", "select", "Open", show=False),
+        # not priority: the menu has no field that could take F2 first
+        Binding("f2,ctrl+g", "open('Sales Bill')", "Sales Bill", key_display="F2",
+                id="menu.sales"),
+        Binding("enter", "select", "Open", show=False, id="menu.open"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -43,7 +46,9 @@ class MainMenuScreen(Screen):
 
     def build(self) -> None:
         settings = config.get_settings()
-        self.query_one("#store-name", Static).update(settings.store_name or "New store")
+        store = settings.store_name or "New store"
+        # the store's name as typed: never read as markup, no control characters
+        self.query_one("#store-name", Static).update(literal(store))
         menu = self.query_one("#menu", OptionList)
         highlighted = menu.highlighted
         menu.clear_options()
@@ -53,6 +58,8 @@ class MainMenuScreen(Screen):
                 label = f"   {name}"
                 if name == "Customer Profile" and not settings.show_customer_profile:
                     label += "  (off: enable in Business Configuration)"
+                elif name == "Customer Types" and not settings.show_customer_type:
+                    label += "  (not used: Show Customer Type is off)"
                 menu.add_option(Option(label, id=name))
         if highlighted is None:
             menu.highlighted = 1

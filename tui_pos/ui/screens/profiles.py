@@ -9,8 +9,8 @@ from textual.widgets import Input, Select
 
 from tui_pos.services import config, masters
 from tui_pos.ui.app import PROFILE_OFF
-from tui_pos.ui.screens.base import select_value
-from tui_pos.ui.widgets.master_list import MasterListScreen, Row, form_row, status_text
+from tui_pos.ui.screens.base import form_row, select_value
+from tui_pos.ui.screens.master_list import MasterListScreen, Row, status_text
 
 STATUS = [("Active", True), ("Inactive", False)]
 
@@ -23,7 +23,7 @@ class CustomerProfileScreen(MasterListScreen):
             "F4 saves; d deactivates or reactivates the highlighted profile. "
             "Inactive profiles stay on old sales but are not offered for new ones.")
     NOUN = "profile"
-    COLUMNS = (("Profile Name", "name", 22), ("Status", "status", 8))
+    COLUMNS = (("Profile Name", "name", None), ("Status", "status", 8))
     FORM_FIELDS = ("name", "status")
     ACTIVE_FIELD = "status"
     BINDINGS = [
@@ -36,7 +36,8 @@ class CustomerProfileScreen(MasterListScreen):
         return None
 
     def compose_form(self) -> ComposeResult:
-        yield from form_row("Profile Name", Input(id="name", max_length=60, compact=True))
+        yield from form_row("Profile Name", Input(id="name", max_length=masters.NAME_LENGTH,
+                                                  compact=True))
         yield from form_row("Status", Select(STATUS, id="status", allow_blank=False,
                                              value=True, compact=True))
 

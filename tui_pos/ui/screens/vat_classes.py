@@ -9,7 +9,8 @@ from textual.widgets import Checkbox, Input
 
 from tui_pos.money import format_percent
 from tui_pos.services import catalog, masters
-from tui_pos.ui.widgets.master_list import MasterListScreen, Row, form_row, status_text
+from tui_pos.ui.screens.base import editable, form_row
+from tui_pos.ui.screens.master_list import MasterListScreen, Row, status_text
 from tui_pos.ui.widgets.tick import Tick
 
 
@@ -20,20 +21,23 @@ class VatClassesScreen(MasterListScreen):
             "Ctrl+N (or a in the list) adds; Enter edits; F4 saves; d deactivates or "
             "reactivates (an inactive class is not offered for new items).")
     NOUN = "VAT class"
-    COLUMNS = (("Name", "name", 18), ("Rate", "rate", 7), ("Status", "status", 8))
+    NOUNS = "VAT classes"
+    COLUMNS = (("Name", "name", None), ("Rate", "rate", 7), ("Status", "status", 8))
+    RIGHT_ALIGNED = frozenset({"rate"})
     FORM_FIELDS = ("name", "rate", "active")
     BINDINGS = [
         Binding("ctrl+n", "add_new", "Add New VAT Class", id="master.new"),
     ]
 
     def compose_form(self) -> ComposeResult:
-        yield from form_row("Name", Input(id="name", max_length=60, compact=True))
+        yield from form_row("Name", Input(id="name", max_length=masters.NAME_LENGTH,
+                                          compact=True))
         yield from form_row("Rate %", Input(id="rate", placeholder="e.g. 21", max_length=8,
                                             compact=True))
         yield from form_row("Active", Tick("offered for items", True, id="active", compact=True))
 
     def fetch(self, offset: int, limit: int | None) -> list[Row]:
-        return [(v.id, (v.name, format_percent(v.rate), status_text(v.active)))
+        return [(v.id, (v.name, format_percent(v.rate, self.locale), status_text(v.active)))
                 for v in catalog.list_vat_classes(include_inactive=True)]
 
     def is_active(self, record_id: int) -> bool:
@@ -46,7 +50,7 @@ class VatClassesScreen(MasterListScreen):
             name.value, rate.value, active.value = "", "", True
             return "Add New VAT Class"
         row = catalog.get_vat_class(record_id)
-        name.value, rate.value = row.name, format_percent(row.rate).rstrip("%")
+        name.value, rate.value = row.name, editable(row.rate, self.locale, places=None)
         active.value = row.active
         return f"Edit VAT class: {row.name}"
 
