@@ -1,0 +1,183 @@
+"""Exporting customers: every field, tags and custom fields, cells safe for
+spreadsheets, in the layout the importer reads as tui-pos's own, so that an
+export imported into an empty store gives the same customers back."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from tui_pos.cli import main
+from tui_pos.db.connection import close_database, open_database
+from tui_pos.services import custom_fields, customers, export, importer, masters
+from tui_pos.services.customers import CustomerInput
+
+HOSTILE = ['=HYPERLINK("http://evil.example","x")', "'t Hart", "-5% korting", "@home",
+           "Zoë Ölçer-Ñúñez", "Ĳsbrand 𝒜"]
+
+
+def fill_store(shop) -> dict[str, int]:
+    """Customers using every field, with the shop's own fields of every kind."""
+    fields = {
+        "Shoe size": custom_fields.save_field("Shoe size", "number"),
+        "Member since": custom_fields.save_field("Member since", "date"),
+        "Vegan": custom_fields.save_field("Vegan", "yesno"),
+        "Colour": custom_fields.save_field("Colour", "choice", "Red, Blue"),
+        "Nickname": custom_fields.save_field("Nickname", "text"),
+    }
+    made = {}
+    made["full"] = customers.save_customer(CustomerInput(
+        first_name="Zoë", last_name="Ölçer", company="Bakkerij Één", number="A-1",
+        email="zoe@example.nl", phone="+31 6 12345678", mobile="06-87654321",
+        address="Kerkstraat 1", postcode="3511 AB", city="Utrecht", country="NL",
+        birthday="1980-03-04", customer_type_id=shop.types["Staff"].id,
+        profile_id=shop.profiles["Retail"].id, discount="7.5",
+        vat_class_id=shop.vat["Nul"].id, additional="Member 42", tags="vip, Koffie",
+        contact_email=True, contact_sms=True, contact_phone=False, contact_post=True,
+        consent_date="2025-01-02", consent_note="Signed form", newsletter=True,
+        credit_limit="250.00", active=True,
+        custom={fields["Shoe size"].id: "42.5", fields["Member since"].id: "2020-05-06",
+                fields["Vegan"].id: "yes", fields["Colour"].id: "blue",
+                fields["Nickname"].id: "=cmd|' /C calc'!A0"})).id
+    for i, name in enumerate(HOSTILE):
+        made[name] = customers.save_customer(CustomerInput(
+            first_name=name, last_name=name[:20], company=name, email=f"h{i}@example.nl",
+            additional=name, active=i % 2 == 0, tags=f"tag{i}")).id
+    made["plain"] = customers.save_customer(CustomerInput(last_name="Plain",
+                                                          phone="020-1234567")).id
+    return made
+
+
+def exported() -> str:
+    out = io.StringIO()
+    export.write_customers_csv(out)
+    return out.getvalue()
+
+
+def comparable(detail) -> dict:
+    skip = {"id", "created_at", "customer_type_id", "profile_id", "vat_class_id"}
+    values = {k: v for k, v in dataclasses.asdict(detail).items() if k not in skip}
+    values["custom"] = sorted((c["name"], c["value"]) for c in values["custom"])
+    return values
+
+
+def all_customers() -> dict[str, dict]:
+    page = customers.search_customers("", limit=1000, include_inactive=True)
+    return {h.number: comparable(customers.get_customer(h.id)) for h in page.hits}
+
+
+def test_every_cell_is_safe_and_every_field_is_there(shop):
+    fill_store(shop)
+    rows = list(csv.reader(io.StringIO(exported())))
+    header = rows[0]
+    assert header[:3] == ["Customer number", "First name", "Last name"]
+    assert header[-5:] == ["Custom: Shoe size", "Custom: Member since", "Custom: Vegan",
+                           "Custom: Colour", "Custom: Nickname"]
+    full = dict(zip(header, rows[1]))
+    assert full["Customer type"] == "Staff" and full["Customer profile"] == "Retail"
+    assert full["VAT class"] == "Nul" and full["Discount %"] == "7.50"
+    assert full["Tags"] == "Koffie, vip" and full["Birthday"] == "1980-03-04"
+    assert full["Phone"] == "'+31 6 12345678" and full["Credit limit"] == "250.00"
+    assert full["Custom: Nickname"] == "'=cmd|' /C calc'!A0"
+    assert full["Custom: Colour"] == "Blue" and full["Custom: Shoe size"] == "42.5"
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def test_an_export_imports_into_an_empty_store_unchanged(shop, tmp_path):
+    fill_store(shop)
+    before = all_customers()
+    text = exported()
+    path = tmp_path / "customers.csv"
+    path.write_text(text, encoding="utf-8")
+    close_database()
+
+    open_database(str(tmp_path / "empty.db"))
+    from tui_pos.services import catalog
+    for name, rate in (("Hoog", "21"), ("Laag", "9"), ("Nul", "0")):
+        catalog.save_vat_class(name, rate)
+    custom_fields.save_field("Shoe size", "number")
+    custom_fields.save_field("Member since", "date")
+    custom_fields.save_field("Vegan", "yesno")
+    custom_fields.save_field("Colour", "choice", "Red, Blue")
+    custom_fields.save_field("Nickname", "text")
+    report = importer.import_customers(path, create_missing=True)
+    assert report.rejected == 0, report.problems
+    assert report.added == len(before)
+    assert report.created["customer type"] == ["Staff"]
+    after = all_customers()
+    # types keep their name, not their discount (the export names the type)
+    assert after == before
+    assert exported() == text  # and exporting again gives the same file
+    again = importer.import_customers(path)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, len(before))
+
+
+def test_reimporting_into_the_same_store_changes_nothing(shop, tmp_path):
+    fill_store(shop)
+    path = tmp_path / "c.csv"
+    path.write_text(exported(), encoding="utf-8")
+    report = importer.import_customers(path)
+    assert (report.added, report.updated, report.rejected) == (0, 0, 0), report.problems
+    assert report.unchanged == len(HOSTILE) + 2
+
+
+def test_the_export_pages_through_the_customers(db, monkeypatch):
+    monkeypatch.setattr(export, "CUSTOMER_PAGE", 2)
+    for i in range(5):
+        customers.save_customer(CustomerInput(last_name=f"C{i}", tags=f"t{i}"))
+    rows = list(csv.reader(io.StringIO(exported())))[1:]
+    assert [r[2] for r in rows] == ["C0", "C1", "C2", "C3", "C4"]
+    assert [r[17] for r in rows] == ["t0", "t1", "t2", "t3", "t4"]
+
+
+# -- The command line ----------------------------------------------------------------------
+
+def run(capsys, *argv: str):
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        close_database()
+    return (code, *capsys.readouterr())
+
+
+@pytest.fixture
+def store(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("TUI_POS_DATABASE", raising=False)
+    path = str(tmp_path / "shop.db")
+    assert run(capsys, "init", "--db", path)[0] == 0
+    open_database(path)
+    customers.save_customer(CustomerInput(first_name="=1+1", last_name="Jansen"))
+    close_database()
+    return path
+
+
+def test_cli_export_to_stdout(store, capsys):
+    code, out, err = run(capsys, "export", "customers", "--db", store)
+    assert code == 0 and err == ""
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[1][1] == "'=1+1" and len(rows) == 2
+
+
+def test_cli_export_to_an_owner_only_file(store, capsys, tmp_path):
+    out_file = tmp_path / "c.csv"
+    code, out, err = run(capsys, "--db", store, "export", "customers", "--out", str(out_file))
+    assert code == 0 and out == "tui-pos: 1 customers written to " + str(out_file) + "\n"
+    assert oct(out_file.stat().st_mode & 0o777) == "0o600"
+    assert out_file.read_bytes().startswith(b"\xef\xbb\xbfCustomer number,")
+
+
+def test_cli_export_to_a_missing_folder_writes_nothing(store, capsys, tmp_path):
+    target = tmp_path / "no" / "c.csv"
+    code, out, err = run(capsys, "export", "customers", "--out", str(target), "--db", store)
+    assert code == 1 and out == ""
+    assert err.startswith("tui-pos: ") and len(err.splitlines()) == 1 and "cannot be written" in err
+    assert not target.parent.exists()
