@@ -29,7 +29,7 @@ SWITCHES = (
     ("show_customer_profile", "Show Customer Profile",
      "profiles: the master, on the Sales Bill, in reports"),
     ("show_customer_type", "Show Customer Type",
-     "off: the shop uses no types (not on customers or the bill, not in prices)"),
+     "off: no types on customers, on the bill or in prices"),
 )
 
 

@@ -49,8 +49,7 @@ class CustomerTypesScreen(MasterListScreen):
 
     def notice_message(self) -> str | None:
         if not config.get_settings().show_customer_type:
-            return ("Show Customer Type is off: types are not shown on customers or the "
-                    "Sales Bill and not applied to prices.")
+            return "Show Customer Type is off: no types on customers, bills or prices."
         return None
 
     def compose_form(self) -> ComposeResult:
