@@ -270,9 +270,10 @@ def test_the_row_check_lets_only_validation_errors_escape(shop, values):
     check = importer.Check(cmap, known, {}, False,
                            importer.ImportReport("t.csv", "", "tui-pos"), None)
     cells = [values[name] for name in layouts.TUI_POS_COLUMNS]
-    found = importer._matches([importer.mapped(cells, cmap)])
+    values = importer.mapped(cells, cmap)
+    keys = importer._keys(values)
     try:
-        plan = check.row(2, cells, importer.mapped(cells, cmap), found)
+        plan = check.row(2, cells, values, keys, importer._matches([keys]))
     except ValidationError as exc:
         assert exc.message
         return
