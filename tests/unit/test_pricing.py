@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tui_pos.services.pricing import (
     BILL, CUSTOMER, ITEM, NONE, OVERRIDE, TYPE, LineInput, PricingContext, VatChoice,
-    allocate, price_bill,
+    allocate, percentage_of, price_bill,
 )
 
 D = Decimal
@@ -87,7 +87,7 @@ def test_total_is_the_sum_of_the_lines(lines, ctx):
         assert bill.total == line_sum + sum((p.vat_amount for p in bill.lines), D(0))
         assert bill.total == line_sum + bill.vat_total
     for p in bill.lines:
-        assert p.amount == p.gross - p.discount_amount
+        assert p.amount == p.gross - p.discount_amount - p.bill_discount_amount
         assert p.amount == p.amount.quantize(CENT)
         assert p.gross == half_up(p.quantity * p.unit_price)
 
@@ -116,6 +116,7 @@ def test_non_discountable_lines_are_never_discounted(lines, ctx):
             assert p.discount_amount == 0
             assert p.discount_percent == 0
             assert p.discount_source == NONE
+            assert p.bill_discount_amount == 0 and p.bill_discount_percent is None
             assert p.amount == p.gross
 
 
@@ -160,17 +161,92 @@ def test_allocate_shares_are_within_a_cent_of_their_proportion(total, weights):
         assert abs(share - total * w / weight_sum) < CENT
 
 
+def with_bill_discount(ctx: PricingContext, pct: Decimal | None) -> PricingContext:
+    return PricingContext(**{**ctx.__dict__, "bill_discount": pct})
+
+
 @PROPERTY
 @given(bills, contexts(), percents)
-def test_bill_discount_total_is_the_rounded_percentage_of_its_lines(lines, ctx, pct):
-    ctx = PricingContext(**{**ctx.__dict__, "bill_discount": pct})
-    bill = price_bill(lines, ctx)
-    on_bill = [p for p in bill.lines if p.discount_source == BILL]
-    expected = half_up(sum((p.gross for p in on_bill), D(0)) * pct / 100)
-    assert sum((p.discount_amount for p in on_bill), D(0)) == expected
-    for p, x in zip(bill.lines, lines):
-        # the bill discount reaches exactly the discountable lines without an override
-        assert (p.discount_source == BILL) == (x.discountable and x.discount_override is None)
+def test_bill_discount_parts_add_up_to_the_rounded_percentage_of_the_discounted_lines(
+        lines, ctx, pct):
+    bill = price_bill(lines, with_bill_discount(ctx, pct))
+    on_bill = [p for p in bill.lines if p.discountable]
+    base = sum((p.gross - p.discount_amount for p in on_bill), D(0))
+    assert sum((p.bill_discount_amount for p in on_bill), D(0)) == half_up(base * pct / 100)
+    assert bill.bill_discount_total == half_up(base * pct / 100)
+    assert bill.discount_total == sum((p.discount_amount + p.bill_discount_amount
+                                       for p in bill.lines), D(0))
+    for p in bill.lines:
+        # the bill discount reaches exactly the discountable lines, overridden or not
+        assert (p.bill_discount_percent == pct) == (p.discountable and pct != 0)
+        # each part is within a cent of its own percentage, never turning a line's sign
+        own = (p.gross - p.discount_amount) * pct / 100 if p.discountable else 0
+        assert abs(p.bill_discount_amount - own) < CENT
+
+
+@PROPERTY
+@given(bills, contexts(), percents)
+def test_a_bill_discount_never_replaces_a_line_discount(lines, ctx, pct):
+    without = price_bill(lines, with_bill_discount(ctx, None))
+    with_it = price_bill(lines, with_bill_discount(ctx, pct))
+    for a, b in zip(without.lines, with_it.lines):
+        assert (b.discount_percent, b.discount_source, b.discount_amount) == \
+            (a.discount_percent, a.discount_source, a.discount_amount)
+        assert a.bill_discount_amount == 0 and a.bill_discount_percent is None
+
+
+@PROPERTY
+@given(bills, contexts(), percents)
+def test_a_bill_discount_never_raises_a_line(lines, ctx, pct):
+    without = price_bill(lines, with_bill_discount(ctx, None))
+    with_it = price_bill(lines, with_bill_discount(ctx, pct))
+    for a, b in zip(without.lines, with_it.lines):
+        # a sale costs no more, a return refunds no more: never past zero either
+        if a.amount >= 0:
+            assert 0 <= b.amount <= a.amount
+        else:
+            assert a.amount <= b.amount <= 0
+
+
+positive_bills = st.lists(line_inputs().filter(lambda x: x.quantity > 0), min_size=1,
+                          max_size=8)
+
+
+@PROPERTY
+@given(positive_bills, contexts(), percents)
+def test_a_bill_discount_never_raises_the_total(lines, ctx, pct):
+    without = price_bill(lines, with_bill_discount(ctx, None))
+    with_it = price_bill(lines, with_bill_discount(ctx, pct))
+    assert with_it.total <= without.total
+    assert with_it.vat_total <= without.vat_total  # VAT falls with it
+    assert with_it.total == sum((p.amount for p in with_it.lines), D(0)) + (
+        0 if ctx.prices_include_vat else with_it.vat_total)
+
+
+@PROPERTY
+@given(bills, contexts())
+def test_a_bill_discount_of_zero_is_no_bill_discount(lines, ctx):
+    assert price_bill(lines, with_bill_discount(ctx, D(0))) == \
+        price_bill(lines, with_bill_discount(ctx, None))
+
+
+@PROPERTY
+@given(line_inputs().filter(lambda x: x.discountable), contexts(), percents)
+def test_the_bill_discount_compounds_on_the_line_discount(inp, ctx, pct):
+    (p,) = price_bill([inp], with_bill_discount(ctx, pct)).lines
+    d1, d2 = p.discount_percent / 100, pct / 100
+    assert abs(p.amount - p.gross * (1 - d1) * (1 - d2)) <= CENT
+    assert p.bill_discount_amount == half_up((p.gross - p.discount_amount) * d2)
+
+
+@PROPERTY
+@given(st.lists(cents(-50000, 50000), min_size=1, max_size=12), percents)
+def test_percentage_of_stays_within_a_cent_of_each_amount_s_own_percentage(amounts, pct):
+    shares = percentage_of(amounts, pct)
+    assert sum(shares, D(0)) == half_up(sum(amounts, D(0)) * pct / 100)
+    for share, amount in zip(shares, amounts):
+        assert abs(share - amount * pct / 100) < CENT
+        assert abs(share) <= abs(amount) and share * amount >= 0
 
 
 # -- hand-worked Dutch receipts (prices incl. VAT unless said otherwise) ------------------
@@ -242,16 +318,13 @@ def test_a_staff_type_discount_of_15_percent():
     assert bill.discount_total == D("1.82")
 
 
-def test_discount_precedence_override_then_bill_then_customer_then_type():
+def test_discount_precedence_override_then_customer_then_type():
     item = line("1", "100.00", HOOG)
     overridden = line("1", "100.00", HOOG, discount_override=D("20"))
-    full = PricingContext(type_discount=D("15"), customer_discount=D("10"),
-                          bill_discount=D("5"))
+    full = PricingContext(type_discount=D("15"), customer_discount=D("10"))
     cases = [
         (overridden, full, D("20"), OVERRIDE),
-        (item, full, D("5"), BILL),
-        (item, PricingContext(type_discount=D("15"), customer_discount=D("10")), D("10"),
-         CUSTOMER),
+        (item, full, D("10"), CUSTOMER),
         (item, PricingContext(type_discount=D("15")), D("15"), TYPE),
         (item, PricingContext(), D("0"), NONE),
     ]
@@ -260,6 +333,65 @@ def test_discount_precedence_override_then_bill_then_customer_then_type():
         assert (p.discount_percent, p.discount_source) == (pct, source)
         assert p.discount_amount == pct  # 100.00 × pct %
         assert p.amount == D("100.00") - pct
+
+
+def test_a_bill_discount_comes_on_top_of_every_line_discount():
+    """SPEC §2: the bill discount applies after the line's own, compounded."""
+    bill_5 = dict(bill_discount=D("5"))
+    cases = [  # line, context, line discount (source), amount after both
+        (line("1", "100.00", HOOG, discount_override=D("20")),
+         PricingContext(customer_discount=D("10"), **bill_5), (D("20"), OVERRIDE), D("76.00")),
+        (line("1", "100.00", HOOG),
+         PricingContext(customer_discount=D("10"), type_discount=D("15"), **bill_5),
+         (D("10"), CUSTOMER), D("85.50")),
+        (line("1", "100.00", HOOG), PricingContext(type_discount=D("15"), **bill_5),
+         (D("15"), TYPE), D("80.75")),
+        (line("1", "100.00", HOOG), PricingContext(**bill_5), (D("0"), NONE), D("95.00")),
+    ]
+    for inp, ctx, (pct, source), amount in cases:
+        (p,) = price_bill([inp], ctx).lines
+        assert (p.discount_percent, p.discount_source) == (pct, source)
+        assert p.bill_discount_percent == D("5")
+        assert p.amount == amount == (D("100.00") * (1 - pct / 100) * D("0.95")).quantize(CENT)
+        assert p.bill_discount_amount == D("100.00") - p.discount_amount - amount
+
+
+def test_a_staff_customer_gets_the_bill_discount_on_top_and_labour_stays_whole():
+    """Staff −15 %, 5 % off the bill: 2 × €12.10 + €60.50 labour (not discountable)."""
+    ctx = PricingContext(type_discount=D("15"), bill_discount=D("5"))
+    bill = price_bill([line("2", "12.10", HOOG),
+                       line("1", "60.50", HOOG, discountable=False)], ctx)
+    mugs, labour = bill.lines
+    # worked with Decimal: 24.20 × 15 % = 3.63; 20.57 × 5 % = 1.0285 → 1.03
+    gross = D("2") * D("12.10")
+    staff = half_up(gross * D("15") / 100)
+    extra = half_up((gross - staff) * D("5") / 100)
+    assert (gross, staff, gross - staff, extra, gross - staff - extra) == (
+        D("24.20"), D("3.63"), D("20.57"), D("1.03"), D("19.54"))
+    assert (mugs.gross, mugs.discount_amount, mugs.bill_discount_amount, mugs.amount) == (
+        gross, staff, extra, D("19.54"))
+    assert (mugs.discount_percent, mugs.discount_source, mugs.bill_discount_percent) == (
+        D("15"), TYPE, D("5"))
+    assert (labour.amount, labour.discount_amount, labour.bill_discount_amount) == (
+        D("60.50"), 0, 0)
+    assert labour.bill_discount_percent is None
+    assert bill.total == D("19.54") + D("60.50") == D("80.04")
+    assert bill.discount_total == D("4.66")
+    (row,) = bill.vat_summary
+    assert row.vat == half_up(D("80.04") * 21 / 121) == D("13.89")  # 13.891…
+    assert (row.base, row.total) == (D("66.15"), D("80.04"))
+    # the bill discount replaced the staff discount before: 24.20 − 1.21 = 22.99
+    assert mugs.amount < D("22.99")
+
+
+def test_a_bill_discount_on_a_sale_and_a_return_stays_within_each_line():
+    """Sum near zero: each line's part is its own 50 %, not a share of 0.01."""
+    ctx = PricingContext(bill_discount=D("50"))
+    bill = price_bill([line("1", "100.00", HOOG), line("-1", "99.99", HOOG)], ctx)
+    # 50.00 and −49.995: 0.005 → 0.01 in all; the cent to the larger remainder
+    assert [p.bill_discount_amount for p in bill.lines] == [D("50.00"), D("-49.99")]
+    assert [p.amount for p in bill.lines] == [D("50.00"), D("-50.00")]
+    assert bill.total == 0
 
 
 def test_an_override_of_zero_beats_the_customer_discount():
@@ -294,8 +426,10 @@ def test_a_bill_discount_is_spread_with_the_last_cent_placed_deterministically()
                       ctx)
     # 10 % of 10.00 = 1.00, spread 0.333/0.333/0.334 → floors 0.33/0.33/0.33, last cent
     # to the largest remainder (the third line)
-    assert [p.discount_amount for p in bill.lines] == [D("0.33"), D("0.33"), D("0.34"), D("0")]
-    assert bill.discount_total == D("1.00")
+    assert [p.bill_discount_amount for p in bill.lines] == [D("0.33"), D("0.33"), D("0.34"),
+                                                            D("0")]
+    assert [p.discount_amount for p in bill.lines] == [D("0")] * 4
+    assert bill.discount_total == bill.bill_discount_total == D("1.00")
     assert bill.total == D("34.00")
 
 

@@ -9,13 +9,18 @@ Pure functions over plain values — no database, no UI. A bill is priced as:
    new price = net × (1 + effective rate), rounded half-up to the cent (a
    €12.10 item at 21 % costs €10.00 for a tax-exempt customer).
 2. **Gross** = quantity × unit price, rounded half-up to the cent.
-3. **Discount** (only on discountable lines; labour and non-discountable
-   items never): the line override → the bill discount → the customer's own
-   → the customer type's → none. A line discount is rounded half-up per line;
-   the bill discount is computed once over the lines it applies to and spread
-   over them in proportion, the last cents going to the largest remainders
-   (ties: the earlier line), so VAT falls with it.
-4. **VAT** per rate over the receipt, rounded half-up once per rate (or per
+3. **Line discount** (only on discountable lines; labour and non-discountable
+   items never): the cashier's line override → the customer's own → the
+   customer type's → none, rounded half-up per line.
+4. **Bill discount** (SPEC §2): a percentage that applies *after* each
+   discountable line's own discount, compounded — it never replaces a line's
+   discount, so it can never raise a price. It is computed once over the
+   discountable lines, round_half_up(Σ (gross − line discount) × % / 100),
+   and spread over them in proportion to what each still costs, the last
+   cents going to the largest remainders (ties: the earlier line), so the
+   parts add up exactly and VAT falls with it. Each line records both
+   discounts and where its line discount came from.
+5. **VAT** per rate over the receipt, rounded half-up once per rate (or per
    line when the shop chooses ``vat_rounding="line"``); each line carries its
    share so that the line shares add up to the summary exactly.
 
@@ -33,7 +38,7 @@ from tui_pos.money import CENT, HUNDRED, ZERO, round_money
 
 # Where a value came from, shown on the bill and stored on each sale line.
 OVERRIDE = "override"
-BILL = "bill"
+BILL = "bill"  # the bill-wide VAT override; a discount source on sales before schema 2
 CUSTOMER = "customer"
 TYPE = "type"
 ITEM = "item"
@@ -73,13 +78,15 @@ class PricedLine:
     source: LineInput
     unit_price: Decimal
     gross: Decimal
-    discount_percent: Decimal
+    discount_percent: Decimal  # the line's own discount (override, customer or type)
     discount_source: str
     discount_amount: Decimal
-    amount: Decimal  # gross − discount; incl. VAT when prices include VAT
+    amount: Decimal  # gross − both discounts; incl. VAT when prices include VAT
     vat: VatChoice
     vat_source: str
     vat_amount: Decimal  # this line's share of its rate's VAT
+    bill_discount_percent: Decimal | None = None  # None: no bill discount on this line
+    bill_discount_amount: Decimal = ZERO  # this line's share of the bill discount
 
     @property
     def discountable(self) -> bool:
@@ -115,7 +122,13 @@ class PricedBill:
 
     @property
     def discount_total(self) -> Decimal:
-        return sum((line.discount_amount for line in self.lines), ZERO).quantize(CENT)
+        """Every discount on the bill: the lines' own and the bill discount."""
+        return sum((line.discount_amount + line.bill_discount_amount for line in self.lines),
+                   ZERO).quantize(CENT)
+
+    @property
+    def bill_discount_total(self) -> Decimal:
+        return sum((line.bill_discount_amount for line in self.lines), ZERO).quantize(CENT)
 
     @property
     def vat_total(self) -> Decimal:
@@ -140,7 +153,28 @@ def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     weight_sum = sum(weights, ZERO)
     if weight_sum == 0:
         return [total] + [ZERO.quantize(CENT)] * (len(weights) - 1)
-    raw = [total * w / weight_sum for w in weights]
+    return _place_cents(total, [total * w / weight_sum for w in weights])
+
+
+def percentage_of(amounts: Sequence[Decimal], percent: Decimal) -> list[Decimal]:
+    """``percent`` of the ``amounts`` together, rounded half-up once, split over them.
+
+    Each amount's share is its exact percentage floored to the cent; the cents
+    left over go to the largest remainders, ties to the earlier amount. The
+    shares add up to round_half_up(Σ amounts × percent / 100), and each stays
+    within a cent of its own percentage, so with 0 ≤ percent ≤ 100 no share
+    turns an amount's sign or grows it — also on a bill of sales and returns
+    whose sum is near zero (where dividing by that sum would not).
+    """
+    exact = [a * percent / HUNDRED for a in amounts]
+    return _place_cents(round_money(sum(exact, ZERO)), exact)
+
+
+def _place_cents(total: Decimal, raw: Sequence[Decimal]) -> list[Decimal]:
+    """Whole-cent shares of ``total`` near ``raw`` (which adds up to about it):
+    floors first, then the cents left over by largest remainder, ties earlier."""
+    if not raw:
+        return []
     floors = [r.quantize(CENT, rounding=ROUND_FLOOR) for r in raw]
     left = int(((total - sum(floors, ZERO)) / CENT).to_integral_value())
     order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - floors[i]), i))
@@ -148,7 +182,7 @@ def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     step = CENT if left >= 0 else -CENT
     for k in range(abs(left)):
         shares[order[k % len(order)]] += step
-    return [s.quantize(CENT) for s in shares]
+    return [share.quantize(CENT) for share in shares]
 
 
 def effective_vat(line: LineInput, ctx: PricingContext) -> tuple[VatChoice, str]:
@@ -164,12 +198,13 @@ def effective_vat(line: LineInput, ctx: PricingContext) -> tuple[VatChoice, str]
 
 
 def effective_discount(line: LineInput, ctx: PricingContext) -> tuple[Decimal, str]:
+    """The line's own discount, first that applies: the cashier's override →
+    the customer's own → the customer type's → none. The bill discount is not
+    one of them: it comes on top (``price_bill``)."""
     if not line.discountable:
         return ZERO, NONE
     if line.discount_override is not None:
         return line.discount_override, OVERRIDE
-    if ctx.bill_discount is not None:
-        return ctx.bill_discount, BILL
     if ctx.customer_discount is not None:
         return ctx.customer_discount, CUSTOMER
     if ctx.type_discount is not None:
@@ -191,31 +226,56 @@ def vat_in(amount: Decimal, rate: Decimal, prices_include_vat: bool) -> Decimal:
     return round_money(amount * rate / HUNDRED)
 
 
+@dataclass
+class _Staged:
+    """One line on its way through ``price_bill``."""
+
+    source: LineInput
+    vat: VatChoice
+    vat_source: str
+    unit_price: Decimal
+    gross: Decimal
+    discount_percent: Decimal
+    discount_source: str
+    discount_amount: Decimal
+    bill_discount_percent: Decimal | None = None
+    bill_discount_amount: Decimal = ZERO
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.gross - self.discount_amount - self.bill_discount_amount).quantize(CENT)
+
+
+def _stage(line: LineInput, ctx: PricingContext) -> _Staged:
+    """VAT class, unit price, gross and the line's own discount."""
+    vat, vat_source = effective_vat(line, ctx)
+    unit = effective_unit_price(line, vat, ctx)
+    gross = round_money(line.quantity * unit)
+    percent, source = effective_discount(line, ctx)
+    discount = round_money(gross * percent / HUNDRED) if source != NONE else ZERO
+    return _Staged(line, vat, vat_source, unit, gross, percent, source, discount.quantize(CENT))
+
+
+def _apply_bill_discount(staged: Sequence[_Staged], percent: Decimal | None) -> None:
+    """The bill discount on top of each discountable line's own, spread exactly."""
+    if not percent:
+        return
+    on_bill = [s for s in staged if s.source.discountable]
+    shares = percentage_of([s.gross - s.discount_amount for s in on_bill], percent)
+    for s, share in zip(on_bill, shares):
+        s.bill_discount_percent, s.bill_discount_amount = percent, share
+
+
 def price_bill(inputs: Sequence[LineInput], ctx: PricingContext = PricingContext()) -> PricedBill:
     """Price every line and the VAT summary of a bill."""
-    staged = []
-    for line in inputs:
-        vat, vat_source = effective_vat(line, ctx)
-        unit = effective_unit_price(line, vat, ctx)
-        gross = round_money(line.quantity * unit)
-        pct, source = effective_discount(line, ctx)
-        staged.append([line, vat, vat_source, unit, gross, pct, source, ZERO])
+    staged = [_stage(line, ctx) for line in inputs]
+    _apply_bill_discount(staged, ctx.bill_discount)
 
-    bill_lines = [s for s in staged if s[6] == BILL]
-    if bill_lines and ctx.bill_discount:
-        base = sum((s[4] for s in bill_lines), ZERO)
-        amount = round_money(base * ctx.bill_discount / HUNDRED)
-        for s, share in zip(bill_lines, allocate(amount, [s[4] for s in bill_lines])):
-            s[7] = share
-    for s in staged:
-        if s[6] not in (BILL, NONE):
-            s[7] = round_money(s[4] * s[5] / HUNDRED)
-
-    amounts = [(s[4] - s[7]).quantize(CENT) for s in staged]
+    amounts = [s.amount for s in staged]
     vat_shares = [ZERO.quantize(CENT)] * len(staged)
     summary = []
-    for rate in sorted({s[1].rate for s in staged}, reverse=True):
-        idx = [i for i, s in enumerate(staged) if s[1].rate == rate]
+    for rate in sorted({s.vat.rate for s in staged}, reverse=True):
+        idx = [i for i, s in enumerate(staged) if s.vat.rate == rate]
         rate_amount = sum((amounts[i] for i in idx), ZERO)
         if ctx.vat_rounding == "line":
             shares = [vat_in(amounts[i], rate, ctx.prices_include_vat) for i in idx]
@@ -234,9 +294,12 @@ def price_bill(inputs: Sequence[LineInput], ctx: PricingContext = PricingContext
 
     lines = [
         PricedLine(
-            source=s[0], unit_price=s[3], gross=s[4], discount_percent=s[5],
-            discount_source=s[6], discount_amount=s[7].quantize(CENT), amount=amounts[i],
-            vat=s[1], vat_source=s[2], vat_amount=vat_shares[i],
+            source=s.source, unit_price=s.unit_price, gross=s.gross,
+            discount_percent=s.discount_percent, discount_source=s.discount_source,
+            discount_amount=s.discount_amount, amount=amounts[i], vat=s.vat,
+            vat_source=s.vat_source, vat_amount=vat_shares[i],
+            bill_discount_percent=s.bill_discount_percent,
+            bill_discount_amount=s.bill_discount_amount.quantize(CENT),
         )
         for i, s in enumerate(staged)
     ]
