@@ -711,3 +711,28 @@ async def test_too_long_name_and_control_character_refused_at_their_fields(app, 
         assert "control character" in error_text(form, "city")
         assert app.focused is form.query_one("#city")
         assert Customer.select().count() == 0
+
+
+async def test_page_and_form_write_numbers_and_dates_as_the_store_does(app, store):
+    assert config.get_settings().locale == "nl_NL"
+    cid = make_customer("Eva", "Kok", discount="12.5", credit_limit="1234.5",
+                        birthday="1980-11-24")
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CustomerPageScreen(cid))
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "12,5%" in shown and "EUR 1.234,50" in shown and "24-11-1980" in shown
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#discount", Input).value == "12,5"
+        assert form.query_one("#credit_limit", Input).value == "1234,50"
+        await pilot.press("escape")  # nothing changed: no question
+        await pilot.pause()
+        assert isinstance(app.screen, CustomerPageScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("f4")  # saved as shown: the same numbers
+        await pilot.pause()
+        c = Customer.get_by_id(cid)
+        assert (c.discount, c.credit_limit) == (Decimal("12.5"), Decimal("1234.50"))

@@ -19,13 +19,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select
 
-from tui_pos.money import format_percent
-from tui_pos.services import catalog, config, custom_fields, customers, masters
+from tui_pos.services import config, custom_fields, customers, masters
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
-from tui_pos.ui.literal import cell as cell_text
 from tui_pos.ui.literal import fit, literal
-from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosModal, select_value
+from tui_pos.ui.screens.base import (
+    ConfirmScreen, PosModal, SnapshotDirty, editable, form_row, option, select_value,
+    vat_options,
+)
 from tui_pos.ui.widgets.customer_search import CustomerSearch
 from tui_pos.ui.widgets.tick import Tick  # an X only when ticked: reads without colour
 
@@ -34,16 +35,11 @@ LABEL_CELLS = 12  # the label column (13) less its padding
 
 
 def cell(label: str, widget: Widget, wide: bool = False) -> Vertical:
-    """One labelled field with its error line below; ``widget.id`` is the service's field.
-
-    The label may be the shop's own (a custom field's name): shown literally.
-    """
-    return Vertical(
-        Horizontal(Label(literal(label, LABEL_CELLS), classes="cf-label"), widget,
-                   classes="cf-line"),
-        FieldError(id=f"{widget.id}-error"),
-        classes="cf-cell -wide" if wide else "cf-cell",
-    )
+    """One labelled field (the kit's ``form_row``) with its error line below, as one
+    of the form's two columns; ``widget.id`` is the service's field. The label may
+    be the shop's own (a custom field's name): shown literally."""
+    return Vertical(*form_row(fit(label, LABEL_CELLS), widget),
+                    classes="cf-cell -wide" if wide else "cf-cell")
 
 
 def row(*cells: Widget) -> Horizontal:
@@ -76,14 +72,14 @@ def typed_into(data: CustomerInput, text: str) -> CustomerInput:
     return data
 
 
-def _options(rows, current_id: int | None, label=lambda r: r.name) -> list[tuple[Text, int]]:
+def _options(rows, current_id: int | None) -> list[tuple[Text, int]]:
     """Select options from master rows: the active ones and the one already chosen,
     their names shown literally."""
-    return [(cell_text(label(r) if r.active else f"{label(r)} (inactive)"), r.id) for r in rows
+    return [(option(r.name if r.active else f"{r.name} (inactive)"), r.id) for r in rows
             if r.active or r.id == current_id]
 
 
-class CustomerFormScreen(PosModal):
+class CustomerFormScreen(SnapshotDirty, PosModal[int | None]):
     """Add or edit a customer; F4 saves (or assigns to the sale) and dismisses with
     the id (None when cancelled)."""
 
@@ -115,9 +111,11 @@ class CustomerFormScreen(PosModal):
         else:
             record = customers.get_customer(customer_id)
             self.data = customers.to_input(record)
+            # numbers back into their fields as the store writes them (12,5 in nl_NL)
+            self.data.discount = editable(record.discount, self.locale, places=None)
+            self.data.credit_limit = editable(record.credit_limit, self.locale)
             self.record_name = fit(f"{record.number} {record.display_name}", 60)
         self.fields = custom_fields.list_fields()  # id, name, kind, options, required
-        self._snapshot: tuple | None = None
 
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -159,14 +157,12 @@ class CustomerFormScreen(PosModal):
                     pricing.append(cell("Profile", self._select(
                         "profile", _options(masters.list_profiles(), d.profile_id),
                         d.profile_id, "No profile")))
-                vat_label = lambda v: f"{v.name} {format_percent(v.rate, self.locale)}"  # noqa: E731
                 pricing += [
                     cell("Discount %", self._input("discount", d.discount,
                                                    "from the type" if self.show_type else "none")),
                     cell("VAT class", self._select(
-                        "vat_class", _options(catalog.list_vat_classes(include_inactive=True),
-                                              d.vat_class_id, vat_label),
-                        d.vat_class_id, "from type/item")),
+                        "vat_class", vat_options(d.vat_class_id, self.locale),
+                        d.vat_class_id, "from type/item" if self.show_type else "from the item")),
                     cell("Additional", self._input("additional", d.additional,
                                                    "membership no.")),
                     cell("Credit limit", self._input("credit_limit", d.credit_limit, "none")),
@@ -217,7 +213,7 @@ class CustomerFormScreen(PosModal):
             choices = customers.choice_options(f)
             if value and value not in choices:
                 choices.append(value)  # an option the shop has since removed
-            options = [(cell_text(o), o) for o in choices]
+            options = [(option(o), o) for o in choices]
             return cell(name, Select(options, id=key, compact=True, prompt="—",
                                      value=value or Select.NULL))
         hint = {"number": "a number", "date": DATE_HINT}.get(f.kind, "")
@@ -225,20 +221,9 @@ class CustomerFormScreen(PosModal):
 
     def on_mount(self) -> None:
         self.query_one("#first_name", Input).focus()
-        self.call_after_refresh(self._take_snapshot)
+        self.call_after_refresh(self.mark_clean)  # unsaved changes: the kit's snapshot
 
     # -- values -----------------------------------------------------------------------
-    def _state(self) -> tuple:
-        return tuple((w.id, w.value) for w in self.query("#cf-body Input, #cf-body Checkbox, "
-                                                         "#cf-body Select"))
-
-    def _take_snapshot(self) -> None:
-        self._snapshot = self._state()
-
-    @property
-    def dirty(self) -> bool:
-        return self._snapshot is not None and self._state() != self._snapshot
-
     def _text(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value
 
@@ -334,7 +319,7 @@ class CustomerFormScreen(PosModal):
             self.action_cancel()
 
 
-class CustomerSearchPopup(PosModal):
+class CustomerSearchPopup(PosModal[int | None]):
     """Find a customer for the sale: Enter chooses (dismisses with the id), F2 adds a
     new one, Esc closes (None)."""
 

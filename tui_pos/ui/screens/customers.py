@@ -72,7 +72,7 @@ class CustomersScreen(PosScreen):
         self.app.push_screen(CustomerFormScreen(initial_name=typed), created)
 
 
-class CustomerNoteScreen(PosModal):
+class CustomerNoteScreen(PosModal[bool]):
     """A note for a customer: Enter or F4 keeps it, Esc drops it (dismisses None)."""
 
     BINDINGS = [
