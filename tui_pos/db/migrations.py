@@ -15,12 +15,38 @@ from __future__ import annotations
 from typing import Callable
 
 import peewee as pw
+from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as run_operations
 
 from tui_pos.db import models as m
 from tui_pos.db import schema_v1
 
+
+def _v2_sale_line_bill_discount(db: pw.Database) -> None:
+    """2: each sale line records its share of the bill discount (SPEC §2).
+
+    The bill discount used to replace a line's discount; now it comes on top,
+    so a line keeps both. Lines sold before keep their values: no bill part
+    (0), and a discount_source "bill" stays readable as it was recorded.
+
+    ``add_column`` of a NOT NULL field with a default adds the column
+    nullable, fills it with 0, then makes it NOT NULL (SQLite: by rebuilding
+    the table); the default is peewee's, not the column's, exactly as
+    ``create_tables`` makes ``MoneyField(default=0)`` — "INTEGER NOT NULL"
+    without a DEFAULT — so a migrated and a new database end the same.
+    """
+    migrator = SchemaMigrator.from_database(db)
+    run_operations(
+        migrator.add_column("sale_line", "bill_discount_percent",
+                            pw.BigIntegerField(null=True)),
+        migrator.add_column("sale_line", "bill_discount_amount",
+                            pw.BigIntegerField(default=0)),
+    )
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     schema_v1.create,  # 1: the first schema (frozen)
+    _v2_sale_line_bill_discount,  # 2: the bill discount on top of the line's own
 ]
 
 LATEST = len(MIGRATIONS)

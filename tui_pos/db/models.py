@@ -227,13 +227,19 @@ class SaleLine(BaseModel):
     unit_price = MoneyField()
     discountable = pw.BooleanField()
     gross = MoneyField()
-    discount_percent = PercentField()
-    discount_source = pw.CharField(max_length=10)  # override/bill/customer/type/none
+    discount_percent = PercentField()  # the line's own discount
+    # override/customer/type/none ("bill" on lines sold before schema version 2)
+    discount_source = pw.CharField(max_length=10)
     discount_amount = MoneyField()
     vat_class_name = pw.CharField(max_length=60)
     vat_rate = PercentField()
-    vat_source = pw.CharField(max_length=10)  # override/customer/type/item
-    amount = MoneyField()  # the line total: incl. VAT or excl., as the sale's prices
+    vat_source = pw.CharField(max_length=10)  # override/bill/customer/type/item
+    amount = MoneyField()  # the line total after both discounts: incl. or excl. VAT
+    # The bill discount on top of the line's own (schema 2); None: none on this line.
+    # default=0 is peewee's, not a column DEFAULT: migration step 2 makes the column
+    # exactly as create_tables does ("INTEGER NOT NULL"), old lines filled with 0.
+    bill_discount_percent = PercentField(null=True)
+    bill_discount_amount = MoneyField(default=0)
 
 
 class SaleVat(BaseModel):
