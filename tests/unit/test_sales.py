@@ -504,6 +504,55 @@ def test_receipt_text_names_the_sale_and_its_total(shop):
     assert done.receipt_path is None
 
 
+def test_a_bill_discount_comes_on_top_of_the_staff_discount_and_is_recorded(shop):
+    """SPEC §2: Staff −15 %, then 5 % off the bill; labour is never discounted."""
+    draft = SaleDraft.new()
+    draft.add_item("MUG-01", "2")
+    draft.add_item("LAB-REP")
+    draft.set_customer(customer(shop, "Staff"))
+    draft.set_bill_discount("5")
+    done = complete_sale(draft, tendered="100")
+    assert (done.total, done.change) == (D("80.04"), D("19.96"))
+    sale = get_sale(done.number)
+    assert (sale.bill_discount, sale.discount_total, sale.vat_total, sale.total) == (
+        D("5"), D("4.66"), D("13.89"), D("80.04"))
+    mugs, labour = sale_lines(sale.id)
+    assert (mugs.gross, mugs.discount_percent, mugs.discount_source, mugs.discount_amount,
+            mugs.bill_discount_percent, mugs.bill_discount_amount, mugs.amount) == (
+        D("24.20"), D("15"), "type", D("3.63"), D("5"), D("1.03"), D("19.54"))
+    assert (labour.discount_source, labour.discount_amount, labour.bill_discount_percent,
+            labour.bill_discount_amount, labour.amount) == ("none", 0, None, 0, D("60.50"))
+    rows = done.receipt_text.splitlines()
+    assert "  discount 15% (type)".ljust(35) + "-3,63" in rows
+    assert "  bill discount 5%".ljust(35) + "-1,03" in rows
+    assert "You saved".ljust(36) + "4,66" in rows
+    assert sum("bill discount" in row for row in rows) == 1  # the mugs only, not labour
+    assert all(len(row) <= 40 for row in rows)
+
+
+def test_a_bill_discount_of_zero_records_no_bill_discount_on_the_lines(shop):
+    draft = SaleDraft.new()
+    draft.add_item("MUG-01")
+    draft.set_bill_discount("0")
+    done = complete_sale(draft)
+    (line,) = sale_lines(get_sale(done.number).id)
+    assert (line.bill_discount_percent, line.bill_discount_amount, line.amount) == (
+        None, 0, D("12.10"))
+    assert "bill discount" not in done.receipt_text
+
+
+def test_a_discounted_return_shows_its_discounts_with_one_sign(shop):
+    draft = SaleDraft.new()
+    draft.add_item("MUG-01", "-1")
+    draft.set_customer(customer(shop, "Staff"))
+    draft.set_bill_discount("5")
+    rows = complete_sale(draft).receipt_text.splitlines()
+    # −12.10 + 1.82 (15 %) + 0.51 (5 % of −10.28) = −9.77 refunded
+    assert "  discount 15% (type)".ljust(36) + "1,82" in rows
+    assert "  bill discount 5%".ljust(36) + "0,51" in rows
+    assert not any("--" in row for row in rows if "discount" in row)
+
+
 def test_receipts_dir_gets_a_file(shop, tmp_path):
     folder = tmp_path / "receipts"
     draft = SaleDraft.new()

@@ -346,6 +346,7 @@ LINE_FIELDS = (
     SaleLine.quantity, SaleLine.unit_price, SaleLine.discountable, SaleLine.gross,
     SaleLine.discount_percent, SaleLine.discount_source, SaleLine.discount_amount,
     SaleLine.vat_class_name, SaleLine.vat_rate, SaleLine.vat_source, SaleLine.amount,
+    SaleLine.bill_discount_percent, SaleLine.bill_discount_amount,
 )
 VAT_FIELDS = (SaleVat.sale, SaleVat.rate, SaleVat.base, SaleVat.vat, SaleVat.total)
 PAYMENT_FIELDS = (Payment.sale, Payment.method, Payment.amount)
@@ -442,7 +443,8 @@ def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
         bulk.insert_rows(SaleLine, LINE_FIELDS, [
             (sale_id, i + 1, d.item_id, d.sku, d.name, p.quantity, p.unit_price,
              p.discountable, p.gross, p.discount_percent, p.discount_source,
-             p.discount_amount, p.vat.name, p.vat.rate, p.vat_source, p.amount)
+             p.discount_amount, p.vat.name, p.vat.rate, p.vat_source, p.amount,
+             p.bill_discount_percent, p.bill_discount_amount)
             for i, (d, p) in enumerate(zip(draft.lines, bill.lines))
         ])
         bulk.insert_rows(SaleVat, VAT_FIELDS, [(sale_id, r.rate, r.base, r.vat, r.total)
@@ -519,9 +521,12 @@ def receipt_text(number: int, sale: SaleHeader, draft: SaleDraft, bill: PricedBi
         out.append(_cut(d.name))
         qty = f"  {format_quantity(p.quantity, loc)} x {money(p.unit_price)}"
         out.append(_row(qty, f"{money(p.gross)} {format_percent(p.vat.rate, loc)}"))
-        if p.discount_amount:
+        if p.discount_amount:  # the line's own discount, then the bill's on top
             label = f"  discount {format_percent(p.discount_percent, loc)} ({p.discount_source})"
-            out.append(_row(label, f"-{money(p.discount_amount)}"))
+            out.append(_row(label, money(-p.discount_amount)))
+        if p.bill_discount_amount:
+            label = f"  bill discount {format_percent(p.bill_discount_percent, loc)}"
+            out.append(_row(label, money(-p.bill_discount_amount)))
     out.append("-" * WIDTH)
     if not bill.prices_include_vat:
         out.append(_row("Subtotal excl. VAT", money(bill.subtotal)))
