@@ -179,6 +179,58 @@ async def test_staff_type_discounts_the_bill_and_removing_the_customer_recompute
         assert "TOTAL EUR 37,10" in str(screen.query_one("#totals").render())
 
 
+async def test_a_bill_discount_comes_on_top_of_the_staff_discount_with_f9(app):
+    """SPEC §2: 5 % off the bill after Staff's 15 %, never instead of it."""
+    staff = [t for t in masters.list_types() if t.name == "Staff"][0]
+    customers.save_customer(CustomerInput(first_name="Daan", last_name="Smit",
+                                          customer_type_id=staff.id))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await pilot.press("enter")
+        await add_items(pilot, "GIFT-25", "2*MUG-01")
+        await pilot.press("f9")
+        await pilot.pause()
+        await type_text(pilot, "5")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        rows = table_cells(screen)
+        assert (rows[0][4], rows[0][6]) == ("n/d", "25,00")  # not discountable: never
+        assert (rows[1][4], rows[1][6]) == ("5% B", "22,99")  # 24,20 − 1,21
+        screen.query_one("#customer", Input).focus()
+        await type_text(pilot, "Daan Smit")
+        await pilot.press("enter")
+        await pilot.pause()
+        rows = table_cells(screen)
+        assert (rows[0][4], rows[0][6]) == ("n/d", "25,00")
+        assert (rows[1][4], rows[1][6]) == ("15% T+B", "19,54")  # 24,20 − 3,63 − 1,03
+        totals = str(screen.query_one("#totals").render())
+        assert "Discount 4,66" in totals and "TOTAL EUR 44,54" in totals
+        detail = str(screen.query_one("#line-detail").render())
+        assert "discount 15% (-3,63) from the customer type" in detail
+        assert "bill discount 5% (-1,03) on top" in detail
+
+
+async def test_a_wide_discount_and_the_bill_mark_fit_the_disc_column(app):
+    customers.save_customer(CustomerInput(first_name="Eva", last_name="Bos",
+                                          discount="12.25"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bill(app, pilot)
+        await type_text(pilot, "Eva Bos")
+        await pilot.press("enter")
+        await pilot.pause()
+        await add_items(pilot, "MUG-01")
+        await pilot.press("f9")
+        await pilot.pause()
+        await type_text(pilot, "5")
+        await pilot.press("enter")
+        await pilot.pause()
+        row = table_cells(screen)[0]
+        # 12,10 − 1,48 (12,25 %) = 10,62; − 0,53 (5 %) = 10,09
+        assert (row[4], row[6]) == ("12,25%C+B", "10,09")
+        assert len(row[4]) <= 9
+
+
 async def test_cashier_overrides_a_line_discount_with_f7(app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bill(app, pilot)

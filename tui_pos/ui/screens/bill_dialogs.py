@@ -172,8 +172,8 @@ class BillAdjustScreen(Dialog):
                                                    prompt="(automatic)", allow_blank=True,
                                                    compact=True))
             yield FieldError(id="vat-error")
-            yield Static("The bill discount replaces customer and type discounts on "
-                         "discountable lines; a line's own override still wins.", classes="dim")
+            yield Static("The bill discount comes on top of each discountable line's own "
+                         "discount (override, customer or type).", classes="dim")
 
     def on_mount(self) -> None:
         set_select(self.query_one("#vat", Select), self.draft.bill_vat_id)

@@ -25,8 +25,9 @@ from tui_pos.ui.screens.bill_dialogs import (
 from tui_pos.ui.widgets.scan_input import ScanInput
 
 SOURCE_MARK = {"override": "O", "bill": "B", "customer": "C", "type": "T", "item": "", "none": ""}
-SOURCE_WORD = {"override": "your override", "bill": "the bill discount", "customer": "the customer",
+SOURCE_WORD = {"override": "your override", "bill": "the bill", "customer": "the customer",
                "type": "the customer type", "item": "the item", "none": ""}
+DISC_WIDTH = 9  # the Disc column: "12,5% T+B"
 
 
 class CustomerNameSuggester(Suggester):
@@ -120,7 +121,7 @@ class SalesBillScreen(PosScreen):
     def on_mount(self) -> None:
         table = self.query_one("#lines", DataTable)
         for label, key, width in (("#", "n", 2), ("Item", "item", 24), ("Qty", "qty", 6),
-                                  ("Price", "price", 8), ("Disc", "disc", 9),
+                                  ("Price", "price", 8), ("Disc", "disc", DISC_WIDTH),
                                   ("VAT", "vat", 6), ("Total", "total", 10)):
             table.add_column(label, key=key, width=width)
         self.load_profiles()
@@ -162,11 +163,18 @@ class SalesBillScreen(PosScreen):
         self.query_one("#totals", Static).update(literal("   ".join(parts)))
 
     def _discount_cell(self, p: PricedLine) -> str:
+        """The line's own discount and its mark (O/C/T), "+B" when the bill
+        discount comes on top: "15% T+B"; the bill's alone: "5% B"."""
         if not p.discountable:
             return "n/d"
-        if not p.discount_percent:
+        marks = [SOURCE_MARK[p.discount_source]] if p.discount_percent else []
+        if p.bill_discount_percent:
+            marks.append("B")
+        if not marks:
             return ""
-        return f"{self.percent(p.discount_percent)} {SOURCE_MARK[p.discount_source]}".strip()
+        shown = p.discount_percent if p.discount_percent else p.bill_discount_percent
+        text = f"{self.percent(shown)} {'+'.join(m for m in marks if m)}".strip()
+        return text if len(text) <= DISC_WIDTH else text.replace(" ", "")
 
     def _vat_cell(self, p: PricedLine) -> str:
         return f"{self.percent(p.vat.rate)} {SOURCE_MARK[p.vat_source]}".strip()
@@ -205,10 +213,15 @@ class SalesBillScreen(PosScreen):
         bits = [f"{self.draft.lines[index].sku}"]
         if not priced.discountable:
             bits.append("not discountable")
-        elif priced.discount_amount:
-            bits.append(f"discount {self.percent(priced.discount_percent)} "
-                        f"(-{self.money(priced.discount_amount)}) from "
-                        f"{SOURCE_WORD[priced.discount_source]}")
+        else:
+            if priced.discount_amount:
+                bits.append(f"discount {self.percent(priced.discount_percent)} "
+                            f"({self.money(-priced.discount_amount)}) from "
+                            f"{SOURCE_WORD[priced.discount_source]}")
+            if priced.bill_discount_amount:
+                on_top = " on top" if priced.discount_amount else ""
+                bits.append(f"bill discount {self.percent(priced.bill_discount_percent)} "
+                            f"({self.money(-priced.bill_discount_amount)}){on_top}")
         bits.append(f"VAT {fit(priced.vat.name, 16)} {self.percent(priced.vat.rate)} from "
                     f"{SOURCE_WORD[priced.vat_source]}")
         detail.update(literal(" · ".join(bits)))
