@@ -7,8 +7,10 @@ from typing import Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from tui_pos.db.connection import (
     close_database, current_store, open_database, resolve_target,
@@ -46,6 +48,16 @@ class PosApp(App):
     CSS_PATH = style_paths()
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
+        # Type-ahead over a slow link: Tab (and Enter in a form) move the focus
+        # when the key is read, so the keys of the same burst that follow it land
+        # in the next field. A screen's own Tab binding would move it only after
+        # those keys were already queued for the old field.
+        Binding("tab", "focus_next", "Next field", show=False, priority=True,
+                id="focus.next"),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True,
+                id="focus.previous"),
+        Binding("enter", "enter_moves_on", "Next field", show=False, priority=True,
+                id="focus.enter_next"),
         Binding("f1", "help", "Help", id="help"),
         Binding("ctrl+q", "quit_pos", "Quit", priority=True, id="quit"),
     ]
@@ -124,6 +136,30 @@ class PosApp(App):
     def action_main_menu(self) -> None:
         while len(self.screen_stack) > 2:
             self.pop_screen()
+
+    # -- type-ahead -------------------------------------------------------------------
+    def action_focus_next(self) -> None:
+        if self._focus_keys_are_the_widgets():
+            raise SkipAction()
+        self.screen.focus_next()
+
+    def action_focus_previous(self) -> None:
+        if self._focus_keys_are_the_widgets():
+            raise SkipAction()
+        self.screen.focus_previous()
+
+    def _focus_keys_are_the_widgets(self) -> bool:
+        """A text area that indents with Tab keeps it."""
+        focused = self.focused
+        return isinstance(focused, TextArea) and focused.tab_behavior == "indent"
+
+    def action_enter_moves_on(self) -> None:
+        """Enter in a one-line field of a form (``ENTER_MOVES_ON``) moves to the
+        next field at once; anywhere else Enter does what the widget says."""
+        focused = self.focused
+        if not (getattr(self.screen, "ENTER_MOVES_ON", False) and type(focused) is Input):
+            raise SkipAction()
+        self.screen.focus_next()
 
     # -- global keys ----------------------------------------------------------------------
     def action_help(self) -> None:

@@ -83,6 +83,8 @@ class CustomerFormScreen(SnapshotDirty, PosModal[int | None]):
     """Add or edit a customer; F4 saves (or assigns to the sale) and dismisses with
     the id (None when cancelled)."""
 
+    ENTER_MOVES_ON = True  # Enter in a field moves on, as Tab does (the app's binding)
+
     TITLE = "Customer"
     HELP = ("The whole customer record. Leave Number empty for the next free number. "
             "Contact preferences are recorded only with the customer's explicit consent: "
@@ -306,10 +308,6 @@ class CustomerFormScreen(SnapshotDirty, PosModal[int | None]):
                     else "You have unsaved changes. Leave without saving?")
         self.app.push_screen(ConfirmScreen(question, yes="Discard", no="Keep editing"), answer)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a field moves on to the next, as Tab does; F4 saves."""
-        event.stop()
-        self.focus_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

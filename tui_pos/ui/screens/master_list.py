@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Label, Select, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from tui_pos.services import config
@@ -69,6 +69,8 @@ class MasterTable(DataTable):
 
 class MasterListScreen(FormScreen):
     """List + form. Subclasses fill in the class attributes and the hooks."""
+
+    ENTER_MOVES_ON = True  # Enter in a field moves on, as Tab does (the app's binding)
 
     NOUN = "record"  # "profile", "customer type" … as the shop says it
     NOUNS = ""  # the plural, when it is not NOUN + "s" ("VAT classes")
@@ -319,10 +321,6 @@ class MasterListScreen(FormScreen):
         else:
             self.guarded(edit)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a field moves on to the next one, as Tab does."""
-        event.stop()
-        self.focus_next()
 
     def save(self) -> bool:
         if self.unavailable:
