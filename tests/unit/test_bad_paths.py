@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_pos.cli import main
+from tests.cli_run import one_line, run
 from tui_pos.db import connection, migrations
 from tui_pos.db.connection import close_database, open_database
 from tui_pos.services.errors import ValidationError
@@ -47,22 +47,6 @@ def clean_environment(monkeypatch, tmp_path):
     return started
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:  # argparse's own refusals
-        code = exc.code
-    finally:
-        close_database()
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line(err: str) -> str:
-    lines = err.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {err!r}"
-    assert lines[0].startswith("tui-pos: ") and "Traceback" not in err
-    return lines[0]
 
 
 def snapshot(folder: Path) -> dict[str, tuple]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_pos.cli import main
+from tests.cli_run import one_line, run
 from tui_pos.db.connection import close_database, open_database
 from tui_pos.db.migrations import LATEST
 from tui_pos.services import reports
@@ -24,22 +24,6 @@ def no_env_database(monkeypatch):
     monkeypatch.delenv("TUI_POS_DATABASE", raising=False)
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:  # argparse's own refusals
-        code = exc.code
-    finally:
-        close_database()
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line(err: str) -> str:
-    lines = err.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {err!r}"
-    assert lines[0].startswith("tui-pos: ")
-    return lines[0]
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
