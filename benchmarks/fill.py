@@ -401,7 +401,7 @@ def fill_sales(con: sqlite3.Connection, n_sales: int, days: int, today: dt.date,
                 amount = gross - d_amt
                 lines.append((sale_id, pos, iid, sku, name, qty * 1000, price, discountable,
                               gross, d_pct, source if d_pct else "none", d_amt, vat_name, rate,
-                              "item", amount))
+                              "item", amount, None, 0))  # no bill discount
                 by_rate[rate] = by_rate.get(rate, 0) + amount
                 subtotal += amount
                 disc_total += d_amt

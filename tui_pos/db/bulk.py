@@ -63,3 +63,21 @@ def next_value(sequence_model: type[pw.Model], name: str) -> int:
     if row is None:
         raise pw.IntegrityError(f"no sequence called {name!r}")
     return row[0]
+
+
+@lru_cache(maxsize=32)
+def _select_sql(table: str, columns: tuple[str, ...], key: str, param: str) -> str:
+    return (f"SELECT {', '.join(map(_quote, columns))} FROM {_quote(table)} "
+            f"WHERE {_quote(key)} = {param}")
+
+
+def select_one(model: type[pw.Model], fields: Sequence[pw.Field], key: pw.Field,
+               value: Any) -> tuple | None:
+    """One row's ``fields`` (as Python values) where ``key`` = ``value``, or None."""
+    db = model._meta.database
+    sql = _select_sql(model._meta.table_name, tuple(f.column_name for f in fields),
+                      key.column_name, db.param)
+    row = db.execute_sql(sql, (key.db_value(value),)).fetchone()
+    if row is None:
+        return None
+    return tuple(f.python_value(v) for f, v in zip(fields, row))

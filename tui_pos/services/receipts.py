@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from functools import lru_cache
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -293,6 +294,7 @@ def _no_one_writing(folder: Path):
 
 # -- layout: terminal cells ------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
 def char_cells(char: str) -> int:
     """How many terminal columns a character takes: 2 for wide (CJK), 0 for marks."""
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
@@ -301,12 +303,16 @@ def char_cells(char: str) -> int:
 
 
 def cells(text: str) -> int:
+    if text.isascii():  # the common case, on the hot path of every sale
+        return len(text)
     return sum(char_cells(c) for c in text)
 
 
 def cut_cells(text: str, width: int) -> str:
     """``text`` cut to at most ``width`` terminal columns (a wide character is
     never split in half)."""
+    if text.isascii():
+        return text[:width]
     used = 0
     for index, char in enumerate(text):
         used += char_cells(char)

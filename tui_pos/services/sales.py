@@ -13,7 +13,7 @@ import peewee as pw
 
 from tui_pos.db import bulk
 from tui_pos.db.models import (
-    Customer, CustomerProfile, CustomerType, Item, Payment, Sale, SaleLine, SaleVat,
+    Customer, CustomerProfile, CustomerType, Payment, Sale, SaleLine, SaleVat,
     Sequence, VatClass, database, now,
 )
 from tui_pos.money import ZERO, format_date, format_money, format_percent, format_quantity, \
@@ -348,6 +348,7 @@ LINE_FIELDS = (
     SaleLine.vat_class_name, SaleLine.vat_rate, SaleLine.vat_source, SaleLine.amount,
     SaleLine.bill_discount_percent, SaleLine.bill_discount_amount,
 )
+PROFILE_FIELDS = (CustomerProfile.name, CustomerProfile.active)
 VAT_FIELDS = (SaleVat.sale, SaleVat.rate, SaleVat.base, SaleVat.vat, SaleVat.total)
 PAYMENT_FIELDS = (Payment.sale, Payment.method, Payment.amount)
 
@@ -398,11 +399,13 @@ def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = 
         check(paid >= total, f"Cash received {format_money(paid)} is less than the total "
               f"{format_money(total)}", "tendered")
     change = (paid - total) if method == "cash" else ZERO
-    profile = None
-    if draft.profile_id is not None:  # still there and active?
-        profile = CustomerProfile.get_or_none(CustomerProfile.id == draft.profile_id)
+    profile_name = ""
+    if draft.profile_id is not None:  # still there and active? (SQL built once: hot path)
+        profile = bulk.select_one(CustomerProfile, PROFILE_FIELDS, CustomerProfile.id,
+                                  draft.profile_id)
         check(profile is not None, "That customer profile does not exist", "profile")
-        check(profile.active, f"The profile {profile.name!r} is inactive", "profile")
+        profile_name, active = profile
+        check(active, f"The profile {profile_name!r} is inactive", "profile")
     customer = draft.customer
     settings = draft.settings or config.get_settings()
     created = at or now()
@@ -413,8 +416,8 @@ def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = 
         customer_name=customer.name if customer else "",
         customer_type_id=customer.type_id if customer else None,
         customer_type_name=customer.type_name if customer else "",
-        profile_id=profile.id if profile else None,
-        profile_name=profile.name if profile else "",
+        profile_id=draft.profile_id,
+        profile_name=profile_name,
         paid=paid, change=change,
     )
     # One transaction, five statements whose SQL text is built once (db.bulk).
