@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import peewee as pw
 
+from tui_pos.db import search as search_index
 from tui_pos.db.models import (
     CustomField, CustomFieldValue, Customer, CustomerNote, CustomerProfile,
     CustomerSearchTerm, CustomerTag, CustomerType, Sale, SaleLine, Sequence, Tag, VatClass,
@@ -496,25 +497,9 @@ def search_customers(query: str, limit: int = 20, after: tuple | None = None,
     prefix = query_prefix(query)
     if not prefix:
         return _list_by_name(limit, after, include_inactive, profile_id)
-    T = CustomerSearchTerm
-    # A customer often matches by several terms ("jansen", "jansen anna", a tag):
-    # only its first matching term counts, so a page never repeats one shown before.
-    E = CustomerSearchTerm.alias("earlier")
-    earlier = E.select(pw.SQL("1")).where(
-        (E.customer == T.customer) & (E.term >= prefix) & (E.term < T.term))
-    rows = (T.select(T.customer, T.term)
-            .join(Customer, on=(T.customer == Customer.id))
-            .where((T.term >= prefix) & (T.term < prefix + TOP))
-            .where(~pw.fn.EXISTS(earlier)))
-    if not include_inactive:
-        rows = rows.where(Customer.active == True)  # noqa: E712
-    if profile_id is not None:
-        rows = rows.where(Customer.profile == profile_id)
-    if after is not None:
-        term, cid = after
-        rows = rows.where((T.term > term) | ((T.term == term) & (T.customer > cid)))
     batch = limit * 3
-    raw = list(rows.order_by(T.term, T.customer).limit(batch).tuples())
+    raw = search_index.matching_terms(prefix, batch, active_only=not include_inactive,
+                                      profile_id=profile_id, after=after)
     order: dict[int, str] = {}
     cursor = None
     for cid, term in raw:
@@ -528,17 +513,9 @@ def search_customers(query: str, limit: int = 20, after: tuple | None = None,
     return SearchPage(_load_hits(order), cursor)
 
 
-HIT_COLUMNS = (Customer.id, Customer.number, Customer.first_name, Customer.last_name,
-               Customer.company, Customer.phone, Customer.mobile, Customer.email,
-               Customer.city, Customer.profile, Customer.active, CustomerType.name)
-
-
 def _load_hits(matched: dict[int, str]) -> list[CustomerHit]:
     """The hits for these ids, in this order: only the columns a hit shows."""
-    if not matched:
-        return []
-    rows = (Customer.select(*HIT_COLUMNS).join(CustomerType, pw.JOIN.LEFT_OUTER)
-            .where(Customer.id.in_(list(matched))).tuples())
+    rows = search_index.hit_rows(list(matched))
     found = {}
     for cid, number, first, last, company, phone, mobile, email, city, profile, active, \
             type_name in rows:

@@ -1,0 +1,78 @@
+"""The customer search's two queries, their SQL text built once per shape.
+
+Search as you type runs these on every keystroke; peewee spent about half of
+each search writing their SQL. The shapes are few (active only or not, one
+profile or any, first page or after a cursor, how many ids), so the text is
+made once per shape and reused with the database's own placeholder. The
+queries read the indexed table of prefixes, ``customer_search_term``, which
+SQLite and PostgreSQL serve alike.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from tui_pos.db.models import Customer, CustomerSearchTerm
+
+TOP = "\U0010ffff"  # sorts after every other character: the end of a prefix range
+
+
+@lru_cache(maxsize=32)
+def _terms_sql(active_only: bool, by_profile: bool, after: bool, param: str) -> str:
+    p = param
+    where = [f't."term" >= {p}', f't."term" < {p}',
+             # only a customer's first matching term counts: a page never repeats one
+             f'NOT EXISTS (SELECT 1 FROM "customer_search_term" AS e '
+             f'WHERE e."customer_id" = t."customer_id" AND e."term" >= {p} '
+             f'AND e."term" < t."term")']
+    if active_only:
+        where.append('c."active" = 1' if p == "?" else 'c."active"')
+    if by_profile:
+        where.append(f'c."profile_id" = {p}')
+    if after:
+        where.append(f'(t."term" > {p} OR (t."term" = {p} AND t."customer_id" > {p}))')
+    return ('SELECT t."customer_id", t."term" FROM "customer_search_term" AS t '
+            'JOIN "customer" AS c ON c."id" = t."customer_id" '
+            f'WHERE {" AND ".join(where)} '
+            f'ORDER BY t."term", t."customer_id" LIMIT {p}')
+
+
+def matching_terms(prefix: str, batch: int, active_only: bool = True,
+                   profile_id: int | None = None,
+                   after: tuple[str, int] | None = None) -> list[tuple[int, str]]:
+    """(customer id, its first term starting with ``prefix``), in term order."""
+    db = CustomerSearchTerm._meta.database
+    params: list = [prefix, prefix + TOP, prefix]
+    if profile_id is not None:
+        params.append(profile_id)
+    if after is not None:
+        term, cid = after
+        params += [term, term, cid]
+    params.append(batch)
+    sql = _terms_sql(active_only, profile_id is not None, after is not None, db.param)
+    return [(cid, term) for cid, term in db.execute_sql(sql, params).fetchall()]
+
+
+HIT_COLUMNS = (Customer.id, Customer.number, Customer.first_name, Customer.last_name,
+               Customer.company, Customer.phone, Customer.mobile, Customer.email,
+               Customer.city, Customer.profile, Customer.active)
+
+
+@lru_cache(maxsize=64)
+def _hits_sql(count: int, param: str) -> str:
+    columns = ", ".join(f'c."{f.column_name}"' for f in HIT_COLUMNS)
+    return (f'SELECT {columns}, ct."name" FROM "customer" AS c '
+            'LEFT OUTER JOIN "customer_type" AS ct ON ct."id" = c."customer_type_id" '
+            f'WHERE c."id" IN ({", ".join([param] * count)})')
+
+
+def hit_rows(ids: list[int]) -> list[tuple]:
+    """The columns a search hit shows (and the type's name) for these ids, any order."""
+    if not ids:
+        return []
+    db = Customer._meta.database
+    rows = db.execute_sql(_hits_sql(len(ids), db.param), ids).fetchall()
+    return [(*row[:-2], bool(row[-2]), row[-1]) for row in rows]
+
+
+
