@@ -57,3 +57,27 @@ def test_the_import_contracts_of_pyproject_hold():
                             capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert "Contracts: 3 kept, 0 broken." in result.stdout, result.stdout[-3000:]
     assert result.returncode == 0
+
+
+def test_every_binding_has_an_id_so_a_shop_can_remap_it():
+    import importlib
+    import inspect
+
+    import tui_pos.ui.screens
+    import tui_pos.ui.widgets
+    from textual.binding import Binding
+
+    names = ["tui_pos.ui.app", *modules(tui_pos.ui.screens), *modules(tui_pos.ui.widgets)]
+    missing, seen = [], 0
+    for name in names:
+        module = importlib.import_module(name)
+        for cls_name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != name:
+                continue
+            for binding in cls.__dict__.get("BINDINGS", []):
+                if isinstance(binding, Binding):
+                    seen += 1
+                    if not binding.id:
+                        missing.append(f"{cls_name}: {binding.key}")
+    assert seen > 40
+    assert missing == []

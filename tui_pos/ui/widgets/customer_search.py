@@ -114,7 +114,7 @@ class CustomerSearch(Vertical):
         # priority: the search box's own Ctrl+D deletes a character
         Binding("ctrl+d", "toggle_inactive", "Show/hide deactivated customers",
                 show=False, priority=True, id="customer_search.inactive_ctrl"),
-        Binding("down", "into_table", "Results", show=False),
+        Binding("down", "into_table", "Results", show=False, id="customer_search.results"),
     ]
 
     class Chosen(Message):
