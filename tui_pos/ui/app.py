@@ -58,7 +58,7 @@ class PosApp(App):
                 id="focus.previous"),
         Binding("enter", "enter_moves_on", "Next field", show=False, priority=True,
                 id="focus.enter_next"),
-        Binding("f1", "help", "Help", id="help"),
+        Binding("f1", "help", "Help", key_display="F1", id="help"),
         Binding("ctrl+q", "quit_pos", "Quit", priority=True, id="quit"),
     ]
 
