@@ -44,9 +44,38 @@ def _v2_sale_line_bill_discount(db: pw.Database) -> None:
     )
 
 
+def _v3_import_mappings_and_web_orders(db: pw.Database) -> None:
+    """3: hand-made import mappings saved by name; web-shop orders recorded once.
+
+    New tables, made from frozen copies of their models (never the live ones).
+    """
+
+    class Base(pw.Model):
+        class Meta:
+            legacy_table_names = False
+
+    class Sale(Base):  # only for the foreign key's target
+        pass
+
+    class ImportMapping(Base):
+        name = pw.CharField(max_length=60)
+        name_key = pw.CharField(max_length=60, unique=True)
+        columns = pw.TextField()
+        created_at = pw.DateTimeField()
+
+    class WebOrder(Base):
+        order_number = pw.CharField(max_length=60, unique=True)
+        sale = pw.ForeignKeyField(Sale, on_delete="RESTRICT")
+        imported_at = pw.DateTimeField()
+
+    with db.bind_ctx([Sale, ImportMapping, WebOrder]):
+        db.create_tables([ImportMapping, WebOrder])
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     schema_v1.create,  # 1: the first schema (frozen)
     _v2_sale_line_bill_discount,  # 2: the bill discount on top of the line's own
+    _v3_import_mappings_and_web_orders,  # 3: saved import mappings, web-shop orders
 ]
 
 LATEST = len(MIGRATIONS)

@@ -256,8 +256,27 @@ class Payment(BaseModel):
     amount = MoneyField()
 
 
+class ImportMapping(BaseModel):
+    """A column mapping made by hand for a file layout tui-pos did not know,
+    saved by name for the next import: our field → the file's header (JSON)."""
+
+    name = pw.CharField(max_length=60)
+    name_key = pw.CharField(max_length=60, unique=True)
+    columns = pw.TextField()
+    created_at = pw.DateTimeField(default=now)
+
+
+class WebOrder(BaseModel):
+    """A paid web-shop order that was recorded as a sale: each order number once."""
+
+    order_number = pw.CharField(max_length=60, unique=True)
+    sale = pw.ForeignKeyField(Sale, on_delete="RESTRICT")
+    imported_at = pw.DateTimeField(default=now)
+
+
 ALL_MODELS = [
     SchemaVersion, Sequence, VatClass, BusinessConfig, Item, CustomerProfile,
     CustomerType, Customer, Tag, CustomerTag, CustomerNote, CustomField,
     CustomFieldValue, CustomerSearchTerm, Sale, SaleLine, SaleVat, Payment,
+    ImportMapping, WebOrder,
 ]
