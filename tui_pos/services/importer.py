@@ -53,6 +53,12 @@ NOTE_AUTHOR = "import"
 Progress = Callable[[str, int], None]  # (phase, rows done)
 
 
+class Cancelled(Exception):
+    """Raised by a ``progress`` callback to stop the import. During the check it
+    leaves ``import_customers`` and nothing is written; during writing the import
+    stops after the batch just committed and the report says ``cancelled``."""
+
+
 # -- What the caller gets -------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ class ImportReport:
     good_rows_only: bool = False
     written: bool = False
     rejects_file: str = ""
+    cancelled: bool = False  # stopped while writing: ``rows_written`` rows are in
+    rows_written: int = 0
 
     @property
     def refused(self) -> bool:
@@ -240,7 +248,12 @@ def import_customers(path: str | Path, *, dry_run: bool = False, good_rows_only:
             if dry_run or report.refused:
                 return report
             spool.seek(0)
-            Write(known, check_pass.file_numbers, report, progress).run(spool)
+            writer = Write(known, check_pass.file_numbers, report, progress)
+            try:
+                writer.run(spool)
+            except Cancelled:
+                report.cancelled = True
+            report.rows_written = writer.done
     finally:
         table.close()
     return report
