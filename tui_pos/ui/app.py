@@ -35,6 +35,8 @@ SCREENS: dict[str, tuple[str, str, str]] = {
     "VAT Classes": ("vat_classes", "VatClassesScreen", "Master › Inventory: VAT rates"),
     "Sales Bill": ("sales_bill", "SalesBillScreen", "Sales: sell to a customer"),
     "Reports": ("reports", "ReportsScreen", "Reports: sales by profile, type, customer, day"),
+    "Sales Trend": ("sales_trend", "SalesTrendScreen",
+                    "Reports: a chart of sales per profile or type by day, week, month"),
 }
 
 READ_ONLY = ("This database is read-only for you: you can look and run reports, "

@@ -16,7 +16,7 @@ MENU: list[tuple[str, list[str]]] = [
     ("Master › Customer", ["Customers", "Customer Profile", "Customer Types", "Custom Fields"]),
     ("Master › Inventory", ["Items", "VAT Classes"]),
     ("Sales", ["Sales Bill"]),
-    ("Reports", ["Reports"]),
+    ("Reports", ["Reports", "Sales Trend"]),
 ]
 
 
