@@ -126,7 +126,7 @@ async def test_no_color_still_tells_the_series_apart_by_marker(monkeypatch, sold
 
 
 async def test_profiles_off_an_empty_range_by_type_says_so(app, store):
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_trend(pilot)
         assert screen.trend.series == () and screen.trend.by == "type"
         assert "no completed sales in this range" in screen_text(app)
@@ -135,6 +135,23 @@ async def test_profiles_off_an_empty_range_by_type_says_so(app, store):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.trend.by == "type"
-        assert "Customer Profile is off: by type only." in [
-            n.message for n in app._notifications]
+        assert "Customer Profile is off: by type" in screen_text(app)
 
+
+
+async def test_the_palette_opens_it_and_escape_goes_back(app, sold):
+    from tui_pos.ui.screens.menu import MainMenuScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Sales Trend")
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.TITLE == "Sales Trend"
+        assert "Web shop" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainMenuScreen)
