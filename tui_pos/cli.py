@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_import_parser(sub, with_db) -> None:
-    imports = with_db(sub.add_parser("import", help="import customers from a file"))
+    imports = with_db(sub.add_parser("import",
+                                     help="import customers or web-shop orders from a file"))
     what = imports.add_subparsers(dest="what", parser_class=Parser, required=True)
     customers = with_db(what.add_parser(
         "customers", help="customers from CSV or .xlsx (Shopify, Square, Lightspeed, "
@@ -85,6 +86,9 @@ def add_import_parser(sub, with_db) -> None:
                            help="create customer types, profiles and tags the file names")
     customers.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx file "
                            "(default: the first)")
+    orders = with_db(what.add_parser(
+        "orders", help="paid web-shop orders from a JSON file (docs/webshop-orders.md)"))
+    orders.add_argument("file", metavar="FILE")
 
 
 def add_export_parser(sub, with_db) -> None:
@@ -201,6 +205,8 @@ def run_import(args) -> int:
     from tui_pos.db.connection import close_database, open_database, resolve_target
     from tui_pos.services.importer import import_customers
 
+    if args.what == "orders":
+        return run_import_orders(args)
     open_database(resolve_target(args.db), create=False)
     try:
         report = import_customers(
@@ -224,6 +230,28 @@ def run_import(args) -> int:
     if report.ignored_columns:
         say("columns not imported: " + ", ".join(report.ignored_columns))
     return 0
+
+
+def run_import_orders(args) -> int:
+    """Each paid order its own transaction; non-zero when any order was refused."""
+    from tui_pos.db.connection import close_database, open_database, resolve_target
+    from tui_pos.services.webshop import import_orders
+
+    open_database(resolve_target(args.db), create=False)
+    try:
+        report = import_orders(args.file)
+    finally:
+        close_database()
+    for problem in report.refused[:SHOWN_ROWS]:
+        say(f"{report.file} order {problem.order}: {problem.reason}", sys.stderr)
+    if len(report.refused) > SHOWN_ROWS:
+        say(f"… and {len(report.refused) - SHOWN_ROWS:,} more refused orders", sys.stderr)
+    if report.unpaid:
+        shown = ", ".join(report.unpaid[:SHOWN_ROWS])
+        more = len(report.unpaid) - SHOWN_ROWS
+        say(f"skipped, not paid: {shown}" + (f" and {more:,} more" if more > 0 else ""))
+    say(f"{report.file}: {report.orders:,} orders: {report.summary()}")
+    return EXIT_ERROR if report.refused else 0
 
 
 def progress_on_terminal():

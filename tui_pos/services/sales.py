@@ -14,7 +14,7 @@ import peewee as pw
 from tui_pos.db import bulk
 from tui_pos.db.models import (
     Customer, CustomerProfile, CustomerType, Payment, Sale, SaleLine, SaleVat,
-    Sequence, VatClass, database, now,
+    Sequence, VatClass, WebOrder, database, now,
 )
 from tui_pos.money import ZERO, format_date, format_money, format_percent, format_quantity, \
     parse_money, parse_percent, parse_quantity
@@ -27,7 +27,9 @@ from tui_pos.services.pricing import (
 from tui_pos.services.receipts import ReceiptNotSaved, cells, cut_cells, write_receipt
 from tui_pos.services.text import printable
 
-PAYMENT_METHODS = ("cash", "card")
+COUNTER_METHODS = ("cash", "card")  # what the payment screen offers
+WEB_SHOP = "web shop"  # paid online; recorded by `tui-pos import orders` (services/webshop)
+PAYMENT_METHODS = (*COUNTER_METHODS, WEB_SHOP)
 
 
 @dataclass
@@ -235,10 +237,16 @@ class SaleDraft:
                 raise ValidationError(error.message, "code") from None
         return self.add_item(entry, quantity)
 
-    def add_item(self, code: str, quantity: str | Decimal = "1") -> DraftLine:
-        """Add by SKU or barcode. Scanning the same item again adds to its line."""
+    def add_item(self, code: str, quantity: str | Decimal = "1",
+                 unit_price: str | Decimal | None = None) -> DraftLine:
+        """Add by SKU or barcode. Scanning the same item again adds to its line.
+
+        ``unit_price``: a price agreed elsewhere (a paid web-shop order) instead
+        of the shelf price; lines merge only at the same price."""
         qty = as_field("quantity", parse_quantity, quantity)
         item = catalog.find_item(code)
+        if unit_price is not None:
+            item = replace(item, price=as_field("price", parse_money, unit_price, "Unit price"))
         return self._within_limits(lambda: self._add(item, qty), "quantity")
 
     def add_item_id(self, item_id: int, quantity: str | Decimal = "1") -> DraftLine:
@@ -351,6 +359,7 @@ LINE_FIELDS = (
 PROFILE_FIELDS = (CustomerProfile.name, CustomerProfile.active)
 VAT_FIELDS = (SaleVat.sale, SaleVat.rate, SaleVat.base, SaleVat.vat, SaleVat.total)
 PAYMENT_FIELDS = (Payment.sale, Payment.method, Payment.amount)
+WEB_ORDER_FIELDS = (WebOrder.order_number, WebOrder.sale, WebOrder.imported_at)
 
 
 @dataclass(frozen=True)
@@ -387,8 +396,11 @@ def change_due(total: Decimal, tendered: str | Decimal) -> Decimal:
 
 def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = "cash",
                   cashier: str = "", receipts_dir: str | Path | None = None,
-                  at: dt.datetime | None = None) -> CompletedSale:
-    """Save the bill as a sale — all of it or nothing — with the next number."""
+                  at: dt.datetime | None = None, web_order: str | None = None) -> CompletedSale:
+    """Save the bill as a sale — all of it or nothing — with the next number.
+
+    ``web_order``: the web-shop order number this sale records, written in the
+    sale's own transaction (``WebOrder``), so neither is ever saved without the other."""
     check(bool(draft.lines), "The bill has no lines", "code")
     check(method in PAYMENT_METHODS, f"Payment method must be one of {', '.join(PAYMENT_METHODS)}",
           "method")
@@ -422,16 +434,23 @@ def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = 
     )
     # One transaction, five statements whose SQL text is built once (db.bulk).
     try:
-        number, sale_id, text = _save_sale(draft, bill, header, settings, method, total)
+        number, sale_id, text = _save_sale(draft, bill, header, settings, method, total,
+                                           web_order)
     except pw.OperationalError as exc:  # e.g. the database stayed locked: nothing was written
         raise ValidationError(f"The sale could not be saved ({exc}); the bill is still open "
                               "— try again.", "method") from None
+    except pw.IntegrityError:  # the unique order number: recorded before (nothing written)
+        if web_order is None:
+            raise
+        raise ValidationError(f"Web-shop order {web_order} is already recorded",
+                              "web_order") from None
     path, error = save_receipt(number, text, receipts_dir)
     return CompletedSale(sale_id, number, total, header.paid, header.change, text, path, error)
 
 
 def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
-               settings: config.Settings, method: str, total: Decimal) -> tuple[int, int, str]:
+               settings: config.Settings, method: str, total: Decimal,
+               web_order: str | None = None) -> tuple[int, int, str]:
     created, paid, change, cashier = header.created_at, header.paid, header.change, header.cashier
     with database.atomic():
         number = bulk.next_value(Sequence, "sale")
@@ -453,6 +472,8 @@ def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
         bulk.insert_rows(SaleVat, VAT_FIELDS, [(sale_id, r.rate, r.base, r.vat, r.total)
                                                for r in bill.vat_summary])
         bulk.insert_rows(Payment, PAYMENT_FIELDS, [(sale_id, method, paid)])
+        if web_order is not None:
+            bulk.insert_rows(WebOrder, WEB_ORDER_FIELDS, [(web_order, sale_id, now())])
     return number, sale_id, text
 
 

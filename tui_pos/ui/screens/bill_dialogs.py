@@ -15,7 +15,7 @@ from tui_pos.money import format_money, format_percent, format_quantity
 from tui_pos.services import catalog, config
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.receipts import reprint
-from tui_pos.services.sales import PAYMENT_METHODS, CompletedSale, SaleDraft, change_due, \
+from tui_pos.services.sales import COUNTER_METHODS, CompletedSale, SaleDraft, change_due, \
     complete_sale
 from tui_pos.ui.literal import cell, literal
 from tui_pos.ui.screens.base import FieldError, PosModal, select_value, set_select
@@ -212,7 +212,7 @@ class PaymentScreen(Dialog):
         return f"{self.currency} {format_money(value, locale=self.locale)}"
 
     def compose(self) -> ComposeResult:
-        methods = [(m.capitalize(), m) for m in PAYMENT_METHODS]
+        methods = [(m.capitalize(), m) for m in COUNTER_METHODS]
         with Vertical(classes="dialog payment"):
             yield Label(literal(f"Total to pay: {self.money(self.total)}"),
                         id="pay-total", classes="dialog-title")
