@@ -12,7 +12,8 @@ from pathlib import Path
 
 EXIT_USAGE = 2
 EXIT_ERROR = 1
-GROUPS = ("profile", "type", "customer", "day")
+GROUPS = ("profile", "type", "customer", "day", "item")
+RANGES = ("today", "this-week", "this-month", "last-30-days")
 
 
 def one_line(text: object) -> str:
@@ -61,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--by", choices=GROUPS, help="group the sales by this")
     report.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     report.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    report.add_argument("--range", choices=RANGES,
+                        help="a quick range ending today (instead of --from/--to)")
+    report.add_argument("--limit", type=int, default=100, metavar="N",
+                        help="rows per page, top N by gross (default 100)")
+    report.add_argument("--after", metavar="CURSOR",
+                        help="the next page: the cursor printed under the previous one")
     report.add_argument("--format", choices=["table", "csv"], default="table")
 
     add_import_parser(sub, with_db)
@@ -92,12 +99,19 @@ def add_import_parser(sub, with_db) -> None:
 
 
 def add_export_parser(sub, with_db) -> None:
-    exports = with_db(sub.add_parser("export", help="export customers as CSV"))
+    exports = with_db(sub.add_parser("export", help="export customers or sales as CSV or .xlsx"))
     what = exports.add_subparsers(dest="what", parser_class=Parser, required=True)
     customers = with_db(what.add_parser("customers", help="every customer, every field"))
-    customers.add_argument("--format", choices=["csv"], default="csv")
-    customers.add_argument("--out", metavar="FILE",
-                           help="write to this file (owner-only) instead of stdout")
+    sales = with_db(what.add_parser("sales", help="sales, one row per line or per sale"))
+    sales.add_argument("--per", choices=["line", "sale"], default="line",
+                       help="one row per sale line (the default) or per sale")
+    sales.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    sales.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    for p in (customers, sales):
+        p.add_argument("--format", choices=["csv", "xlsx"], default="csv",
+                       help="csv (the default) or xlsx (needs --out)")
+        p.add_argument("--out", metavar="FILE",
+                       help="write to this file (owner-only) instead of stdout")
 
 
 def demo_location() -> str:
@@ -183,18 +197,25 @@ def run_report(args) -> int:
     if args.by is None:
         return refuse(f"group the report by something: `tui-pos report {args.report} "
                       f"--by {'|'.join(GROUPS)}`")
-    start, end = reports.date_range(args.date_from, args.date_to)  # a typo writes nothing
+    if args.range and (args.date_from or args.date_to):
+        return refuse("give either --range or --from/--to, not both")
+    # a typo writes nothing: dates, page size and cursor are checked before the database
+    start, end = (reports.quick_range(args.range) if args.range
+                  else reports.date_range(args.date_from, args.date_to))
+    reports.check_page_request(args.by, args.limit, args.after)
     open_database(resolve_target(args.db), create=False)  # read-only if it cannot be written
     try:
-        rows = reports.sales_by(args.by, start, end)
+        page = reports.sales_page(args.by, start, end, limit=args.limit, after=args.after)
         if args.format == "csv":
-            sys.stdout.write(reports.as_csv(args.by, rows))
+            sys.stdout.write(reports.page_csv(page))
         else:
             settings = config.get_settings()
-            sys.stdout.write(reports.as_table(args.by, rows, settings.currency,
-                                              settings.locale))
+            sys.stdout.write(reports.page_table(page, settings.currency, settings.locale))
     finally:
         close_database()
+    if page.next_cursor is not None:  # on stderr: stdout stays the report alone
+        say(f"{len(page.rows):,} of {page.groups:,} rows; the next page: "
+            f"--after {page.next_cursor}", sys.stderr)
     return 0
 
 
@@ -267,15 +288,31 @@ def progress_on_terminal():
 
 def run_export(args) -> int:
     from tui_pos.db.connection import close_database, open_database, resolve_target
-    from tui_pos.services import export
+    from tui_pos.services import export, export_sales
+    from tui_pos.services.reports import date_range
 
+    if args.format == "xlsx" and not args.out:
+        return refuse("an .xlsx file is binary: name it with --out FILE")
+    if args.what == "sales":
+        date_range(args.date_from, args.date_to)  # a typo writes nothing
     open_database(resolve_target(args.db), create=False)
     try:
-        if args.out:
-            count = export.export_customers_to(args.out)
+        if args.what == "sales":
+            dates = (args.date_from, args.date_to)
+            if args.out:
+                count = export_sales.export_sales_to(args.out, args.per, *dates, args.format)
+                say(f"{count:,} {'sale lines' if args.per == 'line' else 'sales'} "
+                    f"written to {args.out}")
+            else:
+                export_sales.write_sales_csv(sys.stdout, args.per, *dates)
+        elif args.out:
+            count = export.export_customers_to(args.out, args.format)
             say(f"{count:,} customers written to {args.out}")
         else:
             export.write_customers_csv(sys.stdout)
+    except BrokenPipeError:  # `| head` stopped reading: not a failure
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     finally:
         close_database()
     return 0

@@ -173,11 +173,29 @@ def test_customer_list_filtered_by_type(listed):
     assert reports.count_customers(type_id=listed["staff"]) == 1
 
 
-def test_customer_list_pages(listed):
+def test_customer_list_pages_by_keyset(listed):
     first = reports.customer_list(limit=2)
-    second = reports.customer_list(limit=2, offset=2)
+    second = reports.customer_list(limit=2, after=first[-1].cursor)
+    third = reports.customer_list(limit=2, after=second[-1].cursor)
     assert [r.name for r in first + second] == ["Bram Bakker", "Anna Jansen", "Dirk Mulder",
                                                 "Cees Visser"]
+    assert third == []
+
+
+def test_customer_list_keyset_keeps_namesakes_apart(shop):
+    ids = [customers.save_customer(CustomerInput(first_name="Jan", last_name="Smit")).id
+           for _ in range(3)]
+    seen = []
+    after = None
+    while page := reports.customer_list(limit=1, after=after):
+        seen += [r.id for r in page]
+        after = page[-1].cursor
+    assert seen == sorted(ids)  # same sort_name: by id, none skipped or shown twice
+
+
+def test_customer_list_does_not_page_with_offset():
+    import inspect
+    assert ".offset(" not in inspect.getsource(reports.customer_list)
 
 
 def test_a_renamed_type_does_not_change_past_sales_counts(sold, shop):
@@ -185,3 +203,158 @@ def test_a_renamed_type_does_not_change_past_sales_counts(sold, shop):
     rows = reports.sales_by("type", "2026-03-01", "2026-03-31")
     staff_row = next(r for r in rows if r.key == str(shop.types["Staff"].id))
     assert (staff_row.sales, staff_row.total, staff_row.discount) == (1, D("10.28"), D("1.82"))
+
+
+# -- paged reports -----------------------------------------------------------------------
+
+def test_by_item_counts_quantity_and_splits_vat(sold):
+    page = reports.sales_page("item", "2026-03-01", "2026-03-31")
+    got = [(r.key, r.label, r.count, r.net, r.vat, r.gross, r.discount) for r in page.rows]
+    assert got == [
+        ("MUG-01", "Stoneware mug", D("4"), D("38.50"), D("8.08"), D("46.58"), D("1.82")),
+        ("COF-250", "Coffee beans 250 g", D("4"), D("25.51"), D("2.29"), D("27.80"), D("0")),
+        ("GIFT-25", "Gift card 25", D("1"), D("25.00"), D("0"), D("25.00"), D("0")),
+    ]
+    t = page.totals
+    assert (t.count, t.net, t.vat, t.gross, t.discount) == (
+        D("9"), D("89.01"), D("10.37"), D("99.38"), D("1.82"))
+    assert (page.groups, page.next_cursor) == (3, None)
+
+
+def test_by_customer_pages_by_keyset_with_totals_for_the_whole_range(sold, shop):
+    more = [customers.save_customer(CustomerInput(first_name=f"Klant{i}", last_name="Test")).id
+            for i in range(3)]
+    for cid in more:
+        sell("2026-03-10", [("COF-250", "1")], customer_id=cid)  # three ties at 6.95
+    first = reports.sales_page("customer", "2026-03-01", "2026-03-31", limit=2)
+    assert [r.label for r in first.rows] == ["(walk-in)", "Daan Smit"]
+    assert first.groups == 5 and first.next_cursor
+    second = reports.sales_page("customer", "2026-03-01", "2026-03-31", limit=2,
+                                after=first.next_cursor)
+    third = reports.sales_page("customer", "2026-03-01", "2026-03-31", limit=2,
+                               after=second.next_cursor)
+    assert [r.key for r in second.rows + third.rows] == [str(i) for i in more]  # ties by id
+    assert third.next_cursor is None
+    for page in (first, second, third):  # every page carries the range's totals
+        assert (page.totals.count, page.totals.gross) == (9, D("99.38") + 3 * D("6.95"))
+    assert first.rows[0].net == first.rows[0].gross - first.rows[0].vat
+
+
+def test_a_page_past_the_end_is_empty_with_the_totals(sold):
+    first = reports.sales_page("profile", "2026-03-01", "2026-03-31", limit=3)
+    assert first.next_cursor is not None  # exactly 3 rows: one more (empty) page
+    after = reports.sales_page("profile", "2026-03-01", "2026-03-31", limit=3,
+                               after=first.next_cursor)
+    assert after.rows == () and after.next_cursor is None
+    assert (after.totals.count, after.totals.gross, after.groups) == (6, D("99.38"), 3)
+
+
+def test_paged_filters_and_days(sold, shop):
+    page = reports.sales_page("day", "2026-03-01", "2026-03-03",
+                              reports.ReportFilter(profile_id=sold["retail"]), limit=1)
+    assert [(r.key, r.count, r.gross) for r in page.rows] == [("2026-03-01", 1, D("12.10"))]
+    nxt = reports.sales_page("day", "2026-03-01", "2026-03-03",
+                             reports.ReportFilter(profile_id=sold["retail"]), limit=1,
+                             after=page.next_cursor)
+    assert [(r.key, r.count, r.gross) for r in nxt.rows] == [("2026-03-02", 2, D("31.13"))]
+    staff = reports.sales_page("item", None, None,
+                               reports.ReportFilter(type_id=shop.types["Staff"].id))
+    assert [(r.key, r.count, r.gross) for r in staff.rows] == [("MUG-01", D("1"), D("10.28"))]
+
+
+@pytest.mark.parametrize("by, after", [
+    ("customer", "nonsense"), ("customer", "12:abc"), ("item", "x:MUG"),
+    ("day", "0:2026-02-30"), ("profile", "9" * 20 + ":1"), ("item", "1:" + "x" * 90)])
+def test_a_bad_cursor_is_refused(db, by, after):
+    with pytest.raises(ValidationError) as info:
+        reports.sales_page(by, after=after)
+    assert info.value.field == "after"
+
+
+@pytest.mark.parametrize("limit", [0, -1, 1001, "5"])
+def test_a_bad_page_size_is_refused(db, limit):
+    with pytest.raises(ValidationError) as info:
+        reports.sales_page("customer", limit=limit)
+    assert info.value.field == "limit"
+
+
+@pytest.mark.parametrize("name, start", [
+    ("today", "2026-11-25"), ("this-week", "2026-11-23"), ("this-month", "2026-11-01"),
+    ("last-30-days", "2026-10-27")])
+def test_quick_ranges_end_today(name, start):
+    today = dt.date(2026, 11, 25)  # a Wednesday
+    assert reports.quick_range(name, today) == (dt.date.fromisoformat(start), today)
+
+
+def test_an_unknown_range_is_refused():
+    with pytest.raises(ValidationError) as info:
+        reports.quick_range("yesterday")
+    assert info.value.field == "range"
+
+
+def test_page_csv_is_machine_readable_with_a_totals_row(sold):
+    page = reports.sales_page("item", "2026-03-01", "2026-03-31", limit=2)
+    parsed = list(csv.reader(io.StringIO(reports.page_csv(page))))
+    assert parsed[0] == ["item", "key", "quantity", "net", "vat", "gross", "discount"]
+    assert parsed[1] == ["Stoneware mug", "MUG-01", "4.000", "38.50", "8.08", "46.58", "1.82"]
+    assert parsed[-1] == ["Total", "*", "9.000", "89.01", "10.37", "99.38", "1.82"]
+    assert len(parsed) == 4  # the page's two rows between header and totals
+
+
+def test_page_table_in_the_store_locale(sold):
+    page = reports.sales_page("customer", "2026-03-01", "2026-03-31")
+    lines = reports.page_table(page, "EUR", "nl_NL").splitlines()
+    assert lines[0].split() == ["Customer", "Sales", "Net", "VAT", "Gross", "EUR", "Discount"]
+    assert lines[2].split() == ["(walk-in)", "5", "80,51", "8,59", "89,10", "0,00"]
+    assert lines[-1].split() == ["Total", "6", "89,01", "10,37", "99,38", "1,82"]
+    assert len({len(line) for line in lines}) == 1
+
+
+def test_cli_report_pages_with_after(sold, db_file, capsys):
+    from tests.cli_run import run
+    code, out, err = run(capsys, "report", "sales", "--by", "item", "--from", "2026-03-01",
+                         "--to", "2026-03-31", "--limit", "2", "--format", "csv",
+                         "--db", db_file)
+    assert code == 0
+    assert [r[1] for r in csv.reader(io.StringIO(out))][1:] == ["MUG-01", "COF-250", "*"]
+    cursor = err.split("--after ")[1].strip()
+    code, out, err = run(capsys, "report", "sales", "--by", "item", "--from", "2026-03-01",
+                         "--to", "2026-03-31", "--limit", "2", "--after", cursor,
+                         "--format", "csv", "--db", db_file)
+    assert code == 0 and err == ""  # the last page: no next cursor
+    assert [r[1] for r in csv.reader(io.StringIO(out))][1:] == ["GIFT-25", "*"]
+
+
+def test_cli_report_quick_range(sold, db_file, capsys):
+    from tests.cli_run import run
+    today = dt.date.today().isoformat()
+    sell(today, [("MUG-01", "1")])
+    code, out, err = run(capsys, "report", "sales", "--by", "day", "--range", "today",
+                         "--format", "csv", "--db", db_file)
+    assert code == 0, err
+    assert [r[1] for r in csv.reader(io.StringIO(out))][1:] == [today, "*"]
+
+
+@pytest.mark.parametrize("argv, says", [
+    (("--range", "today", "--from", "2026-03-01"), "not both"),
+    (("--range", "yesterday"), "yesterday"),
+    (("--limit", "0"), "1 to 1000"),
+    (("--after", "garbage"), "cursor"),
+])
+def test_cli_report_refuses_before_touching_the_database(tmp_path, capsys, argv, says):
+    from tests.cli_run import one_line, run
+    code, out, err = run(capsys, "report", "sales", "--by", "customer", *argv,
+                         "--db", str(tmp_path / "x.db"))
+    assert code != 0 and out == ""
+    assert says in one_line(err)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_items_list_pages_by_sku_keyset(shop):
+    from tui_pos.services import catalog
+    every = [i.sku for i in catalog.list_items(include_inactive=True, limit=1000)]
+    paged, after = [], None
+    while page := catalog.list_items(include_inactive=True, limit=2, after=after):
+        paged += [i.sku for i in page]
+        after = page[-1].sku
+    assert paged == every == sorted(every) and len(every) >= 3

@@ -210,11 +210,15 @@ def search_items(query: str, limit: int = 20) -> list[ItemRow]:
 
 
 def list_items(include_inactive: bool = False, limit: int = 200,
-               offset: int = 0) -> list[ItemRow]:
+               after: str | None = None) -> list[ItemRow]:
+    """Items by SKU, ``limit`` at a time; the next page starts after the last row's SKU
+    (keyset on the unique SKU index, so the last page costs what the first does)."""
     query = Item.select(Item, VatClass).join(VatClass).order_by(Item.sku)
     if not include_inactive:
         query = query.where(Item.active == True)  # noqa: E712
-    return [item_row(i) for i in query.limit(limit).offset(offset)]
+    if after is not None:
+        query = query.where(Item.sku > after)
+    return [item_row(i) for i in query.limit(limit)]
 
 
 def largest_price() -> Decimal:

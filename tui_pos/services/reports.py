@@ -15,9 +15,9 @@ from decimal import Decimal
 import peewee as pw
 
 from tui_pos.db.models import (
-    Customer, CustomerProfile, CustomerTag, CustomerType, Sale, Tag,
+    Customer, CustomerProfile, CustomerTag, CustomerType, Item, Sale, SaleLine, Tag,
 )
-from tui_pos.money import ZERO, format_money, from_minor
+from tui_pos.money import ZERO, format_money, format_quantity, from_minor
 from tui_pos.services.errors import ValidationError, check
 from tui_pos.services.export import safe_cell
 from tui_pos.services.text import name_key, printable
@@ -183,11 +183,19 @@ class CustomerListRow:
     type: str
     email: str
     phone: str
+    sort_name: str = ""  # with ``id``, where the next page starts (``after``)
+
+    @property
+    def cursor(self) -> tuple[str, int]:
+        return self.sort_name, self.id
 
 
 def customer_list(profile_id: int | None = None, type_id: int | None = None,
                   tag: str | None = None, include_inactive: bool = False,
-                  limit: int = 100, offset: int = 0) -> list[CustomerListRow]:
+                  limit: int = 100,
+                  after: tuple[str, int] | None = None) -> list[CustomerListRow]:
+    """Customers by name, ``limit`` at a time: the next page starts after the last row's
+    ``cursor`` (keyset on the (sort_name, id) index), so page 5,000 costs what page 1 does."""
     query = (Customer.select(Customer, CustomerProfile, CustomerType)
              .join(CustomerProfile, pw.JOIN.LEFT_OUTER, on=(Customer.profile == CustomerProfile.id))
              .switch(Customer)
@@ -202,11 +210,15 @@ def customer_list(profile_id: int | None = None, type_id: int | None = None,
         query = query.where(Customer.id.in_(tagged))
     if not include_inactive:
         query = query.where(Customer.active == True)  # noqa: E712
-    query = query.order_by(Customer.sort_name, Customer.id).limit(limit).offset(offset)
+    if after is not None:
+        name, last_id = after
+        query = query.where((Customer.sort_name > name) |
+                            ((Customer.sort_name == name) & (Customer.id > last_id)))
+    query = query.order_by(Customer.sort_name, Customer.id).limit(limit)
     return [CustomerListRow(c.id, c.number, c.display_name,
                             c.profile.name if c.profile_id else "",
                             c.customer_type.name if c.customer_type_id else "",
-                            c.email, c.mobile or c.phone) for c in query]
+                            c.email, c.mobile or c.phone, c.sort_name) for c in query]
 
 
 def count_customers(profile_id: int | None = None, type_id: int | None = None) -> int:
@@ -216,3 +228,266 @@ def count_customers(profile_id: int | None = None, type_id: int | None = None) -
     if type_id is not None:
         query = query.where(Customer.customer_type == type_id)
     return query.count()
+
+
+# -- Paged reports: top N by total, next page by keyset ----------------------------------
+
+PAGED_GROUPINGS = ("profile", "type", "customer", "day", "item")
+NO_ITEM = "(no SKU)"
+RANGES = ("today", "this-week", "this-month", "last-30-days")
+RANGE_LABELS = {"today": "Today", "this-week": "This week", "this-month": "This month",
+                "last-30-days": "Last 30 days", "custom": "Custom"}
+MAX_PAGE = 1000
+
+
+def quick_range(name: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """A quick range as inclusive days ending today: this week starts on Monday."""
+    today = today or dt.date.today()
+    check(name in RANGES, f"A range is one of: {', '.join(RANGES)}", "range")
+    start = {"today": today,
+             "this-week": today - dt.timedelta(days=today.weekday()),
+             "this-month": today.replace(day=1),
+             "last-30-days": today - dt.timedelta(days=29)}[name]
+    return start, today
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """What a report is narrowed to. Staff and terminal filters go here (as
+    ``cashier`` / ``terminal_id`` conditions in ``_where``) once a sale records
+    who and where in a master table; today ``Sale.cashier`` is free text."""
+    profile_id: int | None = None
+    type_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    key: str
+    label: str
+    count: Decimal | int  # sales; for items the quantity sold
+    net: Decimal          # excl. VAT
+    vat: Decimal
+    gross: Decimal        # incl. VAT
+    discount: Decimal
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    by: str
+    start: dt.date | None
+    end: dt.date | None
+    rows: tuple[ReportRow, ...]
+    totals: ReportRow     # the whole range, not just this page
+    groups: int           # rows in the whole report
+    next_cursor: str | None  # None on the last page
+
+
+# integer SQL for a sale line's VAT and gross (cents; rates in hundredths of a percent)
+_LINE_VAT = ("CASE WHEN s.prices_include_vat THEN "
+             "(l.amount * l.vat_rate * 2 + (10000 + l.vat_rate)) / (2 * (10000 + l.vat_rate)) "
+             "ELSE (l.amount * l.vat_rate * 2 + 10000) / 20000 END")
+_LINE_GROSS = f"CASE WHEN s.prices_include_vat THEN l.amount ELSE l.amount + {_LINE_VAT} END"
+_SALE_SUMS = ("COUNT(*) AS n, SUM(s.total) AS gross, SUM(s.vat_total) AS vat, "
+              "SUM(s.discount_total) AS discount, 0 AS ref")
+_ITEM_SUMS = (f"SUM(l.quantity) AS n, SUM({_LINE_GROSS}) AS gross, SUM({_LINE_VAT}) AS vat, "
+              "SUM(l.discount_amount + l.bill_discount_amount) AS discount, MAX(l.id) AS ref")
+_KEYS = {"profile": "COALESCE(s.profile_id, 0)", "type": "COALESCE(s.customer_type_id, 0)",
+         "customer": "COALESCE(s.customer_id, 0)", "day": "s.business_date",
+         "item": "l.sku"}
+
+
+def _where(start, end, where: ReportFilter, param: str) -> tuple[list[str], list]:
+    conds, params = ["s.status = 'completed'"], []
+    if start:
+        conds.append(f"s.business_date >= {param}")
+        params.append(start.isoformat())
+    if end:
+        conds.append(f"s.business_date <= {param}")
+        params.append(end.isoformat())
+    if where.profile_id is not None:
+        conds.append(f"s.profile_id = {param}")
+        params.append(int(where.profile_id))
+    if where.type_id is not None:
+        conds.append(f"s.customer_type_id = {param}")
+        params.append(int(where.type_id))
+    return conds, params
+
+
+def _cursor(by: str, after: str | None) -> tuple[int, str | int] | None:
+    """An ``--after`` cursor back as (gross in cents, key), or ``(0, day)`` for days;
+    refused unless it has the shape a page gives."""
+    if after is None or after == "":
+        return None
+    refused = ValidationError(
+        "That cursor is not one this report gave (use the one printed under a page)", "after")
+    total, sep, key = str(after).partition(":")
+    if not sep or len(str(after)) > 80:
+        raise refused
+    try:
+        cents = int(total)
+        if by == "day":
+            key = dt.date.fromisoformat(key).isoformat()
+        elif by != "item":
+            key = int(key)
+    except ValueError:
+        raise refused from None
+    if abs(cents) >= 10 ** 15:
+        raise refused
+    return cents, key
+
+
+def cursor_of(by: str, key, gross_cents: int) -> str:
+    return f"{gross_cents}:{key}"
+
+
+def _source(by: str) -> tuple[str, str]:
+    if by == "item":
+        return "FROM sale_line AS l JOIN sale AS s ON s.id = l.sale_id", _ITEM_SUMS
+    return "FROM sale AS s", _SALE_SUMS
+
+
+def _page_sql(by: str, conds: list[str], param: str, seek: bool) -> str:
+    """One statement: the groups of the range, the range's totals as window sums over
+    every group, then the page after the cursor: top ``limit`` by gross (days by date)."""
+    source, sums = _source(by)
+    grouped = (f"SELECT {_KEYS[by]} AS k, {sums} {source} "
+               f"WHERE {' AND '.join(conds)} GROUP BY {_KEYS[by]}")
+    ranked = ("SELECT k, n, gross, vat, discount, ref, COUNT(*) OVER () AS t_groups, "
+              "SUM(n) OVER () AS t_n, SUM(gross) OVER () AS t_gross, "
+              f"SUM(vat) OVER () AS t_vat, SUM(discount) OVER () AS t_discount FROM ({grouped}) AS g")
+    if by == "day":
+        order, where = "k", f"k > {param}"
+    else:
+        order = "gross DESC, k"
+        where = f"(gross < {param} OR (gross = {param} AND k > {param}))"
+    return (f"SELECT * FROM ({ranked}) AS r" + (f" WHERE {where}" if seek else "")
+            + f" ORDER BY {order} LIMIT {param}")
+
+
+def _totals_sql(by: str, conds: list[str]) -> str:
+    source, sums = _source(by)
+    return f"SELECT COUNT(DISTINCT {_KEYS[by]}), {sums} {source} WHERE {' AND '.join(conds)}"
+
+
+def check_page_request(by: str, limit: int, after: str | None):
+    """The grouping, page size and cursor checked (before any database is opened)."""
+    check(by in PAGED_GROUPINGS, f"Group by one of: {', '.join(PAGED_GROUPINGS)}", "by")
+    check(isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= MAX_PAGE,
+          f"A page holds 1 to {MAX_PAGE} rows", "limit")
+    return _cursor(by, after)
+
+
+def sales_page(by: str, date_from=None, date_to=None, where: ReportFilter | None = None,
+               limit: int = 50, after: str | None = None) -> ReportPage:
+    """Completed sales in [date_from, date_to] grouped ``by``: the top ``limit`` groups by
+    gross after ``after`` (a cursor from the previous page), with the whole range's totals.
+    Each page is one statement whose cost does not grow with the page number."""
+    cursor = check_page_request(by, limit, after)
+    start, end = date_range(date_from, date_to)
+    where = where or ReportFilter()
+    database = Sale._meta.database
+    param = database.param
+    conds, params = _where(start, end, where, param)
+    seek = [] if cursor is None else (
+        [cursor[1]] if by == "day" else [cursor[0], cursor[0], cursor[1]])
+    raw = database.execute_sql(_page_sql(by, conds, param, bool(seek)),
+                               [*params, *seek, limit]).fetchall()
+    if raw:
+        t = raw[0]
+        groups, total = t[6], _row(by, "", "Total", t[7], t[8], t[9], t[10])
+    else:  # past the last page (or nothing sold): the totals alone
+        t = database.execute_sql(_totals_sql(by, conds), params).fetchone()
+        groups, total = t[0] or 0, _row(by, "", "Total", t[1], t[2], t[3], t[4])
+    labels = _labels(by, [(r[0], r[5]) for r in raw])
+    rows = tuple(_row(by, r[0], labels.get(r[0], ""), r[1], r[2], r[3], r[4]) for r in raw)
+    last = raw[-1] if len(raw) == limit else None
+    nxt = None
+    if last is not None:
+        key = last[0].isoformat() if isinstance(last[0], dt.date) else last[0]
+        nxt = f"0:{key}" if by == "day" else cursor_of(by, key, last[2])
+    return ReportPage(by, start, end, rows, total, groups, nxt)
+
+
+def _row(by, key, label, n, gross, vat, discount) -> ReportRow:
+    gross, vat = from_minor(gross or 0), from_minor(vat or 0)
+    count = from_minor(n or 0, 3) if by == "item" else (n or 0)
+    if isinstance(key, dt.date):
+        key = key.isoformat()
+    return ReportRow(str(key), label, count, gross - vat, vat, gross,
+                     from_minor(discount or 0))
+
+
+def _labels(by: str, keys: list[tuple]) -> dict:
+    """Names for one page's keys only (the GROUP BY carries numbers, not text): the
+    record's name now; an item sold and since deleted keeps its sale line's name."""
+    if by == "day":
+        return {k: (k.isoformat() if isinstance(k, dt.date) else str(k)) for k, _ in keys}
+    if by == "item":
+        skus = [k for k, _ in keys]
+        found = {i.sku: i.name for i in Item.select(Item.sku, Item.name)
+                 .where(Item.sku.in_(skus))} if skus else {}
+        gone = [ref for k, ref in keys if k not in found]
+        if gone:
+            found.update({line.sku: line.name for line in
+                          SaleLine.select(SaleLine.sku, SaleLine.name)
+                          .where(SaleLine.id.in_(gone))})
+        return {k: found.get(k) or NO_ITEM for k in skus}
+    model, empty = {"profile": (CustomerProfile, NO_PROFILE), "type": (CustomerType, NO_TYPE),
+                    "customer": (Customer, NO_CUSTOMER)}[by]
+    ids = [k for k, _ in keys if k]
+    names = {}
+    if ids:
+        for record in model.select().where(model.id.in_(ids)):
+            names[record.id] = record.display_name if model is Customer else record.name
+    return {k: names.get(k, empty) if k else empty for k, _ in keys}
+
+
+PAGE_HEADERS = {**HEADERS, "item": "Item"}
+
+
+def count_heading(by: str) -> str:
+    return "Quantity" if by == "item" else "Sales"
+
+
+def page_csv(page: ReportPage) -> str:
+    """One page and the range's totals (key ``*`` names the totals row), machine-readable:
+    plain decimal points, names made safe for a spreadsheet (``safe_cell``)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([PAGE_HEADERS[page.by].lower().replace(" ", "_"), "key",
+                     count_heading(page.by).lower(), "net", "vat", "gross", "discount"])
+    for r, key in [*((r, r.key) for r in page.rows), (page.totals, "*")]:
+        writer.writerow([safe_cell(r.label), safe_cell(key), str(r.count), f"{r.net:.2f}",
+                         f"{r.vat:.2f}", f"{r.gross:.2f}", f"{r.discount:.2f}"])
+    return out.getvalue()
+
+
+def page_table(page: ReportPage, currency: str = "", locale: str | None = None) -> str:
+    """For a terminal: money in the store's locale, names without control characters,
+    the range's totals under the page."""
+    def money(value: Decimal) -> str:
+        return format_money(value, locale=locale)
+
+    def count(value) -> str:
+        return format_quantity(value, locale=locale) if page.by == "item" else str(value)
+
+    def cells(r: ReportRow) -> tuple:
+        return (terminal_text(r.label), count(r.count), money(r.net), money(r.vat),
+                money(r.gross), money(r.discount))
+
+    head = (PAGE_HEADERS[page.by], count_heading(page.by), "Net", "VAT",
+            terminal_text(f"Gross {currency}"), "Discount")
+    body = [cells(r) for r in page.rows]
+    foot = cells(page.totals)
+    widths = [max(text_width(row[i]) for row in [head, *body, foot]) for i in range(6)]
+
+    def pad(text: str, width: int, right: bool = False) -> str:
+        space = " " * (width - text_width(text))
+        return space + text if right else text + space
+
+    def line(row):
+        return "  ".join([pad(row[0], widths[0]),
+                          *(pad(c, w, right=True) for c, w in zip(row[1:], widths[1:]))])
+
+    rule = "-" * text_width(line(head))
+    return "\n".join([line(head), rule, *map(line, body), rule, line(foot)]) + "\n"

@@ -59,9 +59,10 @@ class ItemsScreen(MasterListScreen):
         return fill_width((("SKU", "sku", SKU_WIDTH), ("Name", "name", None),
                            ("Price", "price", price)), self.LIST_PANE)
 
-    def fetch(self, offset: int, limit: int | None) -> list[Row]:
-        return [self.cells(item) for item in
-                catalog.list_items(include_inactive=True, limit=limit or 50, offset=offset)]
+    def fetch_page(self, after: str | None, limit: int | None) -> tuple[list[Row], str | None]:
+        """A page of items by SKU: the next starts after the last SKU shown (keyset)."""
+        items = catalog.list_items(include_inactive=True, limit=limit or 50, after=after)
+        return [self.cells(item) for item in items], (items[-1].sku if items else after)
 
     def cells(self, item: ItemRow) -> Row:
         name = Text(fit(item.name), no_wrap=True, overflow="ellipsis")

@@ -9,7 +9,8 @@ Items) is the same shape, so the shape lives here once:
   unsaved changes by snapshot) whose subclasses say which columns, which
   fields, and which service calls. It pages the list when the subclass sets
   ``PAGE_SIZE``: the next page is fetched when the cursor reaches the last
-  loaded row. Every cell, title and message shows the shop's text literally.
+  loaded row, by keyset where the subclass gives ``fetch_page`` (a cursor: the
+  last row's sort key), else through ``fetch(offset, limit)``. Every cell, title and message shows the shop's text literally.
 
 The screens keep no business rules: they call the services and show a
 ``ValidationError`` at the field it names.
@@ -96,6 +97,7 @@ class MasterListScreen(FormScreen):
         self._columns = self.COLUMNS
         self._loaded = 0
         self._exhausted = False
+        self._cursor: Any = None  # where the next page starts (``fetch_page``)
         # the store's locale (Business Configuration): money, numbers and dates in its marks
         self.locale = config.get_settings().locale
 
@@ -114,6 +116,12 @@ class MasterListScreen(FormScreen):
     def fetch(self, offset: int, limit: int | None) -> list[Row]:
         """Rows of the list: (id, cells). ``limit`` is None when not paged."""
         raise NotImplementedError
+
+    def fetch_page(self, after: Any, limit: int | None) -> tuple[list[Row], Any]:
+        """The page after cursor ``after`` (None: the first page) and the cursor after
+        its last row. A long list overrides this to page by keyset; by default it pages
+        through ``fetch(offset, limit)``, which suits the small masters."""
+        return self.fetch(self._loaded, limit), None
 
     def fill_form(self, record_id: Any | None) -> str:
         """Put the record (or, with None, an empty new one) in the form; return its title."""
@@ -176,7 +184,7 @@ class MasterListScreen(FormScreen):
         table = self.table
         keep = self.highlighted_id() if select_id is None else select_id
         table.clear()
-        self._loaded, self._exhausted = 0, False
+        self._loaded, self._exhausted, self._cursor = 0, False, None
         self._load_more()
         if keep is not None:
             self.move_to(keep)
@@ -185,7 +193,7 @@ class MasterListScreen(FormScreen):
     def _load_more(self) -> int:
         if self._exhausted:
             return 0
-        rows = self.fetch(self._loaded, self.PAGE_SIZE)
+        rows, self._cursor = self.fetch_page(self._cursor, self.PAGE_SIZE)
         for record_id, cells in rows:
             self.table.add_row(*self.shown(cells), key=str(record_id))
         self._loaded += len(rows)
