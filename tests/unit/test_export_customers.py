@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
+import zipfile
 import os
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from tui_pos.cli import main
 from tui_pos.db.connection import close_database, open_database
 from tui_pos.services import custom_fields, customers, export, importer, masters
 from tui_pos.services.customers import CustomerInput
+from tui_pos.services.errors import ValidationError
 
 HOSTILE = ['=HYPERLINK("http://evil.example","x")', "'t Hart", "-5% korting", "@home",
            "Zoë Ölçer-Ñúñez", "Ĳsbrand 𝒜"]
@@ -90,12 +94,13 @@ def test_every_cell_is_safe_and_every_field_is_there(shop):
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
 
-def test_an_export_imports_into_an_empty_store_unchanged(shop, tmp_path):
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_an_export_imports_into_an_empty_store_unchanged(shop, tmp_path, file_format):
     fill_store(shop)
     before = all_customers()
     text = exported()
-    path = tmp_path / "customers.csv"
-    path.write_text(text, encoding="utf-8")
+    path = tmp_path / f"customers.{file_format}"
+    assert export.export_customers_to(path, file_format) == len(before)
     close_database()
 
     open_database(str(tmp_path / "empty.db"))
@@ -172,7 +177,7 @@ def test_cli_export_to_an_owner_only_file(store, capsys, tmp_path):
     code, out, err = run(capsys, "--db", store, "export", "customers", "--out", str(out_file))
     assert code == 0 and out == "tui-pos: 1 customers written to " + str(out_file) + "\n"
     assert oct(out_file.stat().st_mode & 0o777) == "0o600"
-    assert out_file.read_bytes().startswith(b"\xef\xbb\xbfCustomer number,")
+    assert out_file.read_bytes().startswith(b"Customer number,")  # plain UTF-8, no BOM
 
 
 def test_cli_export_to_a_missing_folder_writes_nothing(store, capsys, tmp_path):
@@ -181,3 +186,60 @@ def test_cli_export_to_a_missing_folder_writes_nothing(store, capsys, tmp_path):
     assert code == 1 and out == ""
     assert err.startswith("tui-pos: ") and len(err.splitlines()) == 1 and "cannot be written" in err
     assert not target.parent.exists()
+
+
+# -- .xlsx ---------------------------------------------------------------------------------
+
+def test_xlsx_text_is_text_numbers_are_numbers_dates_are_dates(shop, tmp_path):
+    made = fill_store(shop)
+    path = tmp_path / "c.xlsx"
+    export.export_customers_to(path, "xlsx")
+    sheet = load_workbook(path)["Customers"]
+    header = [c.value for c in sheet[1]]
+    assert header == export.customer_header()
+    rows = {row[0].value: dict(zip(header, row)) for row in sheet.iter_rows(min_row=2)}
+    full = rows[customers.get_customer(made["full"]).number]
+    assert full["Phone"].value == "+31 6 12345678" and full["Phone"].data_type == "s"
+    assert full["Discount %"].value == 7.5 and full["Discount %"].data_type == "n"
+    assert full["Credit limit"].value == 250 and full["Credit limit"].number_format == "#,##0.00"
+    assert full["Birthday"].value == dt.datetime(1980, 3, 4) and full["Birthday"].is_date
+    assert full["Custom: Shoe size"].value == 42.5
+    assert full["Custom: Member since"].value == dt.datetime(2020, 5, 6)
+    assert full["Custom: Nickname"].value == "=cmd|' /C calc'!A0"
+    assert full["Custom: Nickname"].data_type == "s"
+    assert full["Contact by SMS"].value == "yes" and full["Contact by phone"].value == "no"
+    link = rows[customers.get_customer(made[HOSTILE[0]]).number]["First name"]
+    assert link.value == HOSTILE[0] and link.data_type == "s"  # stored as text
+    with zipfile.ZipFile(path) as book:
+        xml = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "HYPERLINK" in xml and "<f>" not in xml  # no formula anywhere in the sheet
+
+
+def test_a_failed_export_keeps_the_old_file(shop, tmp_path, monkeypatch):
+    fill_store(shop)
+    path = tmp_path / "c.xlsx"
+    path.write_bytes(b"the old export")
+
+    def broken():
+        yield ["1001"]
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(export, "customer_records", broken)
+    with pytest.raises(ValidationError, match="cannot be written"):
+        export.export_customers_to(path, "xlsx")
+    assert path.read_bytes() == b"the old export"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_cli_xlsx_needs_a_file(store, capsys, tmp_path):
+    code, out, err = run(capsys, "export", "customers", "--format", "xlsx", "--db", store)
+    assert code == 1 and out == "" and len(err.splitlines()) == 1 and "--out" in err
+
+
+def test_cli_xlsx_to_an_owner_only_file(store, capsys, tmp_path):
+    target = tmp_path / "c.xlsx"
+    code, out, err = run(capsys, "export", "customers", "--format", "xlsx", "--out",
+                         str(target), "--db", store)
+    assert code == 0 and out == f"tui-pos: 1 customers written to {target}\n"
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    cell = load_workbook(target).active["B2"]
+    assert cell.value == "=1+1" and cell.data_type == "s"

@@ -1,4 +1,5 @@
-"""Safe output to files another program opens: one rule for every CSV cell."""
+"""Safe output to files another program opens: one rule for every CSV cell,
+and the writers every export shares (CSV, .xlsx, owner-only files)."""
 
 from __future__ import annotations
 
@@ -18,24 +19,213 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+# -- Columns and the writers --------------------------------------------------------------
+
+# What a column holds: how CSV spells it and how a spreadsheet cell stores it.
+TEXT, MONEY, PERCENT, QUANTITY, NUMBER, INTEGER, DATE, DATETIME, YESNO = (
+    "text", "money", "percent", "quantity", "number", "integer", "date", "datetime", "yesno")
+FORMATS = ("csv", "xlsx")
+XLSX_FORMATS = {MONEY: "#,##0.00", PERCENT: "0.00", QUANTITY: "General", NUMBER: "General",
+                INTEGER: "0", DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm:ss"}
+
+
+class Column:
+    """One column of an export: its header and what kind of value it holds."""
+
+    __slots__ = ("header", "kind")
+
+    def __init__(self, header: str, kind: str = TEXT):
+        self.header, self.kind = header, kind
+
+    def __repr__(self) -> str:
+        return f"Column({self.header!r}, {self.kind!r})"
+
+
+def csv_cell(kind: str, value: object) -> str:
+    """A value as machine-readable CSV text: decimal points, ISO dates, yes/no;
+    text through ``safe_cell``."""
+    if value is None:
+        return ""
+    if isinstance(value, str):  # e.g. a custom field's text that is not the number it says
+        return safe_cell(value)
+    if kind in (MONEY, PERCENT):
+        return f"{value:.2f}"
+    if kind in (QUANTITY, NUMBER):
+        return _plain(value)
+    if kind in (DATE, DATETIME):
+        return value.isoformat()
+    if kind == YESNO:
+        return "yes" if value else "no"
+    if kind == INTEGER:
+        return str(value)
+    return safe_cell(value)
+
+
+def _plain(value) -> str:
+    """A decimal without trailing zeros or exponent: 1.500 → 1.5, 100 → 100."""
+    from decimal import Decimal
+
+    text = format(Decimal(value).normalize(), "f")
+    return "0" if text == "-0" else text
+
+
+def write_csv(out, columns: list[Column], records) -> int:
+    """Header and ``records`` (lists of typed values) as CSV on the text stream
+    ``out``; returns how many records."""
+    import csv
+
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(c.header) for c in columns])
+    kinds = [c.kind for c in columns]
+    count = 0
+    for record in records:
+        writer.writerow([csv_cell(k, v) for k, v in zip(kinds, record)])
+        count += 1
+    return count
+
+
+def write_xlsx(out, sheet: str, columns: list[Column], records) -> int:
+    """Header and ``records`` as one sheet of an .xlsx workbook written to the
+    binary stream ``out``, in openpyxl's write-only mode (rows go to disk as
+    they come: memory stays flat). Numbers are numbers with a format, dates
+    dates, and text is always stored as text — a name starting with ``=`` is
+    never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet)
+    ws.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        width = max(10, min(40, len(column.header) + 2))
+        ws.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(ws)
+        _set_text(cell, column.header)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    # One cell object per column, given each row's value in turn: openpyxl writes a
+    # cell as soon as it is handed over, so reusing them is safe and saves the work
+    # of a new styled cell per value.
+    cells = []
+    for column in columns:
+        cell = WriteOnlyCell(ws)
+        if column.kind in XLSX_FORMATS:
+            cell.number_format = XLSX_FORMATS[column.kind]
+        cells.append(cell)
+    kinds = [c.kind for c in columns]
+    count = 0
+    try:
+        for record in records:
+            for cell, kind, value in zip(cells, kinds, record):
+                _set_value(cell, kind, value)
+            ws.append(cells)
+            count += 1
+    except BaseException:
+        _abandon(ws)
+        raise
+    book.save(out)
+    return count
+
+
+def _abandon(ws) -> None:
+    """Close a write-only sheet given up half-way and remove its temporary file."""
+    rows, writer = getattr(ws, "_rows", None), getattr(ws, "_writer", None)
+    if rows is not None:
+        rows.close()
+    if writer is not None:
+        writer.close()
+        writer.cleanup()
+
+
+def _set_text(cell, value: object) -> None:
+    text = printable("" if value is None else str(value))
+    cell.value = text or None
+    if text:
+        cell.data_type = "s"  # never "f": text starting with = stays text
+
+
+def _set_value(cell, kind: str, value: object) -> None:
+    if value is None:
+        cell.value = None
+    elif kind == YESNO:
+        _set_text(cell, "yes" if value else "no")
+    elif kind == TEXT or isinstance(value, str):
+        _set_text(cell, value)
+    else:
+        cell.value = value  # Decimal, int, date, datetime: stored as numbers
+
+
+def write_file(path, columns: list[Column], records, file_format: str = "csv",
+               sheet: str = "Export") -> int:
+    """Write an export to ``path``: owner-only (it holds personal data and sales),
+    and atomically — a temporary file renamed into place — so a failure leaves
+    no half file and an old file as it was. Returns how many records."""
+    import os
+    from pathlib import Path
+
+    from tui_pos.services.errors import ValidationError
+
+    target = Path(path)
+    if target.is_dir():
+        raise ValidationError(f"{target} is a folder; give a file name")
+    temporary = target.with_name(f".{target.name}.partial")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        if file_format == "xlsx":
+            with os.fdopen(descriptor, "wb") as handle:
+                count = write_xlsx(handle, sheet, columns, records)
+                handle.flush()
+                os.fsync(handle.fileno())
+        else:
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+                count = write_csv(handle, columns, records)
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ValidationError(f"{target} cannot be written ({exc.strerror or exc})") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return count
+
+
 # -- Customers, in the layout the importer knows as "tui-pos" --------------------------------
 
 CUSTOMER_PAGE = 1000  # customers read per query: memory stays flat however many there are
+CUSTOMER_KINDS = {"birthday": DATE, "consent_date": DATE, "discount": PERCENT,
+                  "credit_limit": MONEY, "contact_email": YESNO, "contact_sms": YESNO,
+                  "contact_phone": YESNO, "contact_post": YESNO, "newsletter": YESNO,
+                  "active": YESNO}
+CUSTOM_KINDS = {"number": NUMBER, "date": DATE}  # the others (text, yes/no, choice) are text
 
 
-def customer_header() -> list[str]:
+def customer_columns() -> list[Column]:
     """The export's columns: every field of the record, then one per custom field."""
     from tui_pos.services import custom_fields
     from tui_pos.services.layouts import TUI_POS_COLUMNS, TUI_POS_CUSTOM
 
-    return [*TUI_POS_COLUMNS.values(),
-            *(TUI_POS_CUSTOM + f.name for f in custom_fields.list_fields(include_inactive=True))]
+    return [*(Column(header, CUSTOMER_KINDS.get(name, TEXT))
+              for name, header in TUI_POS_COLUMNS.items()),
+            *(Column(TUI_POS_CUSTOM + f.name, CUSTOM_KINDS.get(f.kind, TEXT))
+              for f in custom_fields.list_fields(include_inactive=True))]
 
 
-def customer_rows():
-    """Every customer as a row of ``customer_header()``, by number, a page at a time.
+def customer_header() -> list[str]:
+    return [c.header for c in customer_columns()]
 
-    Text goes through ``safe_cell``; numbers, dates (ISO) and yes/no are plain."""
+
+def customer_records():
+    """Every customer as a list of typed values in ``customer_columns()`` order,
+    by number, a page at a time (keyset on the id)."""
     import peewee as pw
 
     from tui_pos.db.models import (
@@ -44,7 +234,7 @@ def customer_rows():
     from tui_pos.services import custom_fields
     from tui_pos.services.layouts import TUI_POS_COLUMNS
 
-    field_ids = [f.id for f in custom_fields.list_fields(include_inactive=True)]
+    fields = [(f.id, f.kind) for f in custom_fields.list_fields(include_inactive=True)]
     after = 0
     while True:
         page = list(Customer.select(Customer, CustomerType.name.alias("type_name"),
@@ -73,60 +263,45 @@ def customer_rows():
             row["profile"] = row.pop("profile_name") or ""
             row["vat_class"] = row.pop("vat_class_name") or ""
             row["tags"] = ", ".join(tags.get(row["id"], []))
-            values = [_export_cell(row[name]) for name in TUI_POS_COLUMNS]
-            values += [safe_cell(custom.get(row["id"], {}).get(fid, "")) for fid in field_ids]
+            values = [row[name] for name in TUI_POS_COLUMNS]
+            mine = custom.get(row["id"], {})
+            values += [_custom_value(kind, mine.get(fid)) for fid, kind in fields]
             yield values
         after = ids[-1]
 
 
-def _export_cell(value: object) -> str:
+def _custom_value(kind: str, value: str | None):
+    """A custom field's stored text as its kind (a number, a date); as text if it
+    does not read as one."""
     import datetime as dt
-    from decimal import Decimal
+    from decimal import Decimal, InvalidOperation
 
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (dt.date, Decimal, int)):
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
-    return safe_cell(value)
+    if not value:
+        return None
+    try:
+        if kind == "number":
+            number = Decimal(value)
+            return number if number.is_finite() else value
+        if kind == "date":
+            return dt.date.fromisoformat(value)
+    except (InvalidOperation, ValueError):
+        return value
+    return value
+
+
+def customer_rows():
+    """Every customer as CSV text cells of ``customer_header()``."""
+    kinds = [c.kind for c in customer_columns()]
+    for record in customer_records():
+        yield [csv_cell(k, v) for k, v in zip(kinds, record)]
 
 
 def write_customers_csv(out) -> int:
     """Write every customer as CSV to the text stream ``out``; returns how many."""
-    import csv
-
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(customer_header())
-    count = 0
-    for row in customer_rows():
-        writer.writerow(row)
-        count += 1
-    return count
+    return write_csv(out, customer_columns(), customer_records())
 
 
-def export_customers_to(path) -> int:
-    """Write the customers CSV to ``path``: owner-only (it holds personal data), and
-    atomically, so a failure leaves no half file (and an old file as it was)."""
-    import os
-    from pathlib import Path
-
-    from tui_pos.services.errors import ValidationError
-
-    target = Path(path)
-    temporary = target.with_name(f".{target.name}.partial")
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
-            count = write_customers_csv(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ValidationError(f"{target} cannot be written ({exc.strerror or exc})") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return count
+def export_customers_to(path, file_format: str = "csv") -> int:
+    """Write every customer to ``path`` as CSV or .xlsx (owner-only, atomically)."""
+    return write_file(path, customer_columns(), customer_records(), file_format,
+                      sheet="Customers")
