@@ -12,7 +12,8 @@ from pathlib import Path
 
 EXIT_USAGE = 2
 EXIT_ERROR = 1
-GROUPS = ("profile", "type", "customer", "day")
+GROUPS = ("profile", "type", "customer", "day", "item")
+RANGES = ("today", "this-week", "this-month", "last-30-days")
 
 
 def one_line(text: object) -> str:
@@ -61,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--by", choices=GROUPS, help="group the sales by this")
     report.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     report.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    report.add_argument("--range", choices=RANGES,
+                        help="a quick range ending today (instead of --from/--to)")
+    report.add_argument("--limit", type=int, default=100, metavar="N",
+                        help="rows per page, top N by gross (default 100)")
+    report.add_argument("--after", metavar="CURSOR",
+                        help="the next page: the cursor printed under the previous one")
     report.add_argument("--format", choices=["table", "csv"], default="table")
 
     add_import_parser(sub, with_db)
@@ -69,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_import_parser(sub, with_db) -> None:
-    imports = with_db(sub.add_parser("import", help="import customers from a file"))
+    imports = with_db(sub.add_parser("import",
+                                     help="import customers or web-shop orders from a file"))
     what = imports.add_subparsers(dest="what", parser_class=Parser, required=True)
     customers = with_db(what.add_parser(
         "customers", help="customers from CSV or .xlsx (Shopify, Square, Lightspeed, "
@@ -85,6 +93,9 @@ def add_import_parser(sub, with_db) -> None:
                            help="create customer types, profiles and tags the file names")
     customers.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx file "
                            "(default: the first)")
+    orders = with_db(what.add_parser(
+        "orders", help="paid web-shop orders from a JSON file (docs/webshop-orders.md)"))
+    orders.add_argument("file", metavar="FILE")
 
 
 def add_export_parser(sub, with_db) -> None:
@@ -186,18 +197,25 @@ def run_report(args) -> int:
     if args.by is None:
         return refuse(f"group the report by something: `tui-pos report {args.report} "
                       f"--by {'|'.join(GROUPS)}`")
-    start, end = reports.date_range(args.date_from, args.date_to)  # a typo writes nothing
+    if args.range and (args.date_from or args.date_to):
+        return refuse("give either --range or --from/--to, not both")
+    # a typo writes nothing: dates, page size and cursor are checked before the database
+    start, end = (reports.quick_range(args.range) if args.range
+                  else reports.date_range(args.date_from, args.date_to))
+    reports.check_page_request(args.by, args.limit, args.after)
     open_database(resolve_target(args.db), create=False)  # read-only if it cannot be written
     try:
-        rows = reports.sales_by(args.by, start, end)
+        page = reports.sales_page(args.by, start, end, limit=args.limit, after=args.after)
         if args.format == "csv":
-            sys.stdout.write(reports.as_csv(args.by, rows))
+            sys.stdout.write(reports.page_csv(page))
         else:
             settings = config.get_settings()
-            sys.stdout.write(reports.as_table(args.by, rows, settings.currency,
-                                              settings.locale))
+            sys.stdout.write(reports.page_table(page, settings.currency, settings.locale))
     finally:
         close_database()
+    if page.next_cursor is not None:  # on stderr: stdout stays the report alone
+        say(f"{len(page.rows):,} of {page.groups:,} rows; the next page: "
+            f"--after {page.next_cursor}", sys.stderr)
     return 0
 
 
@@ -208,6 +226,8 @@ def run_import(args) -> int:
     from tui_pos.db.connection import close_database, open_database, resolve_target
     from tui_pos.services.importer import import_customers
 
+    if args.what == "orders":
+        return run_import_orders(args)
     open_database(resolve_target(args.db), create=False)
     try:
         report = import_customers(
@@ -231,6 +251,28 @@ def run_import(args) -> int:
     if report.ignored_columns:
         say("columns not imported: " + ", ".join(report.ignored_columns))
     return 0
+
+
+def run_import_orders(args) -> int:
+    """Each paid order its own transaction; non-zero when any order was refused."""
+    from tui_pos.db.connection import close_database, open_database, resolve_target
+    from tui_pos.services.webshop import import_orders
+
+    open_database(resolve_target(args.db), create=False)
+    try:
+        report = import_orders(args.file)
+    finally:
+        close_database()
+    for problem in report.refused[:SHOWN_ROWS]:
+        say(f"{report.file} order {problem.order}: {problem.reason}", sys.stderr)
+    if len(report.refused) > SHOWN_ROWS:
+        say(f"… and {len(report.refused) - SHOWN_ROWS:,} more refused orders", sys.stderr)
+    if report.unpaid:
+        shown = ", ".join(report.unpaid[:SHOWN_ROWS])
+        more = len(report.unpaid) - SHOWN_ROWS
+        say(f"skipped, not paid: {shown}" + (f" and {more:,} more" if more > 0 else ""))
+    say(f"{report.file}: {report.orders:,} orders: {report.summary()}")
+    return EXIT_ERROR if report.refused else 0
 
 
 def progress_on_terminal():
