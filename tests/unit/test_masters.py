@@ -633,3 +633,21 @@ def test_largest_price_is_the_widest_price_of_any_item(shop):
 
 def test_largest_price_of_a_shop_without_items_is_zero(db):
     assert catalog.largest_price() == D("0")
+
+
+def test_a_sku_is_what_a_scanner_types(db):
+    """Found by hypothesis: a SKU '¹' was saved but never found again (search folds
+    it to '1'). SKUs are printable ASCII without spaces or '*' (3*SKU means three)."""
+    from tui_pos.services import catalog
+    from tui_pos.services.catalog import ItemInput
+    from tui_pos.services.errors import ValidationError
+
+    vat = catalog.save_vat_class("Hoog", "21")
+    for bad in ("¹", "MUG*2", "ÉÉN"):
+        with pytest.raises(ValidationError) as info:
+            catalog.save_item(ItemInput(sku=bad, name="Mug", price="1", vat_class_id=vat.id))
+        assert info.value.field == "sku"
+    item = catalog.save_item(ItemInput(sku="mug-01/b_2.x#", name="Mug", price="1",
+                                       vat_class_id=vat.id))
+    assert item.sku == "MUG-01/B_2.X#"
+    assert catalog.find_item("mug-01/b_2.x#").id == item.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -116,10 +117,16 @@ class ItemInput:
     active: bool = True
 
 
+SKU_RE = re.compile(r"[!-)+-~]+")  # printable ASCII but space and '*' (3*SKU means three)
+
+
 def _sku(typed: str) -> str:
     sku = checked(typed, "SKU", "sku", SKU_LENGTH, required=True).upper()
     check(" " not in sku and len(sku) <= SKU_LENGTH,
           f"SKU is one word of at most {SKU_LENGTH} characters", "sku")
+    check(bool(SKU_RE.fullmatch(sku)),
+          "SKU may hold letters A-Z, digits and signs such as - . / _ (as a scanner types "
+          "them), not '*'", "sku")
     return sku
 
 
