@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache, partial
 
 import peewee as pw
 
@@ -25,6 +26,7 @@ from tui_pos.services.text import checked, clean, digits, fold, name_key, query_
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE_RE = re.compile(r"^\+?[\d\s\-()/.]+$")
 NUMBER_LIKE_RE = re.compile(r"\+?[\d\s\-()/.]+")
+_digits = partial(re.compile(r"[^0-9]").sub, "")  # text.digits for a str, regex compiled once
 TOP = "\U0010ffff"  # sorts after every other character: the end of a prefix range
 
 
@@ -113,6 +115,35 @@ def column_limit(name: str) -> int:
     return Customer._meta.fields[name].max_length
 
 
+LIMITS = {name: column_limit(name) for name in (*TEXT_FIELDS, "number", "email", "phone",
+                                                "mobile")}
+
+
+def checked_line(text, what: str, field: str | None, max_length: int) -> str:
+    """``checked`` for one line, the common case without its regexes: text that
+    ``str.isprintable`` passes holds none of what ``checked`` refuses (every C0/C1
+    control, DEL, line and paragraph separator and bidi override is a Unicode
+    "Other" or "Separator" character). Anything else goes through ``checked``."""
+    if type(text) is str and text.isprintable():
+        value = " ".join(text.split())
+        if len(value) <= max_length:
+            return value
+    return checked(text, what, field, max_length)
+
+
+@lru_cache(maxsize=8192)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
+def fold_fast(text: str) -> str:
+    """``text.fold``, the same result, cheaper: plain ASCII only lower-cased, other
+    text folded a word at a time with the words remembered (names repeat)."""
+    if text.isascii():
+        return " ".join(text.lower().split())
+    return " ".join([w for w in map(_fold_word, text.split()) if w])
+
+
 def split_tags(text: str) -> list[str]:
     """'vip, Coffee, VIP' → ['vip', 'Coffee']: each tag once, each checked."""
     line = checked(text, "Tags", "tags", TAGS_LIMIT)
@@ -152,10 +183,18 @@ def _form_order(error: ValidationError) -> tuple[int, str]:
 
 
 def _validated(data: CustomerInput, customer_id: int | None, errors: Errors) -> dict:
-    """The record's columns, cleaned; each bad field noted in ``errors``."""
+    """The record's columns, cleaned; each bad field noted in ``errors``.
+
+    The common all-good record takes ``_validated_at_once``: the very same checks,
+    stopping at the first problem; only then are they run again here, to note
+    every field's error."""
+    try:
+        return _validated_at_once(data, customer_id)
+    except ValidationError:
+        pass
     v: dict = {}
     for name, what in TEXT_FIELDS.items():
-        v[name] = errors.take(checked, getattr(data, name), what, name, column_limit(name)) or ""
+        v[name] = errors.take(checked_line, getattr(data, name), what, name, LIMITS[name]) or ""
     if not any(errors.has(name) for name in ("first_name", "last_name", "company")):
         errors.check(bool(v["first_name"] or v["last_name"] or v["company"]),
                      "Give a first name, last name or company", "last_name")
@@ -175,12 +214,41 @@ def _validated(data: CustomerInput, customer_id: int | None, errors: Errors) -> 
     v["consent_date"] = errors.take(_past_date, data.consent_date, "Consent date",
                                     "consent_date")
     _check_consent(v, errors)
-    v["sort_name"] = fold(f"{v['last_name']} {v['first_name']} {v['company']}")[:250]
+    v["sort_name"] = fold_fast(f"{v['last_name']} {v['first_name']} {v['company']}")[:250]
+    return v
+
+
+def _validated_at_once(data: CustomerInput, customer_id: int | None) -> dict:
+    """``_validated``'s checks in its order, raising the first ValidationError: a record
+    this accepts gets exactly the columns ``_validated`` gives it."""
+    v: dict = {}
+    for name, what in TEXT_FIELDS.items():
+        v[name] = checked_line(getattr(data, name), what, name, LIMITS[name])
+    check(bool(v["first_name"] or v["last_name"] or v["company"]),
+          "Give a first name, last name or company", "last_name")
+    v["number"] = _checked_number(data.number, customer_id)
+    v["email"] = _checked_email(data.email)
+    v["phone"] = _checked_phone(data.phone, "Phone", "phone")
+    v["mobile"] = _checked_phone(data.mobile, "Mobile", "mobile")
+    v["birthday"] = _past_date(data.birthday, "Birthday", "birthday")
+    v["discount"] = _optional("discount", parse_percent, data.discount, "Discount")
+    v["credit_limit"] = _optional("credit_limit", parse_money, data.credit_limit,
+                                  "Credit limit")
+    v["customer_type"] = _checked_type(data.customer_type_id)
+    v["profile"] = _checked_profile(data.profile_id, customer_id)
+    v["vat_class"] = _checked_vat_class(data.vat_class_id)
+    for name in (*CONTACT_FIELDS, "newsletter", "active"):
+        v[name] = bool(getattr(data, name))
+    v["consent_date"] = _past_date(data.consent_date, "Consent date", "consent_date")
+    errors = Errors()
+    _check_consent(v, errors)
+    errors.raise_any()
+    v["sort_name"] = fold_fast(f"{v['last_name']} {v['first_name']} {v['company']}")[:250]
     return v
 
 
 def _checked_number(typed, customer_id: int | None) -> str:
-    number = checked(typed, "Customer number", "number", column_limit("number"))
+    number = checked_line(typed, "Customer number", "number", LIMITS["number"])
     check(" " not in number, "Customer number is one word of at most 20 characters", "number")
     if number and _number_taken(number, customer_id):  # told early; checked again when writing
         raise _number_used(number)
@@ -188,15 +256,15 @@ def _checked_number(typed, customer_id: int | None) -> str:
 
 
 def _checked_email(typed) -> str:
-    email = checked(typed, "E-mail", "email", column_limit("email"))
+    email = checked_line(typed, "E-mail", "email", LIMITS["email"])
     check(not email or bool(EMAIL_RE.match(email)),
           f"{email!r} is not a valid e-mail address", "email")
     return email.lower()
 
 
 def _checked_phone(typed, what: str, name: str) -> str:
-    value = checked(typed, what, name, column_limit(name))
-    check(not value or (bool(PHONE_RE.match(value)) and 6 <= len(digits(value)) <= 15),
+    value = checked_line(typed, what, name, LIMITS[name])
+    check(not value or (bool(PHONE_RE.match(value)) and 6 <= len(_digits(value)) <= 15),
           f"{value!r} is not a valid phone number (6–15 digits, may start with +)", name)
     return value
 
@@ -405,23 +473,33 @@ def _save_custom(customer: Customer, custom: dict[int, str | None]) -> None:
 
 def search_terms(customer: Customer, tags: list[str], custom_texts: list[str]) -> set[str]:
     """Every normalised prefix a customer is found by."""
-    terms: set[str] = set()
-    first, last, company = fold(customer.first_name), fold(customer.last_name), fold(customer.company)
-    for word in (first, last, company, f"{first} {last}", f"{last} {first}",
-                 fold(customer.additional), customer.number.casefold(), customer.email.lower()):
-        terms.add(word.strip())
-    for text in (first, last, company, fold(customer.additional)):
+    return terms_for(customer.first_name, customer.last_name, customer.company,
+                     customer.additional, customer.number, customer.email, customer.phone,
+                     customer.mobile, tags, custom_texts)
+
+
+def terms_for(first_name: str, last_name: str, company: str, additional: str, number: str,
+              email: str, phone: str, mobile: str, tags: list[str],
+              custom_texts: list[str]) -> set[str]:
+    """``search_terms`` from the stored columns' values (an import has no rows yet)."""
+    first, last, company = fold_fast(first_name), fold_fast(last_name), fold_fast(company)
+    extra = fold_fast(additional)
+    terms = {first, last, company, f"{first} {last}".strip(), f"{last} {first}".strip(),
+             extra, number.casefold().strip(), email.lower().strip()}
+    for text in (first, last, company, extra):
         terms.update(text.split())
-    for phone in (customer.phone, customer.mobile):
-        if len(digits(phone)) >= 3:
-            terms.add(digits(phone))
-    terms.update(fold(tag) for tag in tags)
+    for typed in (phone, mobile):
+        found = _digits(typed or "")
+        if len(found) >= 3:
+            terms.add(found)
+    terms.update(fold_fast(tag) for tag in tags)
     for text in custom_texts:
-        terms.add(fold(text))
-        terms.update(fold(text).split())
-    for code in (customer.number, customer.additional, *custom_texts):
+        folded = fold_fast(text)
+        terms.add(folded)
+        terms.update(folded.split())
+    for code in (number, additional, *custom_texts):
         if is_number_like(code):  # typed "2024-0042", looked up by its digits
-            terms.add(digits(code))
+            terms.add(_digits(code))
     return {t[:250] for t in terms if t}
 
 
