@@ -94,7 +94,7 @@ def add_import_parser(sub, with_db) -> None:
     customers.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx file "
                            "(default: the first)")
     orders = with_db(what.add_parser(
-        "orders", help="paid web-shop orders from a JSON file (docs/webshop-orders.md)"))
+        "orders", help="paid web-shop orders from JSON, CSV or .xlsx (docs/webshop-orders.md)"))
     orders.add_argument("file", metavar="FILE")
 
 

@@ -132,6 +132,37 @@ def test_cli_lists_unpaid_and_refused_orders_and_says_each_is_its_own_transactio
     assert "0 recorded, 1 skipped (unpaid), 2 already imported, 1 refused" in out
 
 
+def test_a_csv_with_one_row_per_line_is_read_like_the_json(webshop_store, db_file):
+    report = webshop.import_orders(DATA / "orders.csv")  # semicolons, a BOM, "yes"/"no"
+    assert (report.recorded, report.unpaid, list(reasons(report))) == \
+        (["WS-10021", "WS-10024"], ["WS-10022"], ["WS-10023"])
+    sale = sale_of("WS-10021")
+    assert (sale.total, sale.created_at) == (D("34.90"), dt.datetime(2026, 11, 20, 14, 3))
+    assert SaleLine.select().where(SaleLine.sale == sale).count() == 3
+    zoe = customers.get_customer(sale.customer_id)
+    assert (zoe.first_name, zoe.newsletter, zoe.city) == ("Zoë", True, "Utrecht")
+    before = counts(db_file)
+    assert webshop.import_orders(DATA / "orders.csv").already == ["WS-10021", "WS-10024"]
+    assert counts(db_file) == before
+
+
+def test_an_xlsx_sheet_of_orders_is_read_too(webshop_store, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["order_number", "paid", "paid_at", "first_name", "last_name", "email",
+                  "sku", "quantity", "unit_price"])
+    sheet.append(["X-1", "TRUE", "2026-11-20T10:00:00", "Jan", "Jansen", "jan@example.nl",
+                  "MUG-01", 3, "11.50"])
+    sheet.append(["X-2", "maybe", "2026-11-20T10:00:00", "Jan", "Jansen", "jan@example.nl",
+                  "MUG-01", 1, "11.50"])
+    book.save(tmp_path / "orders.xlsx")
+    report = webshop.import_orders(tmp_path / "orders.xlsx")
+    assert report.recorded == ["X-1"] and sale_of("X-1").total == D("34.50")
+    assert reasons(report) == {"X-2": "paid must be true or false"}
+
+
 # -- Customers ---------------------------------------------------------------------------
 
 def test_a_customer_is_matched_by_phone_filled_in_and_never_doubled(webshop_store, tmp_path):
@@ -274,8 +305,12 @@ def test_markup_in_names_is_stored_as_typed(webshop_store, tmp_path):
 @pytest.mark.parametrize("content, message", [
     (b"", "orders.json is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "orders.json is a binary file"),
-    (b"order,paid\nWS-1,yes\n", "orders.json is not valid JSON (line 1 column 1"),
-    (b"\xff\xfe{}", "orders.json is not UTF-8 text"),
+    (b"order,paid\nWS-1,yes\n", "orders.json is neither JSON nor a sheet of web-shop "
+     "orders: the columns order_number, paid_at, first_name, last_name, email, sku, "
+     "quantity, unit_price are missing"),
+    (b'{"orders": [}', "orders.json is not valid JSON (line 1 column 13"),
+    (b'{"orders": ["\xff"]}', "orders.json is not UTF-8 text"),
+    (b"PK\x03\x04 not really a workbook", "orders.json is not a readable .xlsx file"),
     (b'{"orders": [{"order_number": NaN}]}', "not a JSON file of orders tui-pos can read"),
     (b'[{"order_number": "WS-1"}]', 'is JSON but not a file of orders: expected {"orders"'),
     (b'{"format": "shopify 2", "orders": []}', "says it is in another format"),

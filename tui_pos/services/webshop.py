@@ -3,8 +3,9 @@
 The file's format is in docs/webshop-orders.md. Two passes:
 
 1. **Check** the whole file before writing anything: it must be JSON text
-   under ``MAX_BYTES`` holding ``{"orders": [...]}`` (else one ValidationError,
-   nothing written). Each order is then sorted: seen before (its number is in
+   under ``MAX_BYTES`` holding ``{"orders": [...]}``, or a CSV/.xlsx with one
+   row per order line (read by ``sheets``, grouped into the same orders); else
+   one ValidationError, nothing written. Each order is then sorted: seen before (its number is in
    ``web_order``), not paid (skipped and listed), bad (refused with its number
    and the reason: unknown SKU, bad quantity or price, missing name or e-mail,
    control characters, ...) or good: its lines priced on a ``SaleDraft`` at
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from tui_pos.db.models import CustomerProfile, WebOrder, database, now
 from tui_pos.money import parse_money, parse_quantity
-from tui_pos.services import config, customers, importer, masters, sales
+from tui_pos.services import config, customers, importer, masters, sales, sheets
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import Errors, ValidationError, as_field, check
 from tui_pos.services.text import checked, name_key
@@ -88,9 +89,12 @@ class Order:
 
 
 def read_orders(path: str | Path) -> list:
-    """The file's list of orders; a file that is not such JSON is refused whole."""
+    """The file's list of orders, from JSON or (one row per line) CSV or .xlsx;
+    a file that is neither is refused whole."""
     path = Path(path)
     raw = _bytes(path)
+    if not raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        return _orders_of({"orders": _sheet_orders(path)}, path.name)
     if b"\x00" in raw[:65536]:
         raise ValidationError(f"{path.name} is a binary file, not a JSON file of orders")
     try:
@@ -146,6 +150,51 @@ def _orders_of(data, filename: str) -> list:
     check(len(orders) <= MAX_ORDERS, f"{filename} holds {len(orders):,} orders; at most "
           f"{MAX_ORDERS:,} at a time (split it)")
     return orders
+
+
+# A spreadsheet: one row per order line, the order's own columns repeated on each.
+SHEET_COLUMNS = ("order_number", "paid", "paid_at", "first_name", "last_name", "company",
+                 "email", "phone", "street", "postcode", "city", "country", "newsletter",
+                 "sku", "quantity", "unit_price", "total")
+SHEET_REQUIRED = ("order_number", "paid", "paid_at", "first_name", "last_name", "email",
+                  "sku", "quantity", "unit_price")
+MAX_SHEET_ROWS = 200_000
+
+
+def _sheet_orders(path: Path) -> list[dict]:
+    """The rows of a CSV or .xlsx grouped into orders shaped as the JSON's."""
+    table = sheets.open_sheet(path)
+    try:
+        where = {name_key(h).replace(" ", "_"): i for i, h in enumerate(table.header)}
+        missing = [c for c in SHEET_REQUIRED if c not in where]
+        check(not missing, f"{path.name} is neither JSON nor a sheet of web-shop orders: "
+              f"the columns {', '.join(missing)} are missing (see docs/webshop-orders.md)")
+        orders: dict[str, dict] = {}
+        for count, (_, cells) in enumerate(table.rows(), start=1):
+            check(count <= MAX_SHEET_ROWS, f"{path.name} has more than {MAX_SHEET_ROWS:,} "
+                  "rows; split it")
+            row = {c: cells[where[c]] if c in where else "" for c in SHEET_COLUMNS}
+            order = orders.setdefault(row["order_number"].strip(), _sheet_order(row))
+            order["lines"].append({k: row[k] for k in ("sku", "quantity", "unit_price")})
+    finally:
+        table.close()
+    return list(orders.values())
+
+
+def _sheet_order(row: dict[str, str]) -> dict:
+    """An order from its first row: yes/no cells as true/false, empty total as none."""
+    def yes_no(text: str, blank):
+        word = text.strip().casefold()
+        if not word:
+            return blank
+        return True if word in importer.YES else False if word in importer.NO else text
+
+    person = {k: row[k] for k in ("first_name", "last_name", "company", "email", "phone")}
+    person["address"] = {k: row[k] for k in ("street", "postcode", "city", "country")}
+    person["newsletter"] = yes_no(row["newsletter"], False)
+    return {"order_number": row["order_number"], "paid": yes_no(row["paid"], None),
+            "paid_at": row["paid_at"], "customer": person, "lines": [],
+            "total": row["total"] if row["total"].strip() else None}
 
 
 # -- Pass 1: check ------------------------------------------------------------------------
