@@ -6,11 +6,19 @@ Dutch store (VAT 21/9/0, a few items, two types, two profiles).
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings
 
 from tui_pos.db.connection import close_database, open_database
+
+# Property tests: the same examples on every run of the test command, so CI is
+# repeatable; `HYPOTHESIS_PROFILE=explore` searches new ones (run it while working).
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from tui_pos.services.errors import ValidationError
 # C0 controls, DEL and C1 controls; tab and newline are allowed in multi-line fields.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROLS_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# plus the Unicode line/paragraph separators and bidirectional overrides
-_INVISIBLE = re.compile(r"[\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# plus the Unicode line/paragraph separators, bidirectional overrides and lone
+# surrogates (half a character: not text, and no database can store it)
+_INVISIBLE = re.compile(r"[\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 QUERY_LIMIT = 100  # a search or lookup query is cut to this many characters
 
