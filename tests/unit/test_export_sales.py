@@ -255,11 +255,13 @@ def test_cli_sales_xlsx_to_a_file(store, capsys, tmp_path):
     (("--from", "2026-13-01", "--out", "OUT"), "From must be a date"),
     (("--from", "2026-11-03", "--to", "2026-11-01", "--out", "OUT"), "after the To date"),
     (("--out", "MISSING/s.csv"), "cannot be written"),
+    (("--out", "STORE"), "is the database itself"),
+    (("--out", "STORE-wal"), "is the database itself"),
 ])
 def test_cli_refusals_are_one_line_and_write_nothing(store, capsys, tmp_path, argv, says):
     argv = [a.replace("OUT", str(tmp_path / "s.csv")).replace("MISSING", str(tmp_path / "no"))
-            for a in argv]
-    before = sorted(p.name for p in tmp_path.iterdir())
+            .replace("STORE", store) for a in argv]
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     code, out, err = run(capsys, "export", "sales", "--db", store, *argv)
     assert code == 1 and out == "" and says in one_line(err)
-    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before

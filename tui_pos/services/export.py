@@ -174,6 +174,8 @@ def write_file(path, columns: list[Column], records, file_format: str = "csv",
     target = Path(path)
     if target.is_dir():
         raise ValidationError(f"{target} is a folder; give a file name")
+    if _is_the_database(target):
+        raise ValidationError(f"{target} is the database itself; choose another file")
     temporary = target.with_name(f".{target.name}.partial")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -196,6 +198,22 @@ def write_file(path, columns: list[Column], records, file_format: str = "csv",
         temporary.unlink(missing_ok=True)
         raise
     return count
+
+
+def _is_the_database(target) -> bool:
+    """Whether ``target`` is the open SQLite database (or its -wal/-shm file):
+    an export renamed over it would destroy the store."""
+    from pathlib import Path
+
+    from tui_pos.db.models import database
+
+    name = getattr(database.obj, "database", None)
+    if not isinstance(name, str) or not name or name.startswith(":"):
+        return False
+    store = Path(name).resolve()
+    here = target.resolve()
+    return here in (store, store.with_name(store.name + "-wal"),
+                    store.with_name(store.name + "-shm"))
 
 
 # -- Customers, in the layout the importer knows as "tui-pos" --------------------------------
