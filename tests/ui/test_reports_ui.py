@@ -67,9 +67,9 @@ async def test_a_sale_with_a_profile_shows_in_sales_by_profile(app):
         await pilot.pause()
         table = rows(screen, "sales")
         # money in the store's locale (nl_NL: a decimal comma)
-        assert table[0] == ["Retail", "1", "0,00", "2,10", "12,10"]
-        assert table[1][0] == "(no profile)" and table[1][-1] == "6,95"
-        assert table[-1] == ["Total", "2", "0,00", "2,67", "19,05"]
+        assert table[0] == ["Retail", "1", "10,00", "2,10", "12,10", "0,00"]
+        assert table[1][0] == "(no profile)" and table[1][-2] == "6,95"
+        assert table[-1] == ["Total", "2", "16,38", "2,67", "19,05", "0,00"]
         text = screen_text(app)
         assert "Retail" in text and "12,10" in text and "19,05" in text
 
@@ -88,7 +88,7 @@ async def test_filter_by_profile_and_group_by_type(app):
         screen.query_one("#by", Select).focus()
         await pilot.press("enter", "down", "enter")  # Customer type
         await pilot.pause()
-        assert rows(screen, "sales")[0] == ["(no type)", "1", "0,00", "2,10", "12,10"]
+        assert rows(screen, "sales")[0] == ["(no type)", "1", "10,00", "2,10", "12,10", "0,00"]
 
 
 async def test_without_the_profile_switch_there_is_no_profile_grouping(app):
@@ -126,8 +126,9 @@ async def test_export_writes_the_shown_report_beside_the_database(app, store):
         await pilot.press("f7")
         await pilot.pause()
         path = Path(store["path"]).parent / f"sales-by-profile-{dt.date.today():%Y%m%d}.csv"
-        assert path.read_text(encoding="utf-8") == \
-            "profile,sales,discount,vat,total\nRetail,1,0.00,2.10,12.10\n"
+        assert path.read_text(encoding="utf-8") == (
+            "profile,key,sales,net,vat,gross,discount\n"
+            f"Retail,{retail.id},1,10.00,2.10,12.10,0.00\nTotal,*,1,10.00,2.10,12.10,0.00\n")
         assert str(path.name) in screen_text(app)
 
 
@@ -178,7 +179,7 @@ async def test_names_are_shown_literally_in_every_report_and_filter(app):
         screen = await open_reports(pilot)
         assert rows(screen, "sales")[0][0] == "[red]VIP[/red]"
         assert "[red]VIP[/red]" in screen_text(app)
-        assert rows(screen, "sales")[0][1:] == ["1", "0,00", "2,10", "12,10"]
+        assert rows(screen, "sales")[0][1:] == ["1", "10,00", "2,10", "12,10", "0,00"]
         screen.query_one("#by", Select).focus()
         await pilot.press("enter", "down", "enter")  # Customer type
         await pilot.pause()
@@ -187,8 +188,8 @@ async def test_names_are_shown_literally_in_every_report_and_filter(app):
         await pilot.press("enter", "down", "enter")  # Customer
         await pilot.pause()
         # cut to the column by terminal cells, never inside what looks like a tag
-        assert rows(screen, "sales")[0][0] == "[link=x]y[/link] [@clic…"
-        assert "[link=x]y[/link] [@clic…" in screen_text(app)
+        assert rows(screen, "sales")[0][0] == "[link=x]y[/link]…"
+        assert "[link=x]y[/link]…" in screen_text(app)
         # the profile filter's options, opened with the keyboard
         screen.query_one("#profile", Select).focus()
         await pilot.press("enter")
@@ -217,7 +218,7 @@ async def test_export_makes_formula_names_harmless_and_the_file_owner_only(app, 
         await pilot.pause()
     path = Path(store["path"]).parent / f"sales-by-type-{dt.date.today():%Y%m%d}.csv"
     assert path.read_text(encoding="utf-8").splitlines()[1] == \
-        '"\'=HYPERLINK(""http://x"",""y"")",1,0.00,2.10,12.10'
+        f'"\'=HYPERLINK(""http://x"",""y"")",{formula.id},1,10.00,2.10,12.10,0.00'
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
@@ -257,3 +258,47 @@ async def test_a_read_only_store_says_so_reports_and_refuses_to_save(store, read
         assert "This database is read-only: nothing" in text and "can be saved" in text
         assert app.is_running
     assert sorted(p.name for p in read_only.parent.iterdir()) == before
+
+
+async def test_quick_range_sets_the_dates_and_typed_dates_make_it_custom(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_reports(pilot)
+        today = dt.date.today()
+        assert screen.query_one("#from").value == today.replace(day=1).isoformat()
+        screen.query_one("#range", Select).focus()
+        await pilot.press("enter", "up", "up", "enter")  # This month -> Today
+        await pilot.pause()
+        assert screen.query_one("#range", Select).value == "today"
+        assert (screen.query_one("#from").value, screen.query_one("#to").value) == \
+            (today.isoformat(), today.isoformat())
+        screen.query_one("#from").focus()
+        await pilot.press("ctrl+u", *"2020-01-01", "enter")
+        await pilot.pause()
+        assert screen.query_one("#range", Select).value == "custom"
+        assert "Custom" in screen_text(app)
+
+
+async def test_sales_by_item_page_by_page_with_the_totals_last(app, monkeypatch):
+    from tui_pos.ui.screens import reports as screen_module
+    monkeypatch.setattr(screen_module, "SALES_PAGE", 2)
+    for code in ("MUG-01", "MUG-01", "COF-250", "GIFT-25"):
+        sell(code)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_reports(pilot)
+        screen.query_one("#by", Select).focus()
+        await pilot.press("enter", "end", "enter")  # Item, the last grouping
+        await pilot.pause()
+        assert screen.query_one("#by", Select).value == "item"
+        table = rows(screen, "sales")
+        assert [r[0] for r in table] == ["Gift card 25", "Stoneware mug", "Total"]
+        assert table[1][1:] == ["2", "20,00", "4,20", "24,20", "0,00"]
+        assert table[-1] == ["Total", "4", "51,38", "4,77", "56,15", "0,00"]
+        assert "2 of 3 items" in screen_text(app)
+        screen.query_one("#sales", DataTable).focus()
+        await pilot.press("down")  # onto the last row before the totals: the next page
+        await pilot.pause()
+        table = rows(screen, "sales")
+        assert [r[0] for r in table] == ["Gift card 25", "Stoneware mug",
+                                         "Coffee beans 250 g", "Total"]
+        assert table[-1][0] == "Total" and table[-1][4] == "56,15"
+        assert "3 of 3 items" in screen_text(app)

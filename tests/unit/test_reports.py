@@ -358,3 +358,10 @@ def test_items_list_pages_by_sku_keyset(shop):
         paged += [i.sku for i in page]
         after = page[-1].sku
     assert paged == every == sorted(every) and len(every) >= 3
+
+
+def test_report_csv_holds_every_page(sold, monkeypatch):
+    monkeypatch.setattr(reports, "MAX_PAGE", 1)  # one row a page: three pages
+    text = reports.report_csv("item", "2026-03-01", "2026-03-31")
+    assert [r[1] for r in csv.reader(io.StringIO(text))] == [
+        "key", "MUG-01", "COF-250", "GIFT-25", "*"]

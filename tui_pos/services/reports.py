@@ -491,3 +491,16 @@ def page_table(page: ReportPage, currency: str = "", locale: str | None = None) 
 
     rule = "-" * text_width(line(head))
     return "\n".join([line(head), rule, *map(line, body), rule, line(foot)]) + "\n"
+
+
+def report_csv(by: str, date_from=None, date_to=None,
+               where: ReportFilter | None = None) -> str:
+    """The whole report as one CSV: every page in order, then the totals row."""
+    page = sales_page(by, date_from, date_to, where, limit=MAX_PAGE)
+    rows = list(page.rows)
+    while page.next_cursor is not None:
+        page = sales_page(by, date_from, date_to, where, limit=MAX_PAGE,
+                          after=page.next_cursor)
+        rows += page.rows
+    return page_csv(ReportPage(by, page.start, page.end, tuple(rows), page.totals,
+                               page.groups, None))

@@ -1,6 +1,8 @@
-"""Reports (TruePOS FAQ Q5): sales by profile, type, customer or day for a
-date range, filtered by profile and type, exported as CSV; and the customer
-list filtered by profile, type or tag. The sums come from ``reports``."""
+"""Reports (TruePOS FAQ Q5): sales by profile, type, customer, day or item for
+a quick range or From–To, filtered by profile and type, paged (top rows by
+gross, the next page loaded by keyset as the cursor reaches the end) with the
+range's totals, exported as CSV; and the customer list filtered by profile,
+type or tag, paged by keyset. The sums come from ``reports``."""
 
 from __future__ import annotations
 
@@ -15,19 +17,18 @@ from textual.widgets import (
     DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane,
 )
 
-from tui_pos.money import format_money
+from tui_pos.money import format_money, format_quantity
 from tui_pos.services import config, masters, reports
 from tui_pos.services.errors import ValidationError
 from tui_pos.ui.literal import cell, literal
 from tui_pos.ui.screens.base import FieldError, PosScreen, select_value
 
 GROUP_LABELS = {"profile": "Profile", "type": "Customer type", "customer": "Customer",
-                "day": "Day"}
+                "day": "Day", "item": "Item"}
 CUSTOMER_PAGE = 50
-
-
-def first_of_month(today: dt.date) -> dt.date:
-    return today.replace(day=1)
+SALES_PAGE = 50
+TOTAL_KEY = "__total__"
+DEFAULT_RANGE = "this-month"
 
 
 def option_label(master):
@@ -45,9 +46,12 @@ def write_owner_only(path: Path, text: str) -> None:
 
 class ReportsScreen(PosScreen):
     TITLE = "Reports"
-    HELP = ("Sales: choose the dates (YYYY-MM-DD), what to group by and, if you like, a "
-            "profile or type; F5 (or Enter in a date) runs the report. F7 or Ctrl+E "
-            "writes the report shown as a CSV file beside the database.\n"
+    HELP = ("Sales: pick a range (today, this week, this month, the last 30 days) or type "
+            "From and To (YYYY-MM-DD: the range becomes Custom), what to group by and, if "
+            "you like, a profile or type; F5 (or Enter in a date) runs the report. The "
+            "best-selling rows come first with the totals of the whole range at the "
+            "bottom; more rows load as the cursor reaches the end. F7 or Ctrl+E writes "
+            "the whole report as a CSV file beside the database.\n"
             "Customer list: the active customers of a profile, type or tag (Enter in "
             "the tag runs it); the list loads more as the cursor reaches its end.\n"
             "F6 switches between Sales and Customer list.")
@@ -65,35 +69,42 @@ class ReportsScreen(PosScreen):
         self.show_profile = settings.show_customer_profile
         self.currency = settings.currency
         self.locale = settings.locale
-        self.shown: tuple[str, list[reports.SalesRow]] | None = None
+        self.shown: reports.ReportPage | None = None  # the last page loaded
+        self._asked: tuple | None = None  # (by, start, end, filter) of the rows shown
+        self._sales_rows = 0
         self._customers_loaded = 0
+        self._customers_after: tuple[str, int] | None = None
         self._customers_exhausted = True
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        today = dt.date.today()
-        groups = [g for g in reports.GROUPINGS if g != "profile" or self.show_profile]
+        start, end = reports.quick_range(DEFAULT_RANGE)
+        groups = [g for g in GROUP_LABELS if g != "profile" or self.show_profile]
         profiles = [(option_label(p), p.id)
                     for p in masters.list_profiles()] if self.show_profile else []
         types = [(option_label(t), t.id) for t in masters.list_types()]
+        ranges = [(reports.RANGE_LABELS[r], r) for r in (*reports.RANGES, "custom")]
         yield Header(icon="")
         with TabbedContent(id="tabs", initial="sales-tab"):
             with TabPane("Sales", id="sales-tab"):
                 with Horizontal(classes="filter-row"):
+                    yield Label("Range")
+                    yield Select(ranges, id="range", allow_blank=False, value=DEFAULT_RANGE,
+                                 compact=True)
                     yield Label("From")
-                    yield Input(first_of_month(today).isoformat(), id="from",
-                                max_length=10, compact=True)
+                    yield Input(start.isoformat(), id="from", max_length=10, compact=True)
                     yield Label("To")
-                    yield Input(today.isoformat(), id="to", max_length=10, compact=True)
+                    yield Input(end.isoformat(), id="to", max_length=10, compact=True)
+                with Horizontal(classes="filter-row"):
                     yield Label("Group by")
                     yield Select([(GROUP_LABELS[g], g) for g in groups], id="by",
                                  allow_blank=False, value=groups[0], compact=True)
-                with Horizontal(classes="filter-row"):
                     if self.show_profile:
                         yield Label("Profile")
                         yield Select(profiles, id="profile", prompt="(all)", compact=True)
                     yield Label("Type")
                     yield Select(types, id="type", prompt="(all)", compact=True)
+                    # staff and terminal filters belong here once sales record them
                 for field in ("from", "to", "by"):
                     yield FieldError(id=f"{field}-error")
                 yield DataTable(id="sales", cursor_type="row")
@@ -130,46 +141,83 @@ class ReportsScreen(PosScreen):
         else:
             self.run_sales()
 
-    def run_sales(self) -> bool:
-        for field in ("from", "to", "by"):
-            self.query_one(f"#{field}-error", FieldError).clear()
+    def sales_request(self) -> tuple[str, dt.date | None, dt.date | None, reports.ReportFilter]:
+        """What the form asks for, checked by the service (a bad date names its field)."""
         by = select_value(self.query_one("#by", Select)) or "type"
         profile_id = (select_value(self.query_one("#profile", Select))
                       if self.show_profile else None)
+        start, end = reports.date_range(self.query_one("#from", Input).value,
+                                        self.query_one("#to", Input).value)
+        where = reports.ReportFilter(profile_id=profile_id,
+                                     type_id=select_value(self.query_one("#type", Select)))
+        return by, start, end, where
+
+    def run_sales(self) -> bool:
+        """The first page of the report asked for, drawn from scratch."""
+        for field in ("from", "to", "by"):
+            self.query_one(f"#{field}-error", FieldError).clear()
         try:
-            rows = reports.sales_by(by, self.query_one("#from", Input).value,
-                                    self.query_one("#to", Input).value,
-                                    profile_id=profile_id,
-                                    type_id=select_value(self.query_one("#type", Select)))
+            asked = self.sales_request()
+            page = reports.sales_page(*asked, limit=SALES_PAGE)
         except ValidationError as error:
             self.show_error(error, default_field="from")
             return False
-        self.shown = (by, rows)
-        self.draw_sales(by, rows)
+        self._asked = asked
+        self.start_sales_table(asked[0])
+        self.add_sales_page(page)
         return True
 
-    def draw_sales(self, by: str, rows: list[reports.SalesRow]) -> None:
+    def load_more_sales(self) -> None:
+        """The next page after the last row shown (keyset: it costs what the first did)."""
+        if self.shown is None or self.shown.next_cursor is None or self._asked is None:
+            return
+        page = reports.sales_page(*self._asked, limit=SALES_PAGE,
+                                  after=self.shown.next_cursor)
+        self.add_sales_page(page)
+
+    def start_sales_table(self, by: str) -> None:
         table = self.query_one("#sales", DataTable)
         table.clear(columns=True)
-        table.add_column(GROUP_LABELS[by], key="label", width=24)
-        for label, key in (("Sales", "sales"), ("Discount", "discount"), ("VAT", "vat"),
-                           (f"Total {self.currency}", "total")):
+        self._sales_rows = 0
+        table.add_column(GROUP_LABELS[by], key="label", width=18)
+        for label, key in ((reports.count_heading(by), "count"), ("Net", "net"),
+                           ("VAT", "vat"), (f"Gross {self.currency}", "gross"),
+                           ("Discount", "discount")):
             table.add_column(cell(label, justify="right"), key=key)
 
-        def cells(row: reports.SalesRow, style: str = "") -> list:
-            return [cell(row.label, 24, style=style),
-                    *(cell(value, style=style, justify="right") for value in
-                      (str(row.sales), self.money(row.discount), self.money(row.vat),
-                       self.money(row.total)))]
+    def sales_cells(self, by: str, row: reports.ReportRow, style: str = "") -> list:
+        count = format_quantity(row.count, self.locale) if by == "item" else str(row.count)
+        return [cell(row.label, 18, style=style),
+                *(cell(value, style=style, justify="right") for value in
+                  (count, self.money(row.net), self.money(row.vat), self.money(row.gross),
+                   self.money(row.discount)))]
 
-        for row in rows:
-            table.add_row(*cells(row), key=row.key or row.label)
-        total = reports.totals(rows)
-        table.add_row(*cells(total, "bold"), key="__total__")
-        what = f"{len(rows)} {GROUP_LABELS[by].lower()}{'s' if len(rows) != 1 else ''}"
-        self.query_one("#sales-info", Static).update(
-            f"{what}, {total.sales} sale{'s' if total.sales != 1 else ''} — F7 exports CSV"
-            if rows else "No completed sales in this period")
+    def add_sales_page(self, page: reports.ReportPage) -> None:
+        """The page's rows after those shown; the range's totals stay the last row."""
+        table = self.query_one("#sales", DataTable)
+        if self._sales_rows:
+            table.remove_row(TOTAL_KEY)
+        for row in page.rows:
+            table.add_row(*self.sales_cells(page.by, row), key=f"row:{row.key}")
+        table.add_row(*self.sales_cells(page.by, page.totals, "bold"), key=TOTAL_KEY)
+        self._sales_rows += len(page.rows)
+        self.shown = page
+        self.update_sales_info()
+
+    def update_sales_info(self) -> None:
+        page = self.shown
+        if page is None:
+            return
+        if not page.groups:
+            self.query_one("#sales-info", Static).update("No completed sales in this period")
+            return
+        noun = GROUP_LABELS[page.by].lower()
+        sales = (f"{format_quantity(page.totals.count, self.locale)} sold" if page.by == "item"
+                 else f"{page.totals.count} sale{'s' if page.totals.count != 1 else ''}")
+        more = " — ↓ at the end loads more" if page.next_cursor else " — F7 exports CSV"
+        self.query_one("#sales-info", Static).update(literal(
+            f"{self._sales_rows} of {page.groups} {noun}{'s' if page.groups != 1 else ''}, "
+            f"{sales}{more}"))
 
     def money(self, value) -> str:
         return format_money(value, locale=self.locale)
@@ -181,10 +229,28 @@ class ReportsScreen(PosScreen):
         else:
             self.run_sales()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Dates typed by hand make the range Custom."""
+        if event.input.id not in ("from", "to") or not self.is_mounted:
+            return
+        ranges = self.query_one("#range", Select)
+        name = select_value(ranges)
+        if name in reports.RANGES:
+            start, end = reports.quick_range(name)
+            if (self.query_one("#from", Input).value, self.query_one("#to", Input).value) \
+                    != (start.isoformat(), end.isoformat()):
+                ranges.value = "custom"
+
     def on_select_changed(self, event: Select.Changed) -> None:
         if not self.is_mounted:
             return
-        if event.select.id in ("by", "profile", "type"):
+        if event.select.id == "range":
+            if event.value in reports.RANGES:
+                start, end = reports.quick_range(event.value)
+                self.query_one("#from", Input).value = start.isoformat()
+                self.query_one("#to", Input).value = end.isoformat()
+                self.run_sales()
+        elif event.select.id in ("by", "profile", "type"):
             self.run_sales()
         elif event.select.id in ("c-profile", "c-type"):
             self.load_customers()
@@ -196,12 +262,13 @@ class ReportsScreen(PosScreen):
         return Path(target).expanduser().resolve().parent
 
     def action_export(self) -> None:
-        if not self.run_sales() or self.shown is None:
+        """The whole report asked for (every page, then the totals) as one CSV file."""
+        if not self.run_sales() or self._asked is None:
             return
-        by, rows = self.shown
+        by = self._asked[0]
         path = self.export_folder() / f"sales-by-{by}-{dt.date.today():%Y%m%d}.csv"
         try:
-            write_owner_only(path, reports.as_csv(by, rows))
+            write_owner_only(path, reports.report_csv(*self._asked))
         except OSError as error:
             self.notify(f"Could not write {path}: {error.strerror or error}",
                         severity="error", timeout=8, markup=False)
@@ -221,13 +288,15 @@ class ReportsScreen(PosScreen):
         table = self.query_one("#customers", DataTable)
         table.clear()
         self._customers_loaded, self._customers_exhausted = 0, False
+        self._customers_after = None
         self.load_more_customers()
 
     def load_more_customers(self) -> None:
+        """The next page after the last customer shown (keyset on name, id)."""
         if self._customers_exhausted:
             return
         rows = reports.customer_list(**self.customer_filters(), limit=CUSTOMER_PAGE,
-                                     offset=self._customers_loaded)
+                                     after=self._customers_after)
         table = self.query_one("#customers", DataTable)
         for row in rows:
             cells = [cell(row.number), cell(row.name, 26)]
@@ -235,6 +304,8 @@ class ReportsScreen(PosScreen):
                 cells.append(cell(row.profile, 10))
             cells += [cell(row.type, 10), cell(row.phone, 13)]
             table.add_row(*cells, key=str(row.id))
+        if rows:
+            self._customers_after = rows[-1].cursor
         self._customers_loaded += len(rows)
         self._customers_exhausted = len(rows) < CUSTOMER_PAGE
         filters = self.customer_filters()
@@ -249,9 +320,11 @@ class ReportsScreen(PosScreen):
         self.query_one("#customers-info", Static).update(info if count else "No customers match")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id == "customers" and \
-                event.cursor_row >= event.data_table.row_count - 1:
+        table = event.data_table
+        if table.id == "customers" and event.cursor_row >= table.row_count - 1:
             self.load_more_customers()
+        elif table.id == "sales" and event.cursor_row >= table.row_count - 2:
+            self.load_more_sales()  # the last row before the totals
 
     def action_switch_tab(self) -> None:
         tabs = self.query_one("#tabs", TabbedContent)
