@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from tui_pos.cli import main
@@ -243,3 +245,19 @@ def test_cli_xlsx_to_an_owner_only_file(store, capsys, tmp_path):
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     cell = load_workbook(target).active["B2"]
     assert cell.value == "=1+1" and cell.data_type == "s"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(max_size=40))
+@example("a\uffffb\ufffe")
+@example('=HYPERLINK("http://evil.example","x")\x1b[31m')
+def test_any_text_is_stored_in_xlsx_as_that_text(text):
+    """Whatever a name holds, the sheet opens and shows it as text (controls and the
+    few characters XML cannot carry dropped), never as a formula."""
+    out = io.BytesIO()
+    export.write_xlsx(out, "T", [export.Column("Name")], [[text], ["=" + text]])
+    sheet = load_workbook(io.BytesIO(out.getvalue())).active
+    for row, typed in ((2, text), (3, "=" + text)):
+        cell = sheet.cell(row, 1)
+        assert (cell.value or "") == export.xlsx_text(typed)
+        assert cell.value is None or cell.data_type == "s"

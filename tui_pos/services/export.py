@@ -3,6 +3,8 @@ and the writers every export shares (CSV, .xlsx, owner-only files)."""
 
 from __future__ import annotations
 
+import re
+
 from tui_pos.services.text import printable
 
 # A spreadsheet reads a cell starting with these as a formula (OWASP "CSV injection").
@@ -25,6 +27,7 @@ def safe_cell(value: object) -> str:
 TEXT, MONEY, PERCENT, QUANTITY, NUMBER, INTEGER, DATE, DATETIME, YESNO = (
     "text", "money", "percent", "quantity", "number", "integer", "date", "datetime", "yesno")
 FORMATS = ("csv", "xlsx")
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 XLSX_FORMATS = {MONEY: "#,##0.00", PERCENT: "0.00", QUANTITY: "General", NUMBER: "General",
                 INTEGER: "0", DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm:ss"}
 
@@ -143,8 +146,15 @@ def _abandon(ws) -> None:
         writer.cleanup()
 
 
+def xlsx_text(value: object) -> str:
+    """Text as an .xlsx cell holds it: control characters dropped, and the few
+    characters XML cannot carry at all (U+FFFE, U+FFFF, lone surrogates), which
+    would make the whole file unreadable."""
+    return _NOT_XML.sub("", printable("" if value is None else str(value)))
+
+
 def _set_text(cell, value: object) -> None:
-    text = printable("" if value is None else str(value))
+    text = xlsx_text(value)
     cell.value = text or None
     if text:
         cell.data_type = "s"  # never "f": text starting with = stays text
