@@ -39,6 +39,8 @@ def parse_date(text: str | dt.date | None, what: str, fieldname: str) -> dt.date
 
     Only real dates between 1900 and 2100, typed with the digits 0-9.
     """
+    if text is None or text == "":
+        return None
     if isinstance(text, dt.datetime):
         text = text.date()
     if isinstance(text, dt.date):
@@ -141,11 +143,14 @@ def fold_fast(text: str) -> str:
     text folded a word at a time with the words remembered (names repeat)."""
     if text.isascii():
         return " ".join(text.lower().split())
-    return " ".join([w for w in map(_fold_word, text.split()) if w])
+    words = (w.lower() if w.isascii() else _fold_word(w) for w in text.split())
+    return " ".join([w for w in words if w])
 
 
 def split_tags(text: str) -> list[str]:
     """'vip, Coffee, VIP' → ['vip', 'Coffee']: each tag once, each checked."""
+    if text == "":
+        return []
     line = checked(text, "Tags", "tags", TAGS_LIMIT)
     limit = Tag._meta.fields["name"].max_length
     seen, tags = set(), []

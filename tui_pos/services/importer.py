@@ -30,12 +30,11 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import peewee as pw
 
-from tui_pos.db.bulk import insert_rows
+from tui_pos.db.bulk import insert_rows, insert_values
 from tui_pos.db.models import (
     Customer, CustomerNote, CustomerSearchTerm, CustomerTag, CustomFieldValue, Sequence, Tag,
     database, now,
@@ -47,6 +46,7 @@ from tui_pos.services.export import FORMULA_STARTS, safe_cell
 from tui_pos.services.sheets import Sheet, open_sheet
 from tui_pos.services.text import checked, clean, digits, name_key
 
+_digits = customers._digits  # text.digits of a str, its regex compiled once
 BATCH = 1000
 SHOWN_PROBLEMS = 1000  # the report keeps this many bad rows; the rejects file gets them all
 NOTE_AUTHOR = "import"
@@ -177,12 +177,15 @@ def mapped(cells: list[str], cmap: layouts.ColumnMap) -> dict[str, str]:
     """Our field → the row's text; where a field has several columns, the first filled."""
     out = {}
     for our_field, positions in cmap.columns.items():
-        value = ""
-        for position in positions:
-            value = cells[position]
-            if value.strip():
-                break
-        out[our_field] = unescaped(value)
+        if len(positions) == 1:
+            value = cells[positions[0]]
+        else:
+            value = ""
+            for position in positions:
+                value = cells[position]
+                if value.strip():
+                    break
+        out[our_field] = unescaped(value) if value[:1] == "'" else value
     return out
 
 
@@ -459,8 +462,9 @@ class Check:
         tags = errors.take(customers.split_tags, data.tags) or []
         tags = self.known_tags(errors, tags)
         custom = self.custom(errors, cells, existing)
-        note = errors.take(checked, values.get("note", ""), "Note", "note",
-                           customers.NOTE_LIMIT, multiline=True) or ""
+        typed_note = values.get("note", "")
+        note = typed_note and (errors.take(checked, typed_note, "Note", "note",
+                                           customers.NOTE_LIMIT, multiline=True) or "")
         if not (number or v["email"] or v["phone"] or v["mobile"] or errors.has("email")
                 or errors.has("phone") or errors.has("mobile")):
             errors.add(ValidationError("no customer number, e-mail or phone: importing again "
@@ -586,8 +590,7 @@ def _same(plan: Planned, existing: Existing) -> bool:
 
 # -- Matching a batch to the customers already stored -----------------------------------------
 
-@dataclass(frozen=True)
-class Keys:
+class Keys(NamedTuple):
     number: str
     email: str
     phones: tuple[str, ...]
@@ -597,7 +600,7 @@ def _keys(values: dict[str, str]) -> Keys:
     number = clean(values.get("number", ""))
     if number.startswith("'") and number[1:2].isdigit():
         number = number[1:]
-    phones = tuple(d for d in (digits(values.get("phone", "")), digits(values.get("mobile", "")))
+    phones = tuple(d for d in (_digits(values.get("phone", "")), _digits(values.get("mobile", "")))
                    if len(d) >= 6)
     return Keys(number, clean(values.get("email", "")).lower(), phones)
 
@@ -694,6 +697,10 @@ CUSTOMER_FIELDS = [Customer._meta.fields[name] for name in (
     "discount", "vat_class", "additional", *CONTACT_FIELDS, "consent_date", "consent_note",
     "newsletter", "credit_limit", "active", "created_at", "updated_at")]
 UPDATED_FIELDS = [f for f in CUSTOMER_FIELDS if f.name != "created_at"]
+# each column's value as the database takes it: text is already text (no db_value call)
+TO_STORED = [(f.name, None if isinstance(f, pw.CharField) else f.db_value)
+             for f in CUSTOMER_FIELDS[:-2]]
+TERM_FIELDS = [CustomerSearchTerm.customer, CustomerSearchTerm.term]
 
 
 class Write:
@@ -746,9 +753,14 @@ class Write:
         changed = [p for p in planned if p.customer_id is not None]
         self.number_new(new)
         stamp = now()
-        insert_rows(Customer, CUSTOMER_FIELDS,
-                    [[*(p.values[f.name] for f in CUSTOMER_FIELDS[:-2]), stamp, stamp]
-                     for p in new])
+        stored_stamp = Customer.created_at.db_value(stamp)
+        values: list = []
+        for p in new:
+            row = p.values
+            values += [row[name] if to_stored is None else to_stored(row[name])
+                       for name, to_stored in TO_STORED]
+            values += (stored_stamp, stored_stamp)
+        insert_values(Customer, CUSTOMER_FIELDS, values, len(new))
         ids = dict((n, i) for i, n in _lookup(
             'SELECT "id", "number" FROM "customer" WHERE "number" IN ({marks})',
             [p.values["number"] for p in new]))
@@ -767,9 +779,9 @@ class Write:
                 Sequence.name == "customer").execute()
             last = Sequence.get(Sequence.name == "customer").value
             numbers = [str(1000 + v) for v in range(last - len(wanting) + 1, last + 1)]
-            taken = {n for (n,) in Customer.select(Customer.number)
-                     .where(Customer.number.in_(numbers)).tuples()} | self.file_numbers
-            free = [n for n in numbers if n not in taken]
+            taken = {n for (n,) in _lookup(
+                'SELECT "number" FROM "customer" WHERE "number" IN ({marks})', numbers)}
+            free = [n for n in numbers if n not in taken and n not in self.file_numbers]
             for p, n in zip(wanting, free):
                 p.values["number"] = n
             wanting = wanting[len(free):]
@@ -786,7 +798,8 @@ class Write:
                 model.delete().where(model.customer.in_(chunk)).execute()
         tag_ids = self.tag_ids(planned)
         text_fields = {f.id for f in self.known.fields if f.kind in ("text", "choice")}
-        tag_rows, custom_rows, note_rows, term_rows = [], [], [], []
+        tag_rows, custom_rows, note_rows = [], [], []
+        term_values: list = []  # customer, term, customer, term, …
         for p in planned:
             cid = p.customer_id
             tag_rows += [(cid, tag_ids[name_key(t)]) for t in p.tags]
@@ -795,15 +808,17 @@ class Write:
             if p.note:
                 note_rows.append((cid, stamp, NOTE_AUTHOR, p.note))
             texts = [value for fid, value in p.custom.items() if value and fid in text_fields]
-            terms = customers.search_terms(SimpleNamespace(**p.values), p.tags, texts)
-            term_rows += [(cid, term) for term in terms]
+            v = p.values
+            for term in customers.terms_for(v["first_name"], v["last_name"], v["company"],
+                                            v["additional"], v["number"], v["email"],
+                                            v["phone"], v["mobile"], p.tags, texts):
+                term_values += (cid, term)
         insert_rows(CustomerTag, [CustomerTag.customer, CustomerTag.tag], tag_rows)
         insert_rows(CustomFieldValue, [CustomFieldValue.customer, CustomFieldValue.field,
                                        CustomFieldValue.value], custom_rows)
         insert_rows(CustomerNote, [CustomerNote.customer, CustomerNote.created_at,
                                    CustomerNote.author, CustomerNote.text], note_rows)
-        insert_rows(CustomerSearchTerm, [CustomerSearchTerm.customer, CustomerSearchTerm.term],
-                    term_rows)
+        insert_values(CustomerSearchTerm, TERM_FIELDS, term_values, len(term_values) // 2)
 
     def tag_ids(self, planned: list[Planned]) -> dict[str, int]:
         names = {name_key(t): t for p in planned for t in p.tags}
