@@ -265,3 +265,22 @@ def test_cli_refusals_are_one_line_and_write_nothing(store, capsys, tmp_path, ar
     code, out, err = run(capsys, "export", "sales", "--db", store, *argv)
     assert code == 1 and out == "" and says in one_line(err)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+def test_cli_stops_quietly_when_the_reader_goes_away(store, capsys, monkeypatch):
+    """`tui-pos export sales | head -1`: the pipe closes early; no error, exit 0."""
+    import os
+    import sys
+
+    from tui_pos.cli import main
+
+    read, write = os.pipe()
+    os.close(read)
+    pipe = open(write, "w", buffering=1)  # a line at a time, as a pipe to head is read
+    monkeypatch.setattr(sys, "stdout", pipe)
+    try:
+        code = main(["export", "sales", "--db", store])
+    finally:
+        close_database()
+        pipe.close()
+    assert code == 0 and capsys.readouterr().err == ""
