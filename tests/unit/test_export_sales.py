@@ -284,3 +284,15 @@ def test_cli_stops_quietly_when_the_reader_goes_away(store, capsys, monkeypatch)
         close_database()
         pipe.close()
     assert code == 0 and capsys.readouterr().err == ""
+
+
+def test_more_rows_than_a_sheet_holds_is_refused_and_nothing_written(shop, tmp_path,
+                                                                     monkeypatch):
+    from tui_pos.services import export
+
+    sell(shop)
+    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 4)  # the header and three rows
+    assert export_sales.export_sales_to(tmp_path / "s.xlsx", "sale", file_format="xlsx") == 3
+    with pytest.raises(ValidationError, match="more than 3 rows"):
+        export_sales.export_sales_to(tmp_path / "l.xlsx", "line", file_format="xlsx")
+    assert sorted(p.name for p in tmp_path.iterdir() if "xlsx" in p.name) == ["s.xlsx"]

@@ -27,6 +27,7 @@ def safe_cell(value: object) -> str:
 TEXT, MONEY, PERCENT, QUANTITY, NUMBER, INTEGER, DATE, DATETIME, YESNO = (
     "text", "money", "percent", "quantity", "number", "integer", "date", "datetime", "yesno")
 FORMATS = ("csv", "xlsx")
+XLSX_MAX_ROWS = 1_048_576  # rows in one sheet, the header included
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 XLSX_FORMATS = {MONEY: "#,##0.00", PERCENT: "0.00", QUANTITY: "General", NUMBER: "General",
                 INTEGER: "0", DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm:ss"}
@@ -125,6 +126,10 @@ def write_xlsx(out, sheet: str, columns: list[Column], records) -> int:
     count = 0
     try:
         for record in records:
+            if count >= XLSX_MAX_ROWS - 1:
+                from tui_pos.services.errors import ValidationError
+                raise ValidationError(f"more than {XLSX_MAX_ROWS - 1:,} rows, which is what a "
+                                      "sheet holds: export a shorter period, or as CSV")
             for cell, kind, value in zip(cells, kinds, record):
                 _set_value(cell, kind, value)
             ws.append(cells)
