@@ -210,7 +210,7 @@ def test_sqlite_urls_name_files(tmp_path, capsys, monkeypatch):
     code, out, err = run(capsys, "init", "--db", f"sqlite:///{absolute}")  # sqlite:////tmp/…
     assert code == 0 and absolute.is_file()
     code, out, err = run(capsys, *REPORT, "--format", "csv", "--db", f"sqlite:///{absolute}")
-    assert code == 0 and out.startswith("profile,sales")
+    assert code == 0 and out.startswith("profile,key,sales")
 
 
 @pytest.mark.parametrize("url", ["mysql://shop@localhost/pos", "http://example.com/pos.db",
@@ -459,7 +459,7 @@ def test_report_without_by_says_how_to_group(tmp_path, capsys):
     code, out, err = run(capsys, "report", "--db", str(tmp_path / "x.db"))
     assert code == 1
     assert one_line(err) == ("tui-pos: group the report by something: `tui-pos report sales "
-                             "--by profile|type|customer|day`")
+                             "--by profile|type|customer|day|item`")
     assert list(tmp_path.iterdir()) == []
 
 

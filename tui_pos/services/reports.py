@@ -418,8 +418,9 @@ def _row(by, key, label, n, gross, vat, discount) -> ReportRow:
 
 
 def _labels(by: str, keys: list[tuple]) -> dict:
-    """Names for one page's keys only (the GROUP BY carries numbers, not text): the
-    record's name now; an item sold and since deleted keeps its sale line's name."""
+    """Names for one page's keys only (the GROUP BY carries numbers, not text): a
+    customer as their latest sale names them (as before paging), a profile or type by
+    its name now, an item by its name now or, deleted since, its sale line's."""
     if by == "day":
         return {k: (k.isoformat() if isinstance(k, dt.date) else str(k)) for k, _ in keys}
     if by == "item":
@@ -432,13 +433,18 @@ def _labels(by: str, keys: list[tuple]) -> dict:
                           SaleLine.select(SaleLine.sku, SaleLine.name)
                           .where(SaleLine.id.in_(gone))})
         return {k: found.get(k) or NO_ITEM for k in skus}
-    model, empty = {"profile": (CustomerProfile, NO_PROFILE), "type": (CustomerType, NO_TYPE),
-                    "customer": (Customer, NO_CUSTOMER)}[by]
     ids = [k for k, _ in keys if k]
-    names = {}
-    if ids:
-        for record in model.select().where(model.id.in_(ids)):
-            names[record.id] = record.display_name if model is Customer else record.name
+    if by == "customer":  # the name the customer's latest sale recorded (history)
+        latest = (Sale.select(pw.fn.MAX(Sale.id)).where(Sale.customer.in_(ids))
+                  .group_by(Sale.customer))
+        names = {s.customer_id: s.customer_name for s in
+                 Sale.select(Sale.customer, Sale.customer_name).where(Sale.id.in_(latest))
+                 } if ids else {}
+        return {k: names.get(k) or NO_CUSTOMER if k else NO_CUSTOMER for k, _ in keys}
+    model, empty = {"profile": (CustomerProfile, NO_PROFILE),
+                    "type": (CustomerType, NO_TYPE)}[by]
+    names = {r.id: r.name for r in model.select(model.id, model.name)
+             .where(model.id.in_(ids))} if ids else {}
     return {k: names.get(k, empty) if k else empty for k, _ in keys}
 
 
