@@ -211,9 +211,9 @@ def customer_list(profile_id: int | None = None, type_id: int | None = None,
     if not include_inactive:
         query = query.where(Customer.active == True)  # noqa: E712
     if after is not None:
-        name, last_id = after
-        query = query.where((Customer.sort_name > name) |
-                            ((Customer.sort_name == name) & (Customer.id > last_id)))
+        # a row value: SQLite (and PostgreSQL) seek the (sort_name, id) index with it;
+        # the same test spelt with OR made SQLite walk the index from the start
+        query = query.where(pw.Tuple(Customer.sort_name, Customer.id) > pw.Tuple(*after))
     query = query.order_by(Customer.sort_name, Customer.id).limit(limit)
     return [CustomerListRow(c.id, c.number, c.display_name,
                             c.profile.name if c.profile_id else "",
