@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import operator
 import os
 import pickle
 import re
@@ -697,9 +698,11 @@ CUSTOMER_FIELDS = [Customer._meta.fields[name] for name in (
     "discount", "vat_class", "additional", *CONTACT_FIELDS, "consent_date", "consent_note",
     "newsletter", "credit_limit", "active", "created_at", "updated_at")]
 UPDATED_FIELDS = [f for f in CUSTOMER_FIELDS if f.name != "created_at"]
-# each column's value as the database takes it: text is already text (no db_value call)
-TO_STORED = [(f.name, None if isinstance(f, pw.CharField) else f.db_value)
-             for f in CUSTOMER_FIELDS[:-2]]
+# A new customer's columns in CUSTOMER_FIELDS order (the two stamps added per batch); only
+# dates and scaled decimals need their field's db_value: text, flags and ids go as they are.
+_STORED_ROW = operator.itemgetter(*(f.name for f in CUSTOMER_FIELDS[:-2]))
+_CONVERTED = [(i, f.db_value) for i, f in enumerate(CUSTOMER_FIELDS[:-2])
+              if not isinstance(f, (pw.CharField, pw.BooleanField, pw.ForeignKeyField))]
 TERM_FIELDS = [CustomerSearchTerm.customer, CustomerSearchTerm.term]
 
 
@@ -756,9 +759,11 @@ class Write:
         stored_stamp = Customer.created_at.db_value(stamp)
         values: list = []
         for p in new:
-            row = p.values
-            values += [row[name] if to_stored is None else to_stored(row[name])
-                       for name, to_stored in TO_STORED]
+            row = list(_STORED_ROW(p.values))
+            for i, to_stored in _CONVERTED:
+                if row[i] is not None:
+                    row[i] = to_stored(row[i])
+            values += row
             values += (stored_stamp, stored_stamp)
         insert_values(Customer, CUSTOMER_FIELDS, values, len(new))
         ids = dict((n, i) for i, n in _lookup(
