@@ -10,9 +10,9 @@ Two passes over the file, streamed, so memory stays flat as the file grows:
    write are spooled to an owner-only temporary file. Nothing is written to
    the database in this pass, so a file with bad rows writes nothing.
 2. **Write** (unless a dry run, and only with no bad rows or when only the good
-   rows are asked for): one transaction per batch, straight through
-   ``db.bulk.insert_rows`` for customers, tags, custom values, notes and search
-   terms, instead of ``save_customer``'s dozen statements per customer.
+   rows are asked for): one transaction per batch, straight through ``db.bulk``
+   (customers and search terms as flat values, tags, custom values and notes by
+   ``insert_rows``), instead of ``save_customer``'s dozen statements per customer.
 
 Importing the same file twice changes nothing: every row then matches the
 customer it made and is counted as unchanged. Types, profiles and tags are
