@@ -291,9 +291,10 @@ _SALE_SUMS = ("COUNT(*) AS n, SUM(s.total) AS gross, SUM(s.vat_total) AS vat, "
               "SUM(s.discount_total) AS discount, 0 AS ref")
 _ITEM_SUMS = (f"SUM(l.quantity) AS n, SUM({_LINE_GROSS}) AS gross, SUM({_LINE_VAT}) AS vat, "
               "SUM(l.discount_amount + l.bill_discount_amount) AS discount, MAX(l.id) AS ref")
-_KEYS = {"profile": "COALESCE(s.profile_id, 0)", "type": "COALESCE(s.customer_type_id, 0)",
-         "customer": "COALESCE(s.customer_id, 0)", "day": "s.business_date",
-         "item": "l.sku"}
+# grouped by the bare column (so an index led by it can give the groups in order);
+# an empty profile, type or customer becomes key 0 after grouping, for the keyset
+_KEYS = {"profile": "s.profile_id", "type": "s.customer_type_id",
+         "customer": "s.customer_id", "day": "s.business_date", "item": "l.sku"}
 
 
 def _where(start, end, where: ReportFilter, param: str) -> tuple[list[str], list]:
@@ -352,7 +353,8 @@ def _page_sql(by: str, conds: list[str], param: str, seek: bool) -> str:
     source, sums = _source(by)
     grouped = (f"SELECT {_KEYS[by]} AS k, {sums} {source} "
                f"WHERE {' AND '.join(conds)} GROUP BY {_KEYS[by]}")
-    ranked = ("SELECT k, n, gross, vat, discount, ref, COUNT(*) OVER () AS t_groups, "
+    key = "k" if by in ("day", "item") else "COALESCE(k, 0)"
+    ranked = (f"SELECT {key} AS k, n, gross, vat, discount, ref, COUNT(*) OVER () AS t_groups, "
               "SUM(n) OVER () AS t_n, SUM(gross) OVER () AS t_gross, "
               f"SUM(vat) OVER () AS t_vat, SUM(discount) OVER () AS t_discount FROM ({grouped}) AS g")
     if by == "day":
@@ -366,7 +368,8 @@ def _page_sql(by: str, conds: list[str], param: str, seek: bool) -> str:
 
 def _totals_sql(by: str, conds: list[str]) -> str:
     source, sums = _source(by)
-    return f"SELECT COUNT(DISTINCT {_KEYS[by]}), {sums} {source} WHERE {' AND '.join(conds)}"
+    key = _KEYS[by] if by in ("day", "item") else f"COALESCE({_KEYS[by]}, 0)"
+    return f"SELECT COUNT(DISTINCT {key}), {sums} {source} WHERE {' AND '.join(conds)}"
 
 
 def check_page_request(by: str, limit: int, after: str | None):
