@@ -31,6 +31,8 @@ SCREENS: dict[str, tuple[str, str, str]] = {
                        "Master › Customer: types with their discount and VAT"),
     "Custom Fields": ("custom_fields", "CustomFieldsScreen",
                       "Master › Customer: the shop's own customer fields"),
+    "Import Customers": ("import_customers", "ImportCustomersScreen",
+                         "Master › Customer: customers from another POS's CSV or .xlsx"),
     "Items": ("items", "ItemsScreen", "Master › Inventory: items and prices"),
     "VAT Classes": ("vat_classes", "VatClassesScreen", "Master › Inventory: VAT rates"),
     "Sales Bill": ("sales_bill", "SalesBillScreen", "Sales: sell to a customer"),

@@ -13,7 +13,8 @@ from tui_pos.ui.literal import literal
 
 MENU: list[tuple[str, list[str]]] = [
     ("Tools › Configuration", ["Business Configuration"]),
-    ("Master › Customer", ["Customers", "Customer Profile", "Customer Types", "Custom Fields"]),
+    ("Master › Customer", ["Customers", "Customer Profile", "Customer Types", "Custom Fields",
+                           "Import Customers"]),
     ("Master › Inventory", ["Items", "VAT Classes"]),
     ("Sales", ["Sales Bill"]),
     ("Reports", ["Reports", "Sales Trend"]),
