@@ -131,6 +131,7 @@ async def test_shopify_bad_rows_are_named_then_the_good_rows_imported(app, store
         await settle(pilot)
         said = summary(screen)
         assert "Imported: 2 added, 0 updated, 0 unchanged, 3 rejected." in said
+        assert str(screen.query_one("#progress-text").render()) == "written 2 of 2"
         rejects = tmp_path / "shopify_customers-rejects.csv"
         assert f"Bad rows in {rejects}" in said
         assert [name for name, _ in customers_in(store["path"])] == ["José", "Zoe"]

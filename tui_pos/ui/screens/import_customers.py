@@ -590,6 +590,9 @@ class ImportCustomersScreen(PosScreen):
                     "Good rows only and press F4")
         else:
             then = "F4 imports"
+        if report.rejected > len(report.problems):
+            then += (f" (the first {len(report.problems):,} bad rows are listed; the rejects "
+                     "file gets them all)")
         self.say(f"{counts}{'; ' + made if made else ''}. {then}.")
 
     def imported(self, job: Job, report: importer.ImportReport) -> None:
