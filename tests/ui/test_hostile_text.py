@@ -157,6 +157,8 @@ async def test_a_sale_with_hostile_names_from_bill_to_receipt_and_reports(app, s
         await open_from_menu(pilot, "Reports")
         await pilot.press("f5")
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the report is added up in a worker
+        await pilot.pause()
         text = screen_text(app)
         assert "[b]x[/b]" in text  # sales by profile
         assert app.is_running

@@ -25,12 +25,19 @@ def rows(screen, table_id: str) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
+async def settle(pilot) -> None:
+    """The report's pages are added up in a worker: wait for it, then for the screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def open_reports(pilot) -> ReportsScreen:
     menu = pilot.app.screen.query_one("#menu", OptionList)
     while menu.get_option_at_index(menu.highlighted).id != "Reports":
         await pilot.press("down")
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(pilot.app.screen, ReportsScreen)
     return pilot.app.screen
 
@@ -64,7 +71,7 @@ async def test_a_sale_with_a_profile_shows_in_sales_by_profile(app):
         screen = await open_reports(pilot)
         assert screen.query_one("#by", Select).value == "profile"
         await pilot.press("f5")
-        await pilot.pause()
+        await settle(pilot)
         table = rows(screen, "sales")
         # money in the store's locale (nl_NL: a decimal comma)
         assert table[0] == ["Retail", "1", "10,00", "2,10", "12,10", "0,00"]
@@ -82,12 +89,12 @@ async def test_filter_by_profile_and_group_by_type(app):
         screen = await open_reports(pilot)
         screen.query_one("#profile", Select).focus()
         await pilot.press("enter", "down", "enter")  # the first profile: Retail
-        await pilot.pause()
+        await settle(pilot)
         assert screen.query_one("#profile", Select).value == retail.id
         assert [r[0] for r in rows(screen, "sales")] == ["Retail", "Total"]
         screen.query_one("#by", Select).focus()
         await pilot.press("enter", "down", "enter")  # Customer type
-        await pilot.pause()
+        await settle(pilot)
         assert rows(screen, "sales")[0] == ["(no type)", "1", "10,00", "2,10", "12,10", "0,00"]
 
 
@@ -106,14 +113,14 @@ async def test_bad_date_is_shown_at_the_date_field(app):
         screen = await open_reports(pilot)
         screen.query_one("#from").focus()
         await pilot.press("ctrl+u", *"2026-13-01", "enter")
-        await pilot.pause()
+        await settle(pilot)
         error = screen.query_one("#from-error")
         assert error.display and "From must be a date like" in str(error.render())
         assert "From must be a date like" in screen_text(app)
         assert app.focused.id == "from"
         # From after To is refused at To
         await pilot.press("ctrl+u", *"2030-01-01", "f5")
-        await pilot.pause()
+        await settle(pilot)
         assert not screen.query_one("#from-error").display
         assert "after the To date" in str(screen.query_one("#to-error").render())
 
@@ -124,7 +131,7 @@ async def test_export_writes_the_shown_report_beside_the_database(app, store):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_reports(pilot)
         await pilot.press("f7")
-        await pilot.pause()
+        await settle(pilot)
         path = Path(store["path"]).parent / f"sales-by-profile-{dt.date.today():%Y%m%d}.csv"
         assert path.read_text(encoding="utf-8") == (
             "profile,key,sales,net,vat,gross,discount\n"
@@ -138,14 +145,14 @@ async def test_customer_list_by_profile_and_tag(app):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_reports(pilot)
         await pilot.press("f6")
-        await pilot.pause()
+        await settle(pilot)
         assert screen.query_one("#tabs", TabbedContent).active == "customers-tab"
         assert sorted(r[1] for r in rows(screen, "customers")) == ["Anna Jansen",
                                                                    "Jan de Vries"]
         assert "2 of 2 customers" in screen_text(app)
         screen.query_one("#tag").focus()
         await pilot.press(*"VIP", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert [r[1:3] for r in rows(screen, "customers")] == [["Jan de Vries", "Retail"]]
 
 
@@ -155,12 +162,12 @@ async def test_customer_list_pages(app):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_reports(pilot)
         await pilot.press("f6")
-        await pilot.pause()
+        await settle(pilot)
         table = screen.query_one("#customers", DataTable)
         assert table.row_count == 50
         assert "50 of 120 customers" in screen_text(app)
         await pilot.press("ctrl+end")
-        await pilot.pause()
+        await settle(pilot)
         assert table.row_count == 100
 
 
@@ -182,28 +189,28 @@ async def test_names_are_shown_literally_in_every_report_and_filter(app):
         assert rows(screen, "sales")[0][1:] == ["1", "10,00", "2,10", "12,10", "0,00"]
         screen.query_one("#by", Select).focus()
         await pilot.press("enter", "down", "enter")  # Customer type
-        await pilot.pause()
+        await settle(pilot)
         assert rows(screen, "sales")[0][0] == "Staff [/]"
         assert "Staff [/]" in screen_text(app)
         await pilot.press("enter", "down", "enter")  # Customer
-        await pilot.pause()
+        await settle(pilot)
         # cut to the column by terminal cells, never inside what looks like a tag
         assert rows(screen, "sales")[0][0] == "[link=x]y[/link]…"
         assert "[link=x]y[/link]…" in screen_text(app)
         # the profile filter's options, opened with the keyboard
         screen.query_one("#profile", Select).focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         text = screen_text(app)
         assert "[red]VIP[/red]" in text and "Horeca [b]x[/b]" in text
         await pilot.press("escape")
         await pilot.press("f6")
-        await pilot.pause()
+        await settle(pilot)
         assert rows(screen, "customers")[0][1:4] == [
             "[link=x]y[/link] [@click=…", "[red]VIP[…", "Staff [/]"]  # cut to the columns
         screen.query_one("#c-type", Select).focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "Staff [/]" in screen_text(app)
         assert app.is_running  # [@click=app.quit] was never a link
 
@@ -215,7 +222,7 @@ async def test_export_makes_formula_names_harmless_and_the_file_owner_only(app, 
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_reports(pilot)  # grouped by type (no profile switch)
         await pilot.press("f7")
-        await pilot.pause()
+        await settle(pilot)
     path = Path(store["path"]).parent / f"sales-by-type-{dt.date.today():%Y%m%d}.csv"
     assert path.read_text(encoding="utf-8").splitlines()[1] == \
         f'"\'=HYPERLINK(""http://x"",""y"")",{formula.id},1,10.00,2.10,12.10,0.00'
@@ -244,16 +251,16 @@ async def test_a_read_only_store_says_so_reports_and_refuses_to_save(store, read
     before = sorted(p.name for p in read_only.parent.iterdir())
     app = PosApp(database=str(read_only))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert app.sub_title == "read-only"
         assert "read-only for you" in screen_text(app)
         screen = await open_reports(pilot)
         assert rows(screen, "sales")[-1][0] == "Total"
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         await open_from_menu(pilot, "Business Configuration")
         await pilot.press("f4")
-        await pilot.pause()
+        await settle(pilot)
         text = screen_text(app)  # the toast wraps its line
         assert "This database is read-only: nothing" in text and "can be saved" in text
         assert app.is_running
@@ -267,13 +274,13 @@ async def test_quick_range_sets_the_dates_and_typed_dates_make_it_custom(app):
         assert screen.query_one("#from").value == today.replace(day=1).isoformat()
         screen.query_one("#range", Select).focus()
         await pilot.press("enter", "up", "up", "enter")  # This month -> Today
-        await pilot.pause()
+        await settle(pilot)
         assert screen.query_one("#range", Select).value == "today"
         assert (screen.query_one("#from").value, screen.query_one("#to").value) == \
             (today.isoformat(), today.isoformat())
         screen.query_one("#from").focus()
         await pilot.press("ctrl+u", *"2020-01-01", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert screen.query_one("#range", Select).value == "custom"
         assert "Custom" in screen_text(app)
 
@@ -287,7 +294,7 @@ async def test_sales_by_item_page_by_page_with_the_totals_last(app, monkeypatch)
         screen = await open_reports(pilot)
         screen.query_one("#by", Select).focus()
         await pilot.press("enter", "end", "enter")  # Item, the last grouping
-        await pilot.pause()
+        await settle(pilot)
         assert screen.query_one("#by", Select).value == "item"
         table = rows(screen, "sales")
         assert [r[0] for r in table] == ["Gift card 25", "Stoneware mug", "Total"]
@@ -296,7 +303,7 @@ async def test_sales_by_item_page_by_page_with_the_totals_last(app, monkeypatch)
         assert "2 of 3 items" in screen_text(app)
         screen.query_one("#sales", DataTable).focus()
         await pilot.press("down")  # onto the last row before the totals: the next page
-        await pilot.pause()
+        await settle(pilot)
         table = rows(screen, "sales")
         assert [r[0] for r in table] == ["Gift card 25", "Stoneware mug",
                                          "Coffee beans 250 g", "Total"]

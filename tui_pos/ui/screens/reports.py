@@ -10,12 +10,16 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import (
     DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane,
 )
+from textual.worker import Worker, WorkerState
+
+from tui_pos.db.connection import close_database
 
 from tui_pos.money import format_money, format_quantity
 from tui_pos.services import config, masters, reports
@@ -72,6 +76,7 @@ class ReportsScreen(PosScreen):
         self.shown: reports.ReportPage | None = None  # the last page loaded
         self._asked: tuple | None = None  # (by, start, end, filter) of the rows shown
         self._sales_rows = 0
+        self._loading = False  # a page is being added up
         self._customers_loaded = 0
         self._customers_after: tuple[str, int] | None = None
         self._customers_exhausted = True
@@ -153,27 +158,55 @@ class ReportsScreen(PosScreen):
         return by, start, end, where
 
     def run_sales(self) -> bool:
-        """The first page of the report asked for, drawn from scratch."""
+        """Check the form, then add up the first page in a worker (a year of a busy
+        shop takes a moment); the table is drawn from scratch when it arrives."""
         for field in ("from", "to", "by"):
             self.query_one(f"#{field}-error", FieldError).clear()
         try:
             asked = self.sales_request()
-            page = reports.sales_page(*asked, limit=SALES_PAGE)
+            reports.check_page_request(asked[0], SALES_PAGE, None)
         except ValidationError as error:
             self.show_error(error, default_field="from")
             return False
         self._asked = asked
-        self.start_sales_table(asked[0])
-        self.add_sales_page(page)
+        self._loading = True
+        self.query_one("#sales-info", Static).update("adding up…")
+        self.fetch_sales(asked, None)
         return True
 
     def load_more_sales(self) -> None:
         """The next page after the last row shown (keyset: it costs what the first did)."""
-        if self.shown is None or self.shown.next_cursor is None or self._asked is None:
+        if self.shown is None or self.shown.next_cursor is None or self._asked is None \
+                or self._loading:
             return
-        page = reports.sales_page(*self._asked, limit=SALES_PAGE,
-                                  after=self.shown.next_cursor)
-        self.add_sales_page(page)
+        self._loading = True
+        self.fetch_sales(self._asked, self.shown.next_cursor)
+
+    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
+    def fetch_sales(self, asked: tuple, after: str | None) -> tuple:
+        """In a thread: one page of the report; returned with what was asked."""
+        try:
+            return asked, after, reports.sales_page(*asked, limit=SALES_PAGE, after=after)
+        finally:
+            close_database()  # this thread's connection
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "report":
+            return
+        if event.state == WorkerState.ERROR:
+            self._loading = False
+            self.notify(f"The report could not be made: {event.worker.error}",
+                        severity="error", timeout=8, markup=False)
+        elif event.state == WorkerState.SUCCESS:
+            asked, after, page = event.worker.result
+            if asked != self._asked:
+                return  # an answer to a request made before the last
+            self._loading = False
+            if after is None:
+                self.start_sales_table(asked[0])
+            elif self.shown is None or after != self.shown.next_cursor:
+                return
+            self.add_sales_page(page)
 
     def start_sales_table(self, by: str) -> None:
         table = self.query_one("#sales", DataTable)
@@ -262,13 +295,19 @@ class ReportsScreen(PosScreen):
         return Path(target).expanduser().resolve().parent
 
     def action_export(self) -> None:
-        """The whole report asked for (every page, then the totals) as one CSV file."""
-        if not self.run_sales() or self._asked is None:
+        """The whole report the form asks for (every page, then the totals) as one CSV."""
+        for field in ("from", "to", "by"):
+            self.query_one(f"#{field}-error", FieldError).clear()
+        try:
+            asked = self.sales_request()
+            text = reports.report_csv(*asked)
+        except ValidationError as error:
+            self.show_error(error, default_field="from")
             return
-        by = self._asked[0]
+        by = asked[0]
         path = self.export_folder() / f"sales-by-{by}-{dt.date.today():%Y%m%d}.csv"
         try:
-            write_owner_only(path, reports.report_csv(*self._asked))
+            write_owner_only(path, text)
         except OSError as error:
             self.notify(f"Could not write {path}: {error.strerror or error}",
                         severity="error", timeout=8, markup=False)
