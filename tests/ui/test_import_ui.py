@@ -144,7 +144,7 @@ async def test_unknown_headers_mapped_by_hand_saved_and_offered_again(app, store
         ["Naam", "Telefoon", "Woonplaats"], ["Jan", "0612345678", "Utrecht"],
         ["Piet", "0687654321", "Zwolle"]])
     second = write_csv(tmp_path / "oude_kassa_2.csv", [
-        ["Woonplaats", "Naam", "Telefoon"], ["Gouda", "Kees", "0611112222"]])
+        ["Woonplaats", "naam", "TELEFOON"], ["Gouda", "Kees", "0611112222"]])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_import(pilot)
         await load(pilot, first)
@@ -168,10 +168,11 @@ async def test_unknown_headers_mapped_by_hand_saved_and_offered_again(app, store
         await settle(pilot)
         assert "Imported: 2 added" in summary(screen)
 
-        await load(pilot, second)  # same headers, another order: the saved mapping
+        await load(pilot, second)  # same headers (order, case aside): the saved mapping
         text = screen_text(app)
         assert "Saved mapping Oude kassa · comma-separated CSV" in text
-        assert "First name ← Naam" in text
+        assert "First name ← naam" in text
+        assert screen.query_one("#map-first_name", Select).value == "naam"  # its own header
         assert "1 row checked: 1 to add" in summary(screen)
         await pilot.press("f4")
         await settle(pilot)

@@ -35,6 +35,7 @@ from textual.widgets import (
 from tui_pos.db.connection import close_database
 from tui_pos.services import importer, layouts, mappings
 from tui_pos.services.errors import ValidationError
+from tui_pos.services.text import name_key
 from tui_pos.ui.literal import cell, fit, literal
 from tui_pos.ui.screens.base import FieldError, PosModal, PosScreen, option, select_value
 
@@ -63,6 +64,11 @@ def complete_path(typed: str) -> str | None:
     if len(names) == 1 and (where / shared).is_dir():
         shared += "/"
     return typed + shared[len(start):] if len(shared) > len(start) else None
+
+
+def keyed(columns) -> dict:
+    """A mapping compared as the importer reads it: headers ignoring case and spacing."""
+    return {f: name_key(h) for f, h in columns.items() if isinstance(h, str)}
 
 
 class PathSuggester(Suggester):
@@ -368,15 +374,16 @@ class ImportCustomersScreen(PosScreen):
         await box.remove_children()
         if not (shown.can_map or self.hand is not None):
             return
-        options = [(option(h), h) for h in dict.fromkeys(h for h in shown.header if h)]
-        current = dict(self.hand.columns) if self.hand else {}
+        headers = list(dict.fromkeys(h for h in shown.header if h))
+        by_key = {name_key(h): h for h in reversed(headers)}  # the first of equal ones
+        options = [(option(h), h) for h in headers]
+        current = {f: by_key.get(name_key(h)) for f, h in self.hand.columns.items()
+                   if isinstance(h, str)} if self.hand else {}
         rows = []
         for our_field in layouts.FIELDS:
             value = current.get(our_field)
             select = Select(options, id=f"map-{our_field}", prompt="(not in the file)",
-                            compact=True,
-                            value=value if isinstance(value, str) and value in dict(
-                                (h, h) for _, h in options) else Select.NULL)
+                            compact=True, value=value if value is not None else Select.NULL)
             rows.append(Horizontal(Label(literal(mappings.field_label(our_field))), select,
                                    classes="map-row"))
         await box.mount_all(rows)
@@ -403,16 +410,17 @@ class ImportCustomersScreen(PosScreen):
             return
         event.stop()
         columns = self.hand_columns()
-        if self.hand is not None and dict(self.hand.columns) == columns:
+        if self.hand is not None and keyed(self.hand.columns) == keyed(columns):
             return  # set while building, not chosen
-        self.hand = layouts.Layout(BY_HAND, columns) if columns else None
         self.checked = None
         self.query_one("#columns-error", FieldError).clear()
         if not any(f in columns for f in layouts.NAME_FIELDS):
-            self.shown = mappings.preview(self.path) if self.path else self.shown
-            self.hand = None if not columns else self.hand
+            self.hand = None
+            self.shown = self.previewed(self.shown)
+            self.hand = layouts.Layout(BY_HAND, columns) if columns else None
             self.say("Choose the column of at least First name, Last name or Company.")
         else:
+            self.hand = layouts.Layout(BY_HAND, columns)
             self.shown = self.previewed(self.shown)
             self.say("Mapped by hand: F5 checks the file, F6 saves the mapping by name.")
         self.draw_preview()
