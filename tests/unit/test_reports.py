@@ -365,3 +365,17 @@ def test_report_csv_holds_every_page(sold, monkeypatch):
     text = reports.report_csv("item", "2026-03-01", "2026-03-31")
     assert [r[1] for r in csv.reader(io.StringIO(text))] == [
         "key", "MUG-01", "COF-250", "GIFT-25", "*"]
+
+
+@pytest.mark.parametrize("by", reports.PAGED_GROUPINGS)
+def test_walking_pages_of_one_gives_the_whole_report(sold, by):
+    whole = reports.sales_page(by, limit=1000)
+    walked, after = [], None
+    while True:
+        page = reports.sales_page(by, limit=1, after=after)
+        walked += page.rows
+        assert page.totals == whole.totals and page.groups == whole.groups
+        if page.next_cursor is None:
+            break
+        after = page.next_cursor
+    assert walked == list(whole.rows) and len(walked) == whole.groups >= 2
