@@ -264,3 +264,30 @@ async def test_hostile_file_name_and_cells_are_shown_literally(app, store, tmp_p
         await pilot.pause()
         assert rows(screen, "preview")[0][:3] == ["2", "[/]", "[red]Jansen[/red]"]
         assert "[red]Jansen[/red]" in screen_text(app)
+
+
+async def test_a_workbook_with_several_sheets_offers_them(app, store, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    notes.append(["Just", "some", "notes"])
+    customers = book.create_sheet("Klanten (2026)")
+    customers.append(["First Name", "Last Name", "Email", "Accepts Email Marketing",
+                      "Default Address Company"])
+    customers.append(["Zoë", "Ölçer", "zoe@example.nl", "yes", ""])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_import(pilot)
+        await load(pilot, path)
+        assert "No layout yet · sheet 'Notes' (1 of 2)" in screen_text(app)
+        await choose(pilot, "sheet", "Klanten (2026)")
+        await settle(pilot)
+        assert "Shopify layout · sheet 'Klanten (2026)' (2 of 2)" in screen_text(app)
+        assert "1 row checked: 1 to add" in summary(screen)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert "Imported: 1 added" in summary(screen)
+    assert customers_in(store["path"]) == [("Zoë", "")]

@@ -130,6 +130,7 @@ class Job:
 
     serial: int
     path: Path
+    sheet: str | None
     by_hand: layouts.Layout | None
     create_missing: bool
     check: bool = True
@@ -179,6 +180,7 @@ class ImportCustomersScreen(PosScreen):
         self.serial = 0
         self.cancel = threading.Event()
         self.picked = ""  # the path chosen with F3, as it is
+        self.sheet: str | None = None  # a workbook's sheet; None: the first
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -187,6 +189,7 @@ class ImportCustomersScreen(PosScreen):
             yield Label("File")
             yield Input(id="path", placeholder="path of a .csv or .xlsx file, then Enter",
                         suggester=PathSuggester())
+            yield Horizontal(id="sheet-box")
         yield FieldError(id="path-error")
         with Horizontal(id="options"):
             yield Checkbox("Dry run", id="dry-run", compact=True)
@@ -237,9 +240,10 @@ class ImportCustomersScreen(PosScreen):
                 self.focus_first_mapping()
 
     def state(self) -> tuple:
-        """What a check is of: the file, the mapping and Create missing."""
+        """What a check is of: the file and sheet, the mapping and Create missing."""
         columns = tuple(sorted(self.hand.columns.items())) if self.hand else None
-        return (self.path, columns, self.query_one("#create-missing", Checkbox).value)
+        return (self.path, self.sheet, columns,
+                self.query_one("#create-missing", Checkbox).value)
 
     def busy(self) -> bool:
         if self.job is not None and not self.job.check:
@@ -285,13 +289,18 @@ class ImportCustomersScreen(PosScreen):
             return
         if self.picked and typed == fit(self.picked):
             typed = self.picked
-        path = Path(typed.strip()).expanduser()
+        await self.open_file(Path(typed.strip()).expanduser(), None)
+
+    async def open_file(self, path: Path, sheet: str | None) -> None:
+        """Preview ``path`` (its ``sheet``: None the first) and check it when it maps."""
         try:
-            shown = mappings.preview(path)
+            shown = mappings.preview(path, sheet=sheet)
         except ValidationError as error:
             self.show_error(error, default_field="path")
             return
-        self.path, self.hand, self.checked, self.check_report = path, None, None, None
+        self.path, self.sheet, self.hand = path, sheet, None
+        self.checked, self.check_report = None, None
+        await self.offer_sheets(shown)
         if not shown.layout and shown.can_map and shown.saved is not None:
             self.hand = shown.saved.layout()
             shown = self.previewed(shown)
@@ -315,10 +324,21 @@ class ImportCustomersScreen(PosScreen):
         """The preview through the hand mapping (the fallback if it does not fit)."""
         assert self.path is not None
         try:
-            return mappings.preview(self.path, by_hand=self.hand)
+            return mappings.preview(self.path, by_hand=self.hand, sheet=self.sheet)
         except ValidationError as error:
             self.say(error.message)
             return fallback
+
+    async def offer_sheets(self, shown: mappings.Preview) -> None:
+        """A workbook with several sheets: a choice of them beside the file."""
+        box = self.query_one("#sheet-box", Horizontal)
+        await box.remove_children()
+        box.display = len(shown.sheets) > 1
+        if box.display:
+            current = self.sheet or shown.sheets[0]
+            await box.mount(Label("Sheet"), Select([(option(n), n) for n in shown.sheets],
+                                                   id="sheet", allow_blank=False,
+                                                   value=current, compact=True))
 
     # -- the preview ----------------------------------------------------------------------------
     def draw_preview(self) -> None:
@@ -405,7 +425,13 @@ class ImportCustomersScreen(PosScreen):
                     out[our_field] = value
         return out
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "sheet":
+            event.stop()
+            shown_sheet = self.sheet or (self.shown.sheets[0] if self.shown else None)
+            if self.path is not None and event.value != shown_sheet and not self.busy():
+                await self.open_file(self.path, str(event.value))
+            return
         if not (event.select.id or "").startswith("map-") or self.shown is None:
             return
         event.stop()
@@ -456,11 +482,13 @@ class ImportCustomersScreen(PosScreen):
         to_write = (self.check_report.added + self.check_report.updated
                     if self.check_report else 0)
         if check:
-            return Job(self.serial, self.path, self.hand, options["create-missing"])
+            return Job(self.serial, self.path, self.sheet, self.hand,
+                       options["create-missing"])
         good_only = options["good-rows-only"]
         rejects = (self.path.with_name(f"{self.path.stem}-rejects.csv")
                    if good_only and not options["dry-run"] else None)
-        return Job(self.serial, self.path, self.hand, options["create-missing"], check=False,
+        return Job(self.serial, self.path, self.sheet, self.hand, options["create-missing"],
+                   check=False,
                    dry_run=options["dry-run"], good_rows_only=good_only, rejects=rejects,
                    rows=rows, to_write=0 if options["dry-run"] else to_write)
 
@@ -533,7 +561,7 @@ class ImportCustomersScreen(PosScreen):
         try:
             report = importer.import_customers(
                 job.path, dry_run=job.dry_run, good_rows_only=job.good_rows_only,
-                create_missing=job.create_missing, rejects=job.rejects,
+                create_missing=job.create_missing, rejects=job.rejects, sheet=job.sheet,
                 by_hand=job.by_hand, progress=progress)
         except importer.Cancelled:
             self.app.call_from_thread(self.finished, job, None, None)
@@ -582,7 +610,7 @@ class ImportCustomersScreen(PosScreen):
 
     def checked_report(self, job: Job, report: importer.ImportReport) -> None:
         self.check_report = report
-        self.checked = (job.path, tuple(sorted(job.by_hand.columns.items()))
+        self.checked = (job.path, job.sheet, tuple(sorted(job.by_hand.columns.items()))
                         if job.by_hand else None, job.create_missing)
         counts = (f"{report.rows:,} row{'s' if report.rows != 1 else ''} checked: "
                   f"{report.added:,} to add, "
