@@ -291,3 +291,34 @@ async def test_a_workbook_with_several_sheets_offers_them(app, store, tmp_path):
         await settle(pilot)
         assert "Imported: 1 added" in summary(screen)
     assert customers_in(store["path"]) == [("Zoë", "")]
+
+
+def test_path_completion_completes_as_far_as_it_is_unambiguous(tmp_path):
+    from tui_pos.ui.screens.import_customers import complete_path
+
+    (tmp_path / "klanten.csv").write_text("x")
+    (tmp_path / "klanten-2.csv").write_text("x")
+    (tmp_path / "kassa").mkdir()
+    (tmp_path / ".verborgen.csv").write_text("x")
+    base = f"{tmp_path}/"
+    assert complete_path(base + "kl") == base + "klanten"
+    assert complete_path(base + "klanten.") == base + "klanten.csv"
+    assert complete_path(base + "ka") == base + "kassa/"
+    assert complete_path(base + "k") is None  # klanten… or kassa: nothing to add
+    assert complete_path(base + ".v") == base + ".verborgen.csv"
+    assert complete_path(base + "x") is None
+    assert complete_path(f"{tmp_path}/nowhere/x") is None
+
+
+async def test_right_arrow_takes_the_suggested_path(app, store, tmp_path):
+    path = tmp_path / "klanten_export.csv"
+    shutil.copy(DATA / "shopify_customers.csv", path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_import(pilot)
+        await type_text(pilot, f"{tmp_path}/klanten_e")
+        await app.workers.wait_for_complete()  # the suggestion is looked up in a worker
+        await pilot.pause()
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        assert screen.path == path
+        assert "Shopify layout" in screen_text(app)
