@@ -93,6 +93,8 @@ def add_import_parser(sub, with_db) -> None:
                            help="create customer types, profiles and tags the file names")
     customers.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx file "
                            "(default: the first)")
+    customers.add_argument("--mapping", metavar="NAME", help="read the columns with a "
+                           "mapping saved by name in the TUI's Import Customers")
     orders = with_db(what.add_parser(
         "orders", help="paid web-shop orders from JSON, CSV or .xlsx (docs/webshop-orders.md)"))
     orders.add_argument("file", metavar="FILE")
@@ -230,10 +232,13 @@ def run_import(args) -> int:
         return run_import_orders(args)
     open_database(resolve_target(args.db), create=False)
     try:
+        from tui_pos.services.mappings import get_mapping
+
+        by_hand = get_mapping(args.mapping).layout() if args.mapping else None
         report = import_customers(
             args.file, dry_run=args.dry_run, good_rows_only=args.good_rows_only,
             create_missing=args.create_missing, rejects=args.rejects, sheet=args.sheet,
-            progress=progress_on_terminal())
+            by_hand=by_hand, progress=progress_on_terminal())
     finally:
         close_database()
     for problem in report.problems[:SHOWN_ROWS]:

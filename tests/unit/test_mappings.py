@@ -202,3 +202,27 @@ def test_cancelled_while_writing_stops_after_the_batch(db, db_file, tmp_path):
     rest = importer.import_customers(path, by_hand=mappings.SavedMapping(0, "K", HAND).layout())
     assert (rest.added, rest.unchanged, rest.cancelled) == (3, 2, False)
     assert customer_count(db_file) == 5
+
+
+# -- The command line reads a saved mapping ---------------------------------------------------
+
+def test_cli_imports_with_a_mapping_saved_by_name(tmp_path, capsys, monkeypatch):
+    from tests.cli_run import one_line, run
+    from tui_pos.db.connection import close_database, open_database
+
+    monkeypatch.delenv("TUI_POS_DATABASE", raising=False)
+    store = str(tmp_path / "shop.db")
+    assert run(capsys, "init", "--db", store)[0] == 0
+    open_database(store)
+    mappings.save_mapping("Oude kassa", HAND)
+    close_database()
+    code, out, err = run(capsys, "import", "customers", str(DATA / "unknown_layout.csv"),
+                         "--mapping", "oude KASSA", "--db", store)
+    assert code == 0, err
+    assert "Oude kassa layout" in out and "1 added" in out
+    assert customer_count(store) == 1
+    code, out, err = run(capsys, "import", "customers", str(DATA / "unknown_layout.csv"),
+                         "--mapping", "Nieuwe kassa", "--db", store)
+    assert code != 0 and out == ""
+    assert "There is no saved mapping 'Nieuwe kassa'" in one_line(err)
+    assert customer_count(store) == 1
