@@ -322,3 +322,23 @@ async def test_right_arrow_takes_the_suggested_path(app, store, tmp_path):
         await settle(pilot)
         assert screen.path == path
         assert "Shopify layout" in screen_text(app)
+
+
+async def test_an_unforeseen_error_is_said_and_the_screen_goes_on(app, store, tmp_path,
+                                                                  monkeypatch):
+    path = write_csv(tmp_path / "klanten.csv", shopify_rows(2))
+    real = importer.import_customers
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_import(pilot)
+        monkeypatch.setattr(importer, "import_customers", broken)
+        await load(pilot, path)
+        assert "The import stopped on an error (disk on fire)" in summary(screen)
+        assert screen.job is None and not screen.query_one("#path").disabled
+        monkeypatch.setattr(importer, "import_customers", real)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "2 rows checked: 2 to add" in summary(screen)

@@ -27,6 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.suggester import Suggester
+from textual.worker import Worker, WorkerState
 from textual.widgets import (
     Checkbox, ContentSwitcher, DataTable, DirectoryTree, Footer, Header, Input, Label,
     ProgressBar, Select, Static,
@@ -571,6 +572,17 @@ class ImportCustomersScreen(PosScreen):
             self.app.call_from_thread(self.finished, job, report, None)
         finally:
             close_database()  # this thread's connection
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An error the importer did not foresee: say so, and let the screen go on."""
+        if event.worker.group != "import" or event.state != WorkerState.ERROR:
+            return
+        self.job = None
+        for widget in self.query("#path, #options Checkbox"):
+            widget.disabled = False
+        self.query_one("#progress", ProgressBar).update(total=100, progress=0)
+        self.say(f"The import stopped on an error ({event.worker.error}). Anything written "
+                 "before it stays, each batch whole; import the file again to finish.")
 
     def show_progress(self, job: Job, phase: str, done: int) -> None:
         if job.serial != self.serial:
