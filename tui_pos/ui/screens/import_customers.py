@@ -39,6 +39,7 @@ from tui_pos.services.errors import ValidationError
 from tui_pos.services.text import name_key
 from tui_pos.ui.literal import cell, fit, literal
 from tui_pos.ui.screens.base import FieldError, PosModal, PosScreen, option, select_value
+from tui_pos.ui.widgets.tick import Tick
 
 VIEWS = ("preview", "problems", "by-hand")
 VIEW_NAMES = {"preview": "Preview", "problems": "Bad rows", "by-hand": "Mapping by hand"}
@@ -193,9 +194,9 @@ class ImportCustomersScreen(PosScreen):
             yield Horizontal(id="sheet-box")
         yield FieldError(id="path-error")
         with Horizontal(id="options"):
-            yield Checkbox("Dry run", id="dry-run", compact=True)
-            yield Checkbox("Good rows only", id="good-rows-only", compact=True)
-            yield Checkbox("Create missing types/profiles/tags", id="create-missing",
+            yield Tick("Dry run", id="dry-run", compact=True)
+            yield Tick("Good rows only", id="good-rows-only", compact=True)
+            yield Tick("Create missing types/profiles/tags", id="create-missing",
                            compact=True)
         yield Static(id="layout")
         yield Static(id="mapping")
