@@ -94,7 +94,11 @@ def open_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
     return _open_csv(path, head)
 
 
-def _first_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, limit: int | None = None, max_bytes: int | None = None) -> bytes:
+    """The first ``limit`` bytes (all with None) of a file there to import: refused
+    with a person's message when missing, not a file, empty, over ``max_bytes`` or
+    unreadable — before anything is read."""
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     try:
         if not path.is_file():
             raise ValidationError(f"there is no file {path}" if not path.exists()
@@ -102,13 +106,17 @@ def _first_bytes(path: Path) -> bytes:
         size = path.stat().st_size
         if size == 0:
             raise ValidationError(f"{path.name} is empty")
-        if size > MAX_BYTES:
+        if size > max_bytes:
             raise ValidationError(f"{path.name} is {size / 2**20:.0f} MB; files over "
-                                  f"{MAX_BYTES // 2**20} MB are not imported (split it)")
+                                  f"{max_bytes // 2**20} MB are not imported (split it)")
         with path.open("rb") as handle:
-            return handle.read(SNIFF_BYTES)
+            return handle.read() if limit is None else handle.read(limit)
     except OSError as exc:
         raise ValidationError(f"{path} cannot be read ({exc.strerror or exc})") from None
+
+
+def _first_bytes(path: Path) -> bytes:
+    return read_bytes(path, SNIFF_BYTES)
 
 
 # -- CSV -----------------------------------------------------------------------------

@@ -114,19 +114,7 @@ def read_orders(path: str | Path) -> list:
 
 
 def _bytes(path: Path) -> bytes:
-    try:
-        if not path.is_file():
-            raise ValidationError(f"there is no file {path}" if not path.exists()
-                                  else f"{path} is not a file")
-        size = path.stat().st_size
-        if size == 0:
-            raise ValidationError(f"{path.name} is empty")
-        if size > MAX_BYTES:
-            raise ValidationError(f"{path.name} is {size / 2**20:.0f} MB; files over "
-                                  f"{MAX_BYTES // 2**20} MB are not imported (split it)")
-        return path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"{path} cannot be read ({exc.strerror or exc})") from None
+    return sheets.read_bytes(path, max_bytes=MAX_BYTES)
 
 
 def _no_constant(name: str):
