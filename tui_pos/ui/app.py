@@ -134,6 +134,8 @@ class PosApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for name, (_, _, what) in SCREENS.items():
             yield SystemCommand(name, what, lambda name=name: self.open_screen(name))
+        yield SystemCommand("Help", "What this screen is for and every key that works on it "
+                            "(F1)", self.action_help)
         yield SystemCommand("Main Menu", "Back to the main menu", self.action_main_menu)
         yield SystemCommand("Quit", "Quit tui-pos", self.action_quit_pos)
 
