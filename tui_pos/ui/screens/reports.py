@@ -61,7 +61,8 @@ class ReportsScreen(PosScreen):
             "F6 switches between Sales and Customer list.")
     BINDINGS = [
         Binding("f5,ctrl+r", "run", "Run", priority=True, key_display="F5", id="reports.run"),
-        Binding("f6", "switch_tab", "Sales/Customers", priority=True, id="reports.tab"),
+        Binding("f6,ctrl+t", "switch_tab", "Sales/Customers", priority=True, key_display="F6",
+                id="reports.tab"),
         Binding("f7,ctrl+e", "export", "Export CSV", priority=True, key_display="F7",
                 id="reports.export"),
         Binding("escape", "back", "Back", id="back"),
