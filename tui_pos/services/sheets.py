@@ -20,7 +20,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from tui_pos.services.errors import ValidationError
 
@@ -195,8 +195,7 @@ def _header_cell(text) -> str:
 
 
 def _csv_rows(reader, handle, width: int, name: str) -> Iterator[tuple[int, list[str]]]:
-    count = 0
-    try:
+    def lines() -> Iterator[tuple[int, list[str]]]:
         while True:
             start = reader.line_num + 1
             try:
@@ -206,14 +205,26 @@ def _csv_rows(reader, handle, width: int, name: str) -> Iterator[tuple[int, list
             except csv.Error as exc:
                 raise ValidationError(f"{name} line {start}: broken quoting ({exc}); check "
                                       "that every quote \" is closed") from None
-            if not any(c.strip() for c in cells):
-                continue
-            count += 1
-            if count > MAX_ROWS:
-                raise ValidationError(f"{name} has more than {MAX_ROWS:,} rows; split it")
-            yield start, _fitted(cells, width, name, start)
+            yield start, cells
+
+    try:
+        yield from _body(lines(), width, name)
     finally:
         handle.close()
+
+
+def _body(rows: Iterable[tuple[int, list[str]]], width: int,
+          name: str) -> Iterator[tuple[int, list[str]]]:
+    """The data rows of a file or sheet: blank ones skipped, each fitted to the
+    header's width, at most ``MAX_ROWS`` of them."""
+    count = 0
+    for number, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise ValidationError(f"{name} has more than {MAX_ROWS:,} rows; split it")
+        yield number, _fitted(cells, width, name, number)
 
 
 def _fitted(cells: list[str], width: int, name: str, line: int) -> list[str]:
@@ -315,15 +326,8 @@ def _xlsx_header(rows, name: str) -> tuple[int, list[str]]:
 
 
 def _xlsx_body(rows, width: int, name: str, books) -> Iterator[tuple[int, list[str]]]:
-    count = 0
     try:
-        for number, cells in rows:
-            if not any(c.strip() for c in cells):
-                continue
-            count += 1
-            if count > MAX_ROWS:
-                raise ValidationError(f"{name} has more than {MAX_ROWS:,} rows; split it")
-            yield number, _fitted(cells, width, name, number)
+        yield from _body(rows, width, name)
     finally:
         _close(*books)
 

@@ -184,6 +184,8 @@ class SalesTrendScreen(PosScreen):
         plt.clear_figure()
         plt.theme("clear")
         xs = list(range(1, len(trend.labels) + 1))
+        # plotext draws with floats: positions on the chart only; every amount
+        # a person reads (ticks, legend) is formatted from the Decimal
         # the biggest drawn last, so it stays on top where the lines cross
         for n, series in reversed(list(enumerate(trend.series))):
             plt.plot(xs, [float(v) for v in series.totals], marker=MARKERS[n],
