@@ -19,3 +19,18 @@ class ValidationError(ValueError):
 
 class NotFound(ValidationError):
     """Something the input names does not exist."""
+
+
+class NeedsApproval(ValidationError):
+    """The actor's role is too low for ``action``: someone with ``role`` (or above)
+    must approve it. A screen answers with a manager-PIN pop-up and tries again
+    with the approver recorded (``Actor.approved_by``)."""
+
+    def __init__(self, action: str, role: str = "manager"):
+        super().__init__(f"{action}: needs a {role}'s approval")
+        self.action = action
+        self.role = role
+
+
+class NotAllowed(ValidationError):
+    """Refused outright, whoever approves (e.g. the last owner demoted)."""

@@ -8,6 +8,12 @@ live models — version 1 is built from its own frozen copy
 (``schema_v1``). ``tests/unit/test_schema.py`` proves that a new database
 and one migrated from every earlier version end with the same schema, and
 that the live models match it.
+
+Beware SQLite's table rebuild: ``add_column`` of a NOT NULL column, and
+``add_not_null``, copy the table and drop the old one, and the drop deletes
+every child row of an ``ON DELETE CASCADE`` key (step 4 lost payments that
+way until the test's row counts caught it). Add such columns to a parent
+table with a column DEFAULT instead, as step 4 does for ``sale.terminal``.
 """
 
 from __future__ import annotations
@@ -72,10 +78,68 @@ def _v3_import_mappings_and_web_orders(db: pw.Database) -> None:
         db.create_tables([ImportMapping, WebOrder])
 
 
+def _v4_staff_and_audit(db: pw.Database) -> None:
+    """4: staff who sign in, the audit log, who rang up each sale and where,
+    and the manager's limits in Business Configuration.
+
+    New tables from frozen copies; new columns with playhouse.migrate (a NOT NULL
+    column with a default is filled with it, as in step 2).
+    """
+
+    class Base(pw.Model):
+        class Meta:
+            legacy_table_names = False
+
+    class Staff(Base):
+        name = pw.CharField(max_length=60)
+        name_key = pw.CharField(max_length=60, unique=True)
+        role = pw.CharField(max_length=10)
+        pin_hash = pw.CharField(max_length=200)
+        active = pw.BooleanField(default=True)
+        failed_pins = pw.IntegerField(default=0)
+        locked_until = pw.DateTimeField(null=True)
+        created_at = pw.DateTimeField()
+
+    class AuditEntry(Base):
+        at = pw.DateTimeField(index=True)
+        kind = pw.CharField(max_length=30)
+        staff = pw.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+        actor = pw.CharField(max_length=60)
+        terminal = pw.CharField(max_length=60, default="")
+        approver = pw.ForeignKeyField(Staff, null=True, backref="approvals",
+                                      on_delete="RESTRICT")
+        approver_name = pw.CharField(max_length=60, default="")
+        subject = pw.CharField(max_length=250, default="")
+        changes = pw.TextField(default="")
+
+        class Meta:
+            indexes = ((("kind", "at"), False), (("staff", "at"), False))
+
+    with db.bind_ctx([Staff, AuditEntry]):
+        db.create_tables([Staff, AuditEntry])
+        migrator = SchemaMigrator.from_database(db)
+        run_operations(
+            migrator.add_column("business_config", "discount_limit",
+                                pw.BigIntegerField(default=2000)),  # 20.00 %
+            migrator.add_column("business_config", "vat_override_needs_manager",
+                                pw.BooleanField(default=True)),
+            migrator.add_column("business_config", "idle_minutes",
+                                pw.IntegerField(default=10)),
+            migrator.add_column("sale", "staff_id",
+                                pw.ForeignKeyField(Staff, null=True, field=Staff.id,
+                                                   on_delete="RESTRICT")),
+        )
+    # Not through add_column: a NOT NULL column would make SQLite rebuild ``sale``, and
+    # dropping the old table would take its lines and payments with it (ON DELETE CASCADE).
+    # A column DEFAULT adds it in place, on SQLite and PostgreSQL alike.
+    db.execute_sql('ALTER TABLE "sale" ADD COLUMN "terminal" VARCHAR(60) NOT NULL DEFAULT \'\'')
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     schema_v1.create,  # 1: the first schema (frozen)
     _v2_sale_line_bill_discount,  # 2: the bill discount on top of the line's own
     _v3_import_mappings_and_web_orders,  # 3: saved import mappings, web-shop orders
+    _v4_staff_and_audit,  # 4: staff, audit log, sale's cashier and terminal, limits
 ]
 
 LATEST = len(MIGRATIONS)

@@ -68,6 +68,12 @@ class BusinessConfig(BaseModel):
     receipt_footer = pw.TextField(default="")
     show_customer_profile = pw.BooleanField(default=False)
     show_customer_type = pw.BooleanField(default=True)
+    # Schema 4: a cashier's line/bill discount above this needs a manager; so does a
+    # VAT override when the switch is on; signed-in staff are signed out after idle_minutes
+    # without a key (0: never).
+    discount_limit = PercentField(default=20)
+    vat_override_needs_manager = pw.BooleanField(default=True)
+    idle_minutes = pw.IntegerField(default=10)
 
 
 class Item(BaseModel):
@@ -190,6 +196,39 @@ class CustomerSearchTerm(BaseModel):
         indexes = ((("term", "customer"), False),)
 
 
+class Staff(BaseModel):
+    """Someone who signs in: owner ⊃ manager ⊃ cashier. The PIN only as a salted slow hash."""
+
+    ROLES = ("cashier", "manager", "owner")
+
+    name = pw.CharField(max_length=60)
+    name_key = pw.CharField(max_length=60, unique=True)
+    role = pw.CharField(max_length=10)
+    pin_hash = pw.CharField(max_length=200)
+    active = pw.BooleanField(default=True)
+    failed_pins = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=now)
+
+
+class AuditEntry(BaseModel):
+    """One change, sign-in or approval: written in the change's own transaction, never
+    updated or deleted by the program. ``changes`` is JSON {field: [before, after]}."""
+
+    at = pw.DateTimeField(default=now, index=True)
+    kind = pw.CharField(max_length=30)
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+    actor = pw.CharField(max_length=60)  # the name as it was, or "cli:<os user>"
+    terminal = pw.CharField(max_length=60, default="")
+    approver = pw.ForeignKeyField(Staff, null=True, backref="approvals", on_delete="RESTRICT")
+    approver_name = pw.CharField(max_length=60, default="")
+    subject = pw.CharField(max_length=250, default="")
+    changes = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("kind", "at"), False), (("staff", "at"), False))
+
+
 class Sale(BaseModel):
     number = pw.BigIntegerField(unique=True)
     created_at = pw.DateTimeField(default=now, index=True)
@@ -212,6 +251,9 @@ class Sale(BaseModel):
     paid = MoneyField()
     change = MoneyField()
     receipt_text = pw.TextField(default="")
+    # Schema 4: who rang it up (``cashier`` keeps the name as it was) and where.
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+    terminal = pw.CharField(max_length=60, default="", constraints=[pw.SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("business_date", "profile"), False),)
@@ -277,6 +319,6 @@ class WebOrder(BaseModel):
 ALL_MODELS = [
     SchemaVersion, Sequence, VatClass, BusinessConfig, Item, CustomerProfile,
     CustomerType, Customer, Tag, CustomerTag, CustomerNote, CustomField,
-    CustomFieldValue, CustomerSearchTerm, Sale, SaleLine, SaleVat, Payment,
+    CustomFieldValue, CustomerSearchTerm, Staff, AuditEntry, Sale, SaleLine, SaleVat, Payment,
     ImportMapping, WebOrder,
 ]

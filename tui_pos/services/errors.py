@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from tui_pos.errors import NotFound, ValidationError
+from tui_pos.errors import NeedsApproval, NotAllowed, NotFound, ValidationError
 
-__all__ = ["Errors", "NotFound", "ValidationError", "ValidationErrors", "as_field", "check"]
+__all__ = ["Errors", "NeedsApproval", "NotAllowed", "NotFound", "ValidationError",
+           "ValidationErrors", "as_field", "check"]
 
 
 def check(condition: bool, message: str, field: str | None = None) -> None:
