@@ -7,6 +7,7 @@ import pytest
 from tui_pos.db.connection import close_database, open_database
 from tui_pos.services import catalog, masters
 from tui_pos.services.catalog import ItemInput
+from tests.actors import OWNER
 
 
 
@@ -41,4 +42,4 @@ def store(db_path):
 def app(store):
     from tui_pos.ui.app import PosApp
 
-    return PosApp(database=store["path"])
+    return PosApp(database=store["path"], actor=OWNER)

@@ -17,6 +17,7 @@ from tui_pos.db.connection import (
 )
 from tui_pos.paths import style_paths
 from tui_pos.services import config
+from tui_pos.services.actors import Actor, terminal_name
 from tui_pos.services.errors import ValidationError
 
 # name (as in the menu and the command palette) → (module, class, what it is for)
@@ -66,10 +67,14 @@ class PosApp(App):
         Binding("ctrl+q", "quit_pos", "Quit", priority=True, id="quit"),
     ]
 
-    def __init__(self, database: str | None = None, cashier: str = "") -> None:
+    def __init__(self, database: str | None = None, cashier: str = "",
+                 actor: Actor | None = None, terminal: str | None = None) -> None:
         super().__init__()
         self.database_target = resolve_target(database)
         self.cashier = cashier
+        self.terminal = terminal_name(terminal)
+        # Who is signed in: handed to every service that changes data (never a global).
+        self.actor: Actor | None = actor
         self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme
         self.animation_level = "none"
 
