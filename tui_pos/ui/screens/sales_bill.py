@@ -207,7 +207,7 @@ class SalesBillScreen(PosScreen):
         index = self.current_line()
         detail = self.query_one("#line-detail", Static)
         if index is None or index >= len(self.bill.lines):
-            detail.update(literal(""))
+            detail.update(literal(""), layout=False)  # one fixed row: no relayout
             return
         priced = self.bill.lines[index]  # priced once per change, in refresh_bill
         bits = [f"{self.draft.lines[index].sku}"]
@@ -224,7 +224,10 @@ class SalesBillScreen(PosScreen):
                             f"({self.money(-priced.bill_discount_amount)}){on_top}")
         bits.append(f"VAT {fit(priced.vat.name, 16)} {self.percent(priced.vat.rate)} from "
                     f"{SOURCE_WORD[priced.vat_source]}")
-        detail.update(literal(" · ".join(bits)))
+        # the row is one line of fixed size: a relayout would redraw the whole
+        # screen on every cursor move (3,387 B per key; ~1,000 B without it,
+        # benchmarks/bench_bytes.py)
+        detail.update(literal(" · ".join(bits)), layout=False)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_line_detail()

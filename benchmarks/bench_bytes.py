@@ -1,0 +1,158 @@
+"""Bytes on the wire per key: what a cashier's key costs over a slow SSH link.
+
+Runs the real program in a pty at 80×24 (``python -m tui_pos``), rings up a
+bill of ten lines, puts the focus on the bill's table and presses Down / Up
+one key at a time; after each key it reads everything the program writes
+until the terminal has been quiet for a moment, and counts the bytes.
+
+The bare tool, in the same run: a Textual app with a Header, a DataTable of
+the same ten rows and seven columns and a Footer, the same keys. The ratio
+is tui-pos's bytes per key over the bare app's (issue 10's target: ≤ 2×).
+
+    python benchmarks/bench_bytes.py [--keys N] [--quiet-ms MS]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import statistics
+import sys
+import tempfile
+import time
+
+import pexpect
+from _common import ROOT, save_result
+
+DOWN, UP, TAB = "\x1b[B", "\x1b[A", "\t"
+F2 = "\x1bOQ"
+LINES = 10
+
+BARE_APP = r"""
+from textual.app import App
+from textual.widgets import DataTable, Footer, Header
+
+
+class Bare(App):
+    BINDINGS = [("f4", "bell", "Pay"), ("f2", "bell", "Cust.")]
+
+    def compose(self):
+        yield Header()
+        yield DataTable(cursor_type="row")
+        yield Footer()
+
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        for label, width in (("#", 2), ("Item", 24), ("Qty", 6), ("Price", 8),
+                             ("Disc", 9), ("VAT", 6), ("Total", 10)):
+            table.add_column(label, width=width)
+        for n in range(1, 11):
+            table.add_row(str(n), f"Bench item {n}", "1", f"{n}.25", "", "21%", f"{n}.25")
+        table.focus()
+        self.notify("bare ready", timeout=1)
+
+
+Bare().run()
+"""
+
+
+def drain(child, quiet: float) -> int:
+    """Read what the program writes until it has been quiet for ``quiet`` s."""
+    total = 0
+    while True:
+        ready, _, _ = select.select([child.child_fd], [], [], quiet)
+        if not ready:
+            return total
+        try:
+            total += len(os.read(child.child_fd, 65536))
+        except OSError:
+            return total
+
+
+def per_key(child, keys: int, quiet: float) -> list[int]:
+    drain(child, quiet)
+    sizes = []
+    for n in range(keys):
+        child.send(DOWN if n % 2 == 0 else UP)
+        sizes.append(drain(child, quiet))
+    return sizes
+
+
+def env() -> dict:
+    values = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24")
+    values.pop("NO_COLOR", None)
+    return values
+
+
+def make_shop(folder: str) -> str:
+    sys.path.insert(0, str(ROOT))
+    from tui_pos.db.connection import close_database, open_database
+    from tui_pos.services import catalog
+    from tui_pos.services.catalog import ItemInput
+
+    path = os.path.join(folder, "bytes.db")
+    open_database(path)
+    try:
+        vat = catalog.save_vat_class("Hoog", "21")
+        for n in range(1, LINES + 1):
+            catalog.save_item(ItemInput(sku=f"B-{n:02d}", name=f"Bench item {n}",
+                                        price=f"{n}.25", vat_class_id=vat.id))
+    finally:
+        close_database()
+    return path
+
+
+def tui_pos_bytes(keys: int, quiet: float) -> list[int]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = make_shop(folder)
+        child = pexpect.spawn(sys.executable, ["-m", "tui_pos", "--db", path], env=env(),
+                              dimensions=(24, 80), encoding="utf-8", timeout=60, cwd=ROOT)
+        try:
+            child.expect("Sales Bill")
+            child.send(F2)
+            child.expect("Walk-in")
+            child.send(TAB)
+            for n in range(1, LINES + 1):
+                child.send(f"B-{n:02d}\r")
+                child.expect(f"Lines {n}")
+            child.send(TAB + TAB)  # item field → Qty → the bill's table
+            time.sleep(quiet)
+            return per_key(child, keys, quiet)
+        finally:
+            child.close(force=True)
+
+
+def bare_bytes(keys: int, quiet: float) -> list[int]:
+    child = pexpect.spawn(sys.executable, ["-c", BARE_APP], env=env(), dimensions=(24, 80),
+                          encoding="utf-8", timeout=60)
+    try:
+        child.expect("Bench item 10")
+        time.sleep(1.5)  # the toast goes away
+        return per_key(child, keys, quiet)
+    finally:
+        child.close(force=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keys", type=int, default=40)
+    parser.add_argument("--quiet-ms", type=int, default=300)
+    args = parser.parse_args()
+    quiet = args.quiet_ms / 1000
+    ours, bare = tui_pos_bytes(args.keys, quiet), bare_bytes(args.keys, quiet)
+    result = {"keys": args.keys,
+              "tui_pos": {"median_bytes": statistics.median(ours), "max_bytes": max(ours)},
+              "bare": {"median_bytes": statistics.median(bare), "max_bytes": max(bare)}}
+    result["ratio"] = result["tui_pos"]["median_bytes"] / result["bare"]["median_bytes"]
+    print(f"row move at 80x24, {args.keys} keys (Down/Up), bytes written per key:")
+    print(f"  tui-pos bill   median {result['tui_pos']['median_bytes']:7.0f} B"
+          f"   max {result['tui_pos']['max_bytes']:6d} B")
+    print(f"  bare DataTable median {result['bare']['median_bytes']:7.0f} B"
+          f"   max {result['bare']['max_bytes']:6d} B")
+    print(f"  ratio {result['ratio']:.2f}x  (target <= 2x)")
+    print("saved", save_result("bytes", result))
+
+
+if __name__ == "__main__":
+    main()
