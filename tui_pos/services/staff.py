@@ -15,7 +15,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from tui_pos.db.models import Staff, database
+from tui_pos.db.models import BusinessConfig, Staff, database
 from tui_pos.services import audit
 from tui_pos.services.actors import ROLES, Actor, Approver, rank, require
 from tui_pos.services.errors import (
@@ -92,6 +92,18 @@ def has_staff() -> bool:
     return Staff.select().exists()
 
 
+def idle_minutes() -> int:
+    """Minutes without a key before the TUI signs out (0: never), from Business
+    Configuration."""
+    from tui_pos.services import config
+
+    minutes = getattr(config.get_settings(), "idle_minutes", None)
+    if minutes is None:  # Settings without the field yet: the row itself
+        row = BusinessConfig.get_or_none(BusinessConfig.id == 1) or BusinessConfig(id=1)
+        minutes = row.idle_minutes
+    return max(0, int(minutes))
+
+
 def get_staff(staff_id: int) -> StaffRow:
     s = Staff.get_or_none(Staff.id == staff_id) if is_id(staff_id) else None
     if s is None:
@@ -119,38 +131,52 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 def _verify(staff_id: int, pin: object, terminal: str, now: dt.datetime,
             failed_kind: str, action: str = "") -> Staff:
-    """The staff member if ``pin`` is theirs; else count the wrong PIN, log it, raise."""
+    """The staff member if ``pin`` is theirs; else count the wrong PIN, log it, raise.
+
+    The refusal is raised after the transaction has committed: the wrong-PIN
+    count, the lock and their audit entries are the record of the failure.
+    """
     typed = pin.strip() if isinstance(pin, str) else ""
     with database.atomic():
         s = Staff.get_or_none(Staff.id == staff_id) if is_id(staff_id) else None
         if s is None:
             raise NotFound("Choose who you are", "staff")
-        who = Actor(staff_id=s.id, name=s.name, role=s.role, terminal=terminal)
-        subject = f"{s.name}: {action}" if action else s.name
-        if not s.active:
-            audit.record(who, failed_kind, f"{subject} (deactivated)")
-            raise ValidationError(f"{s.name} is deactivated: ask a manager", "staff")
-        if s.locked_until is not None and s.locked_until > now:
-            audit.record(who, failed_kind, f"{subject} (locked)")
-            raise ValidationError(
-                f"{s.name} is locked after {WRONG_PINS_BEFORE_LOCK} wrong PINs until "
-                f"{s.locked_until:%H:%M}", "pin")
-        if typed and pin_matches(typed, s.pin_hash):
-            if s.failed_pins or s.locked_until:
-                Staff.update(failed_pins=0, locked_until=None).where(Staff.id == s.id).execute()
-            return s
-        failed = s.failed_pins + 1
-        audit.record(who, failed_kind, subject)
-        if failed >= WRONG_PINS_BEFORE_LOCK:
-            until = now + dt.timedelta(minutes=LOCK_MINUTES)
-            Staff.update(failed_pins=0, locked_until=until).where(Staff.id == s.id).execute()
-            audit.record(who, "lock-out", f"{s.name} until {until:%H:%M}")
-            raise ValidationError(
-                f"Wrong PIN. {s.name} is locked for {LOCK_MINUTES} minutes", "pin")
-        Staff.update(failed_pins=failed).where(Staff.id == s.id).execute()
+        refusal = _check_pin(s, typed, terminal, now, failed_kind, action)
+    if refusal is not None:
+        raise refusal
+    return s
+
+
+def _check_pin(s: Staff, typed: str, terminal: str, now: dt.datetime,
+               failed_kind: str, action: str) -> ValidationError | None:
+    """None when ``typed`` is the PIN of ``s`` (who may sign in); else the refusal,
+    with the wrong PIN counted and logged (inside the caller's transaction)."""
+    who = Actor(staff_id=s.id, name=s.name, role=s.role, terminal=terminal)
+    subject = f"{s.name}: {action}" if action else s.name
+    if not s.active:
+        audit.record(who, failed_kind, f"{subject} (deactivated)")
+        return ValidationError(f"{s.name} is deactivated: ask a manager", "staff")
+    if s.locked_until is not None and s.locked_until > now:
+        audit.record(who, failed_kind, f"{subject} (locked)")
+        return ValidationError(
+            f"{s.name} is locked after {WRONG_PINS_BEFORE_LOCK} wrong PINs until "
+            f"{s.locked_until:%H:%M}", "pin")
+    if typed and pin_matches(typed, s.pin_hash):
+        if s.failed_pins or s.locked_until:
+            Staff.update(failed_pins=0, locked_until=None).where(Staff.id == s.id).execute()
+        return None
+    failed = s.failed_pins + 1
+    audit.record(who, failed_kind, subject)
+    if failed >= WRONG_PINS_BEFORE_LOCK:
+        until = now + dt.timedelta(minutes=LOCK_MINUTES)
+        Staff.update(failed_pins=0, locked_until=until).where(Staff.id == s.id).execute()
+        audit.record(who, "lock-out", f"{s.name} until {until:%H:%M}")
+        return ValidationError(
+            f"Wrong PIN. {s.name} is locked for {LOCK_MINUTES} minutes", "pin")
+    Staff.update(failed_pins=failed).where(Staff.id == s.id).execute()
     left = WRONG_PINS_BEFORE_LOCK - failed
-    raise ValidationError(f"Wrong PIN ({left} more {'try' if left == 1 else 'tries'} "
-                          f"before a lock-out)", "pin")
+    return ValidationError(f"Wrong PIN ({left} more {'try' if left == 1 else 'tries'} "
+                           f"before a lock-out)", "pin")
 
 
 def sign_in(staff_id: int, pin: object, terminal: str,
