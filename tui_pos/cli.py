@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_import_parser(sub, with_db)
     add_export_parser(sub, with_db)
+    from tui_pos.cli_privacy import add_parsers as add_privacy_parsers
+
+    add_privacy_parsers(sub, with_db)  # audit, customer export|erase
     return parser
 
 
@@ -356,6 +359,11 @@ def main(argv: list[str] | None = None) -> int:
             return run_import(args)
         if args.command == "export":
             return run_export(args)
+        if args.command in ("audit", "customer"):
+            from tui_pos import cli_privacy
+
+            return (cli_privacy.run_audit if args.command == "audit"
+                    else cli_privacy.run_customer)(args)
         return run_tui(args)
     except (DatabaseError, ValidationError, Refused) as exc:
         return refuse(exc)

@@ -144,3 +144,101 @@ def _row(e: AuditEntry) -> EntryRow:
         changes = {"?": [None, e.changes]}
     return EntryRow(id=e.id, at=e.at, kind=e.kind, actor=e.actor, terminal=e.terminal,
                     approver=e.approver_name, subject=e.subject, changes=changes)
+
+
+# -- reading the log: the screen and ``tui-pos audit`` ---------------------------------------
+
+def open_log(actor: Actor) -> None:
+    """The audit log on screen is for a manager or above; a cashier asks for a
+    manager's approval, and that approved look is itself an entry."""
+    from tui_pos.db.models import database
+    from tui_pos.services.actors import rank, require
+
+    require(actor, "manager", "Open the audit log")
+    if rank(actor.role) < rank("manager"):  # allowed by its approver
+        with database.atomic():
+            record(actor, "approval", "Open the audit log")
+
+
+def parse_day(text: str | dt.date | None, what: str, field: str) -> dt.date | None:
+    """A date typed as YYYY-MM-DD (empty: none)."""
+    from tui_pos.services.errors import ValidationError
+
+    if text is None or isinstance(text, dt.date):
+        return text
+    text = printable(str(text)).strip()
+    if not text:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{what} must be a date like 2026-11-24, not {text[:40]!r}",
+                              field) from None
+
+
+def make_filter(date_from: object = None, date_to: object = None, staff: str | None = None,
+                kind: str | None = None, staff_id: int | None = None) -> AuditFilter:
+    """An ``AuditFilter`` from what was typed: dates YYYY-MM-DD, a staff member's name
+    (or a command-line actor such as "cli:root"), a kind from ``KINDS``."""
+    from tui_pos.db.models import Staff
+    from tui_pos.services.errors import ValidationError
+    from tui_pos.services.text import name_key
+
+    start = parse_day(date_from, "From", "from")
+    end = parse_day(date_to, "To", "to")
+    if start and end and start > end:
+        raise ValidationError("The From date is after the To date", "to")
+    kind = printable(kind or "").strip() or None
+    if kind is not None and kind not in KINDS:
+        raise ValidationError(f"Unknown kind {kind[:40]!r}: one of {', '.join(KINDS)}", "kind")
+    actor = None
+    name = printable(staff or "").strip()
+    if name.startswith("cli:"):
+        actor = name[:60]
+    elif name:
+        found = Staff.get_or_none(Staff.name_key == name_key(name[:60]))
+        if found is None:
+            raise ValidationError(f"No staff member is called {name[:60]!r}", "staff")
+        staff_id = found.id
+    return AuditFilter(date_from=start, date_to=end, staff_id=staff_id, actor=actor, kind=kind)
+
+
+CSV_HEADER = ["id", "when", "kind", "who", "terminal", "approver", "subject", "changes"]
+
+
+def entry_cells(row: EntryRow) -> list[str]:
+    """One entry as CSV cells: text safe for a spreadsheet (no formulas)."""
+    from tui_pos.services.export import safe_cell
+
+    return [str(row.id), row.at.isoformat(sep=" "), row.kind, safe_cell(row.actor),
+            safe_cell(row.terminal), safe_cell(row.approver), safe_cell(row.subject),
+            safe_cell(row.changes_text())]
+
+
+def write_csv(out, rows: list[EntryRow]) -> None:
+    import csv
+
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(entry_cells(row) for row in rows)
+
+
+TABLE_WIDTHS = (19, 14, 16, 12, 12)  # when, kind, who, terminal, approver
+
+
+def table(rows: list[EntryRow]) -> str:
+    """The entries for a person at a terminal: fixed columns, then what and the changes."""
+    def cut(text: str, width: int) -> str:
+        text = " ".join(printable(text).split())
+        return (text if len(text) <= width else text[:width - 1] + "…").ljust(width)
+
+    header = ["When", "Kind", "Who", "Terminal", "Approver"]
+    lines = ["  ".join(cut(h, w) for h, w in zip(header, TABLE_WIDTHS)) + "  What"]
+    for row in rows:
+        cells = [row.at.isoformat(sep=" "), row.kind, row.actor, row.terminal, row.approver]
+        what = " ".join(printable(" · ".join(p for p in (row.subject, row.changes_text())
+                                                       if p)).split())
+        lines.append("  ".join(cut(c, w) for c, w in zip(cells, TABLE_WIDTHS)) + "  " + what)
+    return "\n".join(lines) + "\n"
