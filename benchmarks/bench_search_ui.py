@@ -75,6 +75,7 @@ async def type_query(pilot, text: str, samples: list[int], searched: list[str]) 
 
 
 async def measure_app(db: str) -> list[int]:
+    from tui_pos.services.actors import cli_actor
     from tui_pos.ui.app import PosApp
     from tui_pos.ui.screens.customer_form import CustomerSearchPopup
     from tui_pos.ui.widgets import customer_search
@@ -87,7 +88,7 @@ async def measure_app(db: str) -> list[int]:
         searched.append(query)
 
     customer_search.CustomerSearch.search = search
-    app = PosApp(database=db)
+    app = PosApp(database=db, actor=cli_actor())  # signed in: no sign-in screen
     samples: list[int] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

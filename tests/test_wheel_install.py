@@ -20,6 +20,7 @@ import asyncio, sys, tempfile, os
 from pathlib import Path
 import tui_pos, tui_pos.paths
 from tui_pos.db.connection import close_database, open_database
+from tui_pos.services.actors import cli_actor
 from tui_pos.ui.app import PosApp
 from tui_pos.ui.screens.menu import MainMenuScreen
 
@@ -31,7 +32,7 @@ async def main():
     db = os.path.join(tempfile.mkdtemp(), "shop.db")
     open_database(db)  # the app opens a store, it never creates one (tui-pos init does)
     close_database()
-    app = PosApp(database=db)
+    app = PosApp(database=db, actor=cli_actor())  # signed in: no sign-in screen
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MainMenuScreen), app.screen

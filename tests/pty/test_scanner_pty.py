@@ -32,6 +32,7 @@ def shop_file(tmp_path):
     path = str(tmp_path / "shop.db")
     open_database(path)
     try:
+        add_cashier()
         vat = catalog.save_vat_class("Hoog", "21")
         for n, sku in enumerate(SKUS, start=1):
             catalog.save_item(ItemInput(sku=sku, barcode=f"87100000000{n:02d}",
@@ -42,11 +43,24 @@ def shop_file(tmp_path):
     return path
 
 
+CASHIER_PIN = "9753"
+
+
+def add_cashier() -> None:
+    """The store's one cashier: the sign-in screen chooses her, her PIN signs in."""
+    from tui_pos.services import staff
+    from tui_pos.services.actors import cli_actor
+
+    staff.save_staff(cli_actor("test"), "Cas", "cashier", CASHIER_PIN)
+
+
 def start(path: str):
     env = dict(os.environ, TERM="xterm-256color", TUI_POS_DATABASE=path)
     env.pop("NO_COLOR", None)
     child = pexpect.spawn(sys.executable, ["-m", "tui_pos", "--db", path], env=env,
                           dimensions=(24, 80), encoding="utf-8", timeout=TIMEOUT)
+    child.expect("Who are you")  # the sign-in screen, the only cashier chosen
+    child.send(CASHIER_PIN + "\r")
     child.expect("Sales Bill")  # the main menu
     return child
 

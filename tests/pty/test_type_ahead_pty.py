@@ -13,7 +13,7 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
-from tests.pty.test_scanner_pty import start  # noqa: E402
+from tests.pty.test_scanner_pty import add_cashier, start  # noqa: E402
 from tui_pos.db.connection import close_database, open_database  # noqa: E402
 
 F2 = "\x1bOQ"
@@ -24,6 +24,7 @@ F4 = "\x1bOS"
 def empty_shop(tmp_path):
     path = str(tmp_path / "shop.db")
     open_database(path)
+    add_cashier()
     close_database()
     return path
 

@@ -19,6 +19,7 @@ from tui_pos.ui.screens.profiles import CustomerProfileScreen
 from tui_pos.ui.screens.vat_classes import VatClassesScreen
 
 from tests.ui.keys import SIZE, open_from_menu, screen_text, tab_to
+from tests.actors import OWNER
 
 
 def error_text(screen, field: str) -> str:
@@ -598,7 +599,7 @@ async def test_lists_follow_the_store_locale(app, store):
         assert app.screen.query_one("#price", Input).value == "12.10"
     s.locale = "de_DE"
     config.update_settings(s)
-    app = PosApp(database=store["path"])
+    app = PosApp(database=store["path"], actor=OWNER)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "VAT Classes")
         assert ["Super", "25,5%", "Active"] in table_rows(app.screen)
@@ -609,7 +610,7 @@ async def test_an_empty_vat_class_list_says_so_in_good_english(db_path):
 
     open_database(db_path)
     try:
-        app = PosApp(database=db_path)
+        app = PosApp(database=db_path, actor=OWNER)
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await open_from_menu(pilot, "VAT Classes")
             text = screen_text(app)

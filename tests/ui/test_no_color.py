@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, OptionList
 
+from tests.actors import OWNER
 from tests.ui.keys import SIZE, open_from_menu
 
 
@@ -12,7 +13,7 @@ async def test_the_cursor_is_reverse_video_without_colour(store, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     from tui_pos.ui.app import PosApp
 
-    app = PosApp(database=store["path"])
+    app = PosApp(database=store["path"], actor=OWNER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         menu = app.screen.query_one("#menu", OptionList)
@@ -26,7 +27,7 @@ async def test_with_colour_the_cursor_keeps_the_theme(store, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     from tui_pos.ui.app import PosApp
 
-    app = PosApp(database=store["path"])
+    app = PosApp(database=store["path"], actor=OWNER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         menu = app.screen.query_one("#menu", OptionList)

@@ -12,6 +12,7 @@ from tests.ui.keys import SIZE, open_from_menu, screen_text
 from tui_pos.services import config, masters
 from tui_pos.services.sales import SaleDraft, complete_sale
 from tui_pos.ui.screens.sales_trend import MARKERS
+from tests.actors import OWNER
 
 D = Decimal
 TODAY = dt.date.today()
@@ -112,7 +113,7 @@ async def test_no_color_still_tells_the_series_apart_by_marker(monkeypatch, sold
     monkeypatch.setenv("NO_COLOR", "1")
     from tui_pos.ui.app import PosApp
 
-    app = PosApp(database=sold["path"])
+    app = PosApp(database=sold["path"], actor=OWNER)
     async with app.run_test(size=SIZE) as pilot:
         assert app.no_color
         await open_trend(pilot)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import time
 from typing import Iterable
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.actions import SkipAction
 from textual.binding import Binding
@@ -16,7 +17,7 @@ from tui_pos.db.connection import (
     close_database, current_store, open_database, resolve_target,
 )
 from tui_pos.paths import style_paths
-from tui_pos.services import config
+from tui_pos.services import config, staff
 from tui_pos.services.actors import Actor, terminal_name
 from tui_pos.services.errors import ValidationError
 
@@ -46,6 +47,9 @@ READ_ONLY = ("This database is read-only for you: you can look and run reports, 
              "nothing can be saved.")
 PROFILE_OFF = ("Customer Profile is switched off. Enable Show Customer Profile in "
                "Tools › Configuration › Business Configuration.")
+IDLE_CHECK_SECONDS = 15
+# what waits until someone has signed in (the palette, a switch of user)
+SIGNED_IN_ONLY = frozenset({"command_palette", "switch_user", "main_menu"})
 
 
 class PosApp(App):
@@ -64,6 +68,9 @@ class PosApp(App):
         Binding("enter", "enter_moves_on", "Next field", show=False, priority=True,
                 id="focus.enter_next"),
         Binding("f1", "help", "Help", key_display="F1", id="help"),
+        # an open bill stays with its cashier (held, given back at their next sign-in)
+        Binding("f10,alt+u", "switch_user", "Switch user", key_display="F10", show=False,
+                id="switch_user"),
         Binding("ctrl+q", "quit_pos", "Quit", priority=True, id="quit"),
     ]
 
@@ -75,6 +82,10 @@ class PosApp(App):
         self.terminal = terminal_name(terminal)
         # Who is signed in: handed to every service that changes data (never a global).
         self.actor: Actor | None = actor
+        # bills left open at a switch of user, by the staff id of their cashier
+        self.held_bills: dict[int | None, object] = {}
+        self.clock = time.monotonic  # a test may give a clock it can advance
+        self.last_input = self.clock()
         self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme
         self.animation_level = "none"
 
@@ -89,6 +100,11 @@ class PosApp(App):
             self.sub_title = "read-only"
             self.notify(READ_ONLY, severity="warning", timeout=10)
             return  # nothing is written to a read-only store, receipt files neither
+        if self.actor is None:
+            self.ask_sign_in()
+        else:
+            self.show_who()
+        self.set_interval(IDLE_CHECK_SECONDS, self.sign_out_if_idle, name="idle sign-out")
         self.repair_receipt_files()
 
     def on_unmount(self) -> None:
@@ -121,6 +137,80 @@ class PosApp(App):
 
         return str(receipts_folder(self.database_target))
 
+    # -- who is signed in ------------------------------------------------------------------
+    @property
+    def signing_in(self) -> bool:
+        """Nobody is signed in yet on a store that can be written: only sign-in works."""
+        store = current_store()
+        return self.actor is None and not (store is not None and store.read_only)
+
+    def ask_sign_in(self, message: str = "") -> None:
+        """The sign-in screen on top of the menu (or "Create the owner" in a store
+        without staff); the one signed in there becomes the actor."""
+        from tui_pos.ui.screens.sign_in import CreateOwnerScreen, SignInScreen
+
+        screen = SignInScreen(message) if staff.has_staff() else CreateOwnerScreen()
+        self.push_screen(screen, self.signed_in)
+
+    def signed_in(self, actor: Actor | None) -> None:
+        if actor is None:
+            return
+        self.actor = actor
+        self.last_input = self.clock()
+        self.show_who()
+
+    def show_who(self) -> None:
+        """The header's second part: "<name> · <terminal>"."""
+        self.sub_title = f"{self.actor.name} · {self.terminal}" if self.actor else ""
+
+    def sign_out(self, reason: str = "", message: str = "") -> None:
+        """Hold an open bill for its cashier, log the sign-out, back to sign-in."""
+        actor = self.actor
+        if actor is None:
+            return
+        self.hold_open_bill(actor)
+        staff.sign_out(actor, reason)
+        self.actor = None
+        self.show_who()
+        while len(self.screen_stack) > 2:  # back to the main menu, under the sign-in
+            self.pop_screen()
+        self.ask_sign_in(message)
+
+    def action_switch_user(self) -> None:
+        if self.actor is not None:
+            self.sign_out("switch user")
+
+    def hold_open_bill(self, actor: Actor) -> None:
+        for screen in self.screen_stack:
+            draft = getattr(screen, "draft", None)
+            if draft is not None and not draft.is_empty:
+                self.held_bills[actor.staff_id] = draft
+
+    def take_held_bill(self):
+        """The bill the signed-in cashier left open at a switch of user, if any (once)."""
+        if self.actor is None:
+            return None
+        return self.held_bills.pop(self.actor.staff_id, None)
+
+    def sign_out_if_idle(self) -> None:
+        """Sign out after Business Configuration's idle minutes without a key (0: never).
+        The command line's and the tests' actors without a staff row stay."""
+        if self.actor is None or self.actor.is_system:
+            return
+        minutes = staff.idle_minutes()
+        if minutes and self.clock() - self.last_input >= minutes * 60:
+            self.sign_out("idle", f"Signed out after {minutes} minutes without a key.")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
+            self.last_input = self.clock()
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.signing_in and action in SIGNED_IN_ONLY:
+            return False
+        return super().check_action(action, parameters)
+
     # -- navigation --------------------------------------------------------------------
     def screen_enabled(self, name: str) -> bool:
         if name == "Customer Profile":
@@ -129,6 +219,8 @@ class PosApp(App):
 
     def open_screen(self, name: str) -> None:
         """Open a screen by its name, as the menu and the palette do."""
+        if self.signing_in:
+            return
         if not self.screen_enabled(name):
             self.notify(PROFILE_OFF, severity="warning", timeout=8)
             return
@@ -137,14 +229,21 @@ class PosApp(App):
         self.push_screen(getattr(module, class_name)())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if self.signing_in:
+            yield SystemCommand("Quit", "Quit tui-pos", self.action_quit_pos)
+            return
         for name, (_, _, what) in SCREENS.items():
             yield SystemCommand(name, what, lambda name=name: self.open_screen(name))
         yield SystemCommand("Help", "What this screen is for and every key that works on it "
                             "(F1)", self.action_help)
         yield SystemCommand("Main Menu", "Back to the main menu", self.action_main_menu)
+        yield SystemCommand("Switch User", "Sign out and let someone else sign in; an open "
+                            "bill waits for its cashier (F10)", self.action_switch_user)
         yield SystemCommand("Quit", "Quit tui-pos", self.action_quit_pos)
 
     def action_main_menu(self) -> None:
+        if self.signing_in:
+            return
         while len(self.screen_stack) > 2:
             self.pop_screen()
 
@@ -209,7 +308,7 @@ class PosApp(App):
             draft = getattr(screen, "draft", None)
             if draft is not None and not draft.is_empty:
                 return True
-        return False
+        return bool(self.held_bills)  # a bill held for a cashier who switched away
 
     def action_quit_pos(self) -> None:
         if not self.open_sale():

@@ -124,9 +124,20 @@ class SalesBillScreen(PosScreen):
                                   ("Price", "price", 8), ("Disc", "disc", DISC_WIDTH),
                                   ("VAT", "vat", 6), ("Total", "total", 10)):
             table.add_column(label, key=key, width=width)
+        self.take_held_bill()
         self.load_profiles()
         self.refresh_bill()
         self.query_one("#customer", Input).focus()
+
+    def take_held_bill(self) -> None:
+        """The bill this cashier left open when they switched user, back as it was."""
+        held = self.app.take_held_bill()  # type: ignore[attr-defined]
+        if held is None:
+            return
+        self.draft = held
+        if held.customer is not None:
+            with self.prevent(Input.Changed):
+                self.query_one("#customer", Input).value = held.customer.name
 
     def load_profiles(self) -> None:
         if not self.show_profile:
