@@ -18,6 +18,7 @@ table with a column DEFAULT instead, as step 4 does for ``sale.terminal``.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Callable
 
 import peewee as pw
@@ -135,11 +136,98 @@ def _v4_staff_and_audit(db: pw.Database) -> None:
     db.execute_sql('ALTER TABLE "sale" ADD COLUMN "terminal" VARCHAR(60) NOT NULL DEFAULT \'\'')
 
 
+def _v5_report_summaries(db: pw.Database) -> None:
+    """5: reports over a year stay fast (issue 9).
+
+    An index on ``sale`` that covers the reports grouped by sale (by customer over a
+    year reads 150k index entries, no row), and two summary tables of
+    the completed sale lines — per day, SKU, profile and customer type, and per month
+    and SKU — filled here from the lines already sold (one INSERT … SELECT per month;
+    portable SQL, the same integer VAT and gross as the line-level report), then kept
+    up by every sale (services/item_sales.py).
+    """
+
+    class Base(pw.Model):
+        class Meta:
+            legacy_table_names = False
+
+    class ItemSalesDay(Base):
+        business_date = pw.DateField()
+        sku = pw.CharField(max_length=40)
+        profile_id = pw.IntegerField()
+        customer_type_id = pw.IntegerField()
+        quantity = pw.BigIntegerField()
+        gross = pw.BigIntegerField()
+        vat = pw.BigIntegerField()
+        discount = pw.BigIntegerField()
+        lines = pw.IntegerField()
+
+        class Meta:
+            indexes = (
+                (("business_date", "sku", "profile_id", "customer_type_id"), True),
+                (("profile_id", "business_date"), False),
+                (("customer_type_id", "business_date"), False),
+            )
+
+    class ItemSalesMonth(Base):
+        month = pw.DateField()
+        sku = pw.CharField(max_length=40)
+        quantity = pw.BigIntegerField()
+        gross = pw.BigIntegerField()
+        vat = pw.BigIntegerField()
+        discount = pw.BigIntegerField()
+        lines = pw.IntegerField()
+        last_line_id = pw.BigIntegerField()
+
+        class Meta:
+            indexes = ((("month", "sku"), True),)
+
+    with db.bind_ctx([ItemSalesDay, ItemSalesMonth]):
+        db.create_tables([ItemSalesDay, ItemSalesMonth])
+    migrator = SchemaMigrator.from_database(db)
+    run_operations(migrator.add_index(
+        "sale", ("business_date", "status", "customer_id", "profile_id", "customer_type_id",
+                 "total", "vat_total", "discount_total"), False))
+    _v5_fill_item_sales(db)
+
+
+def _v5_fill_item_sales(db: pw.Database) -> None:
+    vat = ("CASE WHEN s.prices_include_vat THEN "
+           "(l.amount * l.vat_rate * 2 + (10000 + l.vat_rate)) / (2 * (10000 + l.vat_rate)) "
+           "ELSE (l.amount * l.vat_rate * 2 + 10000) / 20000 END")
+    sums = (f"SUM(l.quantity), SUM(CASE WHEN s.prices_include_vat THEN l.amount "
+            f"ELSE l.amount + {vat} END), SUM({vat}), "
+            "SUM(l.discount_amount + l.bill_discount_amount), COUNT(*)")
+    p = db.param
+    lines = ("FROM sale_line AS l JOIN sale AS s ON s.id = l.sale_id WHERE "
+             f"s.status = 'completed' AND s.business_date >= {p} AND s.business_date <= {p}")
+    low, high = db.execute_sql("SELECT MIN(business_date), MAX(business_date) FROM sale "
+                               "WHERE status = 'completed'").fetchone()
+    if low is None:
+        return
+    month = dt.date.fromisoformat(str(low)[:7] + "-01")
+    high = dt.date.fromisoformat(str(high)[:10])
+    while month <= high:
+        following = (month + dt.timedelta(days=31)).replace(day=1)
+        span = (month.isoformat(), (following - dt.timedelta(days=1)).isoformat())
+        db.execute_sql(
+            "INSERT INTO item_sales_day (business_date, sku, profile_id, customer_type_id, "
+            "quantity, gross, vat, discount, lines) SELECT s.business_date, l.sku, "
+            f"COALESCE(s.profile_id, 0), COALESCE(s.customer_type_id, 0), {sums} {lines} "
+            "GROUP BY s.business_date, l.sku, s.profile_id, s.customer_type_id", span)
+        db.execute_sql(
+            "INSERT INTO item_sales_month (month, sku, quantity, gross, vat, discount, lines, "
+            f"last_line_id) SELECT {p}, l.sku, {sums}, MAX(l.id) {lines} GROUP BY l.sku",
+            (month, *span))
+        month = following
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     schema_v1.create,  # 1: the first schema (frozen)
     _v2_sale_line_bill_discount,  # 2: the bill discount on top of the line's own
     _v3_import_mappings_and_web_orders,  # 3: saved import mappings, web-shop orders
     _v4_staff_and_audit,  # 4: staff, audit log, sale's cashier and terminal, limits
+    _v5_report_summaries,  # 5: a covering index on sale, item sales per day and month
 ]
 
 LATEST = len(MIGRATIONS)

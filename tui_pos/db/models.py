@@ -256,7 +256,11 @@ class Sale(BaseModel):
     terminal = pw.CharField(max_length=60, default="", constraints=[pw.SQL("DEFAULT ''")])
 
     class Meta:
-        indexes = ((("business_date", "profile"), False),)
+        # the second covers the reports grouped by sale (schema 5): a range of days is
+        # read from the index alone, no sale row
+        indexes = ((("business_date", "profile"), False),
+                   (("business_date", "status", "customer", "profile", "customer_type",
+                     "total", "vat_total", "discount_total"), False))
 
 
 class SaleLine(BaseModel):
@@ -316,9 +320,48 @@ class WebOrder(BaseModel):
     imported_at = pw.DateTimeField(default=now)
 
 
+class ItemSalesDay(BaseModel):
+    """Completed sale lines summed per day, SKU, profile and customer type (0: none),
+    written with each sale (services/item_sales.py), read by the *by item* report."""
+
+    business_date = pw.DateField()
+    sku = pw.CharField(max_length=40)
+    profile_id = pw.IntegerField()
+    customer_type_id = pw.IntegerField()
+    quantity = QuantityField()
+    gross = MoneyField()
+    vat = MoneyField()
+    discount = MoneyField()
+    lines = pw.IntegerField()
+
+    class Meta:
+        indexes = (
+            (("business_date", "sku", "profile_id", "customer_type_id"), True),
+            (("profile_id", "business_date"), False),
+            (("customer_type_id", "business_date"), False),
+        )
+
+
+class ItemSalesMonth(BaseModel):
+    """The same sums per month (its first day) and SKU, for the whole months of a range;
+    ``last_line_id``: the newest line, whose name labels an item deleted since."""
+
+    month = pw.DateField()
+    sku = pw.CharField(max_length=40)
+    quantity = QuantityField()
+    gross = MoneyField()
+    vat = MoneyField()
+    discount = MoneyField()
+    lines = pw.IntegerField()
+    last_line_id = pw.BigIntegerField()
+
+    class Meta:
+        indexes = ((("month", "sku"), True),)
+
+
 ALL_MODELS = [
     SchemaVersion, Sequence, VatClass, BusinessConfig, Item, CustomerProfile,
     CustomerType, Customer, Tag, CustomerTag, CustomerNote, CustomField,
     CustomFieldValue, CustomerSearchTerm, Staff, AuditEntry, Sale, SaleLine, SaleVat, Payment,
-    ImportMapping, WebOrder,
+    ImportMapping, WebOrder, ItemSalesDay, ItemSalesMonth,
 ]

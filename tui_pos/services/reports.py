@@ -15,9 +15,11 @@ from decimal import Decimal
 import peewee as pw
 
 from tui_pos.db.models import (
-    Customer, CustomerProfile, CustomerTag, CustomerType, Item, Sale, SaleLine, Tag,
+    Customer, CustomerProfile, CustomerTag, CustomerType, Item, ItemSalesMonth, Sale, SaleLine,
+    Tag,
 )
 from tui_pos.money import ZERO, format_money, format_quantity, from_minor
+from tui_pos.services import item_sales
 from tui_pos.services.errors import ValidationError, check
 from tui_pos.services.export import safe_cell
 from tui_pos.services.text import name_key, printable
@@ -282,15 +284,13 @@ class ReportPage:
     next_cursor: str | None  # None on the last page
 
 
-# integer SQL for a sale line's VAT and gross (cents; rates in hundredths of a percent)
-_LINE_VAT = ("CASE WHEN s.prices_include_vat THEN "
-             "(l.amount * l.vat_rate * 2 + (10000 + l.vat_rate)) / (2 * (10000 + l.vat_rate)) "
-             "ELSE (l.amount * l.vat_rate * 2 + 10000) / 20000 END")
-_LINE_GROSS = f"CASE WHEN s.prices_include_vat THEN l.amount ELSE l.amount + {_LINE_VAT} END"
 _SALE_SUMS = ("COUNT(*) AS n, SUM(s.total) AS gross, SUM(s.vat_total) AS vat, "
               "SUM(s.discount_total) AS discount, 0 AS ref")
-_ITEM_SUMS = (f"SUM(l.quantity) AS n, SUM({_LINE_GROSS}) AS gross, SUM({_LINE_VAT}) AS vat, "
-              "SUM(l.discount_amount + l.bill_discount_amount) AS discount, MAX(l.id) AS ref")
+_ITEM_SUMS = (f"SUM(l.quantity) AS n, SUM({item_sales.LINE_GROSS}) AS gross, "
+              f"SUM({item_sales.LINE_VAT}) AS vat, SUM({item_sales.LINE_DISCOUNT}) AS discount, "
+              "0 AS ref")
+_SUMMARY_SUMS = ("SUM(quantity) AS n, SUM(gross) AS gross, SUM(vat) AS vat, "
+                 "SUM(discount) AS discount, 0 AS ref")
 # grouped by the bare column (so an index led by it can give the groups in order);
 # an empty profile, type or customer becomes key 0 after grouping, for the keyset
 _KEYS = {"profile": "s.profile_id", "type": "s.customer_type_id",
@@ -341,18 +341,87 @@ def cursor_of(by: str, key, gross_cents: int) -> str:
     return f"{gross_cents}:{key}"
 
 
-def _source(by: str) -> tuple[str, str]:
+def _grouped(by: str, start, end, where: ReportFilter, param: str) -> tuple[str, list]:
+    """The range's groups as one SELECT (k, n, gross, vat, discount, ref) and its
+    parameters. By item it reads the day and month sums (``item_sales``), not the lines."""
     if by == "item":
-        return "FROM sale_line AS l JOIN sale AS s ON s.id = l.sale_id", _ITEM_SUMS
-    return "FROM sale AS s", _SALE_SUMS
+        return _item_summary(start, end, where, param)
+    conds, params = _where(start, end, where, param)
+    source = "FROM sale AS s"
+    return (f"SELECT {_KEYS[by]} AS k, {_SALE_SUMS} {source} "
+            f"WHERE {' AND '.join(conds)} GROUP BY {_KEYS[by]}"), params
 
 
-def _page_sql(by: str, conds: list[str], param: str, seek: bool) -> str:
+def _lines_grouped(start, end, where: ReportFilter, param: str) -> tuple[str, list]:
+    """By item straight from the sale lines: what the summary tables must equal."""
+    conds, params = _where(start, end, where, param)
+    return ("SELECT l.sku AS k, " + _ITEM_SUMS +
+            " FROM sale_line AS l JOIN sale AS s ON s.id = l.sale_id "
+            f"WHERE {' AND '.join(conds)} GROUP BY l.sku"), params
+
+
+def whole_months(start: dt.date | None, end: dt.date | None):
+    """[start, end] as whole months (first days, None: open) and the odd days at either
+    end: ``(months or None, [(from, to), ...])``."""
+    first = start if start is None or start.day == 1 else \
+        item_sales.month_of(start + dt.timedelta(days=31 - start.day + 1))
+    if end is None:
+        last = None
+    elif (end + dt.timedelta(days=1)).day == 1:
+        last = item_sales.month_of(end)
+    else:
+        last = item_sales.month_of(item_sales.month_of(end) - dt.timedelta(days=1))
+    if first is not None and last is not None and first > last:
+        return None, [(start, end)]
+    edges = []
+    if start is not None and start < first:
+        edges.append((start, first - dt.timedelta(days=1)))
+    if end is not None and end >= (after := item_sales.month_of(last + dt.timedelta(days=31))):
+        edges.append((after, end))
+    return (first, last), edges
+
+
+def _item_summary(start, end, where: ReportFilter, param: str) -> tuple[str, list]:
+    parts, params = [], []
+
+    def days(low, high, conds=()):
+        conds = list(conds)
+        if low:
+            conds.append(f"business_date >= {param}")
+            params.append(low.isoformat())
+        if high:
+            conds.append(f"business_date <= {param}")
+            params.append(high.isoformat())
+        parts.append("SELECT sku, quantity, gross, vat, discount FROM item_sales_day"
+                     + (f" WHERE {' AND '.join(conds)}" if conds else ""))
+
+    if where.profile_id is not None or where.type_id is not None:
+        conds = []
+        for column, value in (("profile_id", where.profile_id),
+                              ("customer_type_id", where.type_id)):
+            if value is not None:
+                conds.append(f"{column} = {param}")
+                params.append(int(value))
+        days(start, end, conds)
+    else:
+        months, edges = whole_months(start, end)
+        if months is not None:
+            conds = []
+            for op, value in ((">=", months[0]), ("<=", months[1])):
+                if value is not None:
+                    conds.append(f"month {op} {param}")
+                    params.append(value.isoformat())
+            parts.append("SELECT sku, quantity, gross, vat, discount FROM item_sales_month"
+                         + (f" WHERE {' AND '.join(conds)}" if conds else ""))
+        for low, high in edges:
+            days(low, high)
+    return (f"SELECT sku AS k, {_SUMMARY_SUMS} FROM ({' UNION ALL '.join(parts)}) AS u "
+            "GROUP BY sku"), params
+
+
+def _page_sql(by: str, grouped: str, param: str, seek: bool) -> str:
     """One statement: the groups of the range, the range's totals as window sums over
     every group, then the page after the cursor: top ``limit`` by gross (days by date)."""
-    source, sums = _source(by)
-    grouped = (f"SELECT {_KEYS[by]} AS k, {sums} {source} "
-               f"WHERE {' AND '.join(conds)} GROUP BY {_KEYS[by]}")
     key = "k" if by in ("day", "item") else "COALESCE(k, 0)"
     ranked = (f"SELECT {key} AS k, n, gross, vat, discount, ref, COUNT(*) OVER () AS t_groups, "
               "SUM(n) OVER () AS t_n, SUM(gross) OVER () AS t_gross, "
@@ -366,10 +435,9 @@ def _page_sql(by: str, conds: list[str], param: str, seek: bool) -> str:
             + f" ORDER BY {order} LIMIT {param}")
 
 
-def _totals_sql(by: str, conds: list[str]) -> str:
-    source, sums = _source(by)
-    key = _KEYS[by] if by in ("day", "item") else f"COALESCE({_KEYS[by]}, 0)"
-    return f"SELECT COUNT(DISTINCT {key}), {sums} {source} WHERE {' AND '.join(conds)}"
+def _totals_sql(grouped: str) -> str:
+    return ("SELECT COUNT(*), SUM(n), SUM(gross), SUM(vat), SUM(discount) "
+            f"FROM ({grouped}) AS g")
 
 
 def check_page_request(by: str, limit: int, after: str | None):
@@ -390,16 +458,16 @@ def sales_page(by: str, date_from=None, date_to=None, where: ReportFilter | None
     where = where or ReportFilter()
     database = Sale._meta.database
     param = database.param
-    conds, params = _where(start, end, where, param)
+    grouped, params = _grouped(by, start, end, where, param)
     seek = [] if cursor is None else (
         [cursor[1]] if by == "day" else [cursor[0], cursor[0], cursor[1]])
-    raw = database.execute_sql(_page_sql(by, conds, param, bool(seek)),
+    raw = database.execute_sql(_page_sql(by, grouped, param, bool(seek)),
                                [*params, *seek, limit]).fetchall()
     if raw:
         t = raw[0]
         groups, total = t[6], _row(by, "", "Total", t[7], t[8], t[9], t[10])
     else:  # past the last page (or nothing sold): the totals alone
-        t = database.execute_sql(_totals_sql(by, conds), params).fetchone()
+        t = database.execute_sql(_totals_sql(grouped), params).fetchone()
         groups, total = t[0] or 0, _row(by, "", "Total", t[1], t[2], t[3], t[4])
     labels = _labels(by, [(r[0], r[5]) for r in raw])
     rows = tuple(_row(by, r[0], labels.get(r[0], ""), r[1], r[2], r[3], r[4]) for r in raw)
@@ -430,7 +498,11 @@ def _labels(by: str, keys: list[tuple]) -> dict:
         skus = [k for k, _ in keys]
         found = {i.sku: i.name for i in Item.select(Item.sku, Item.name)
                  .where(Item.sku.in_(skus))} if skus else {}
-        gone = [ref for k, ref in keys if k not in found]
+        missing = [k for k in skus if k not in found]
+        gone = [r.ref for r in ItemSalesMonth.select(
+            pw.fn.MAX(ItemSalesMonth.last_line_id).alias("ref"))
+            .where(ItemSalesMonth.sku.in_(missing)).group_by(ItemSalesMonth.sku)
+            ] if missing else []
         if gone:
             found.update({line.sku: line.name for line in
                           SaleLine.select(SaleLine.sku, SaleLine.name)

@@ -19,7 +19,7 @@ from tui_pos.db.models import (
 from tui_pos.money import ZERO, format_date, format_money, format_percent, format_quantity, \
     parse_money, parse_percent, parse_quantity
 from tui_pos.money import MAX_MONEY, MAX_QUANTITY
-from tui_pos.services import catalog, config
+from tui_pos.services import catalog, config, item_sales
 from tui_pos.services.errors import NotFound, ValidationError, as_field, check
 from tui_pos.services.pricing import (
     LineInput, PricedBill, PricingContext, VatChoice, price_bill,
@@ -469,6 +469,7 @@ def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
              p.bill_discount_percent, p.bill_discount_amount)
             for i, (d, p) in enumerate(zip(draft.lines, bill.lines))
         ])
+        item_sales.record(sale_id, created.date())  # the by-item report's sums
         bulk.insert_rows(SaleVat, VAT_FIELDS, [(sale_id, r.rate, r.base, r.vat, r.total)
                                                for r in bill.vat_summary])
         bulk.insert_rows(Payment, PAYMENT_FIELDS, [(sale_id, method, paid)])
