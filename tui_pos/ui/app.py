@@ -41,6 +41,8 @@ SCREENS: dict[str, tuple[str, str, str]] = {
     "Reports": ("reports", "ReportsScreen", "Reports: sales by profile, type, customer, day"),
     "Sales Trend": ("sales_trend", "SalesTrendScreen",
                     "Reports: a chart of sales per profile or type by day, week, month"),
+    "Audit Log": ("audit_log", "AuditLogScreen",
+                  "Reports: who changed what, where, approved by whom [manager]"),
 }
 
 READ_ONLY = ("This database is read-only for you: you can look and run reports, "

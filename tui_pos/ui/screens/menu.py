@@ -17,8 +17,11 @@ MENU: list[tuple[str, list[str]]] = [
                            "Import Customers"]),
     ("Master › Inventory", ["Items", "VAT Classes"]),
     ("Sales", ["Sales Bill"]),
-    ("Reports", ["Reports", "Sales Trend"]),
+    ("Reports", ["Reports", "Sales Trend", "Audit Log"]),
 ]
+# marked, not hidden: a cashier opening one is asked for a manager's PIN
+NEEDS_MANAGER = {"Audit Log"}
+MANAGER_MARK = "  [manager]"
 
 
 class MainMenuScreen(Screen):
@@ -61,6 +64,8 @@ class MainMenuScreen(Screen):
                     label += "  (off: enable in Business Configuration)"
                 elif name == "Customer Types" and not settings.show_customer_type:
                     label += "  (not used: Show Customer Type is off)"
+                if name in NEEDS_MANAGER:
+                    label += MANAGER_MARK
                 menu.add_option(Option(label, id=name))
         if highlighted is None:
             menu.highlighted = 1
