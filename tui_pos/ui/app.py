@@ -37,6 +37,8 @@ SCREENS: dict[str, tuple[str, str, str]] = {
                          "Master › Customer: customers from another POS's CSV or .xlsx"),
     "Items": ("items", "ItemsScreen", "Master › Inventory: items and prices"),
     "VAT Classes": ("vat_classes", "VatClassesScreen", "Master › Inventory: VAT rates"),
+    "Staff": ("staff", "StaffScreen",
+              "Master › Staff: who signs in, their role and PIN [manager to change]"),
     "Sales Bill": ("sales_bill", "SalesBillScreen", "Sales: sell to a customer"),
     "Reports": ("reports", "ReportsScreen", "Reports: sales by profile, type, customer, day"),
     "Sales Trend": ("sales_trend", "SalesTrendScreen",

@@ -16,6 +16,7 @@ MENU: list[tuple[str, list[str]]] = [
     ("Master › Customer", ["Customers", "Customer Profile", "Customer Types", "Custom Fields",
                            "Import Customers"]),
     ("Master › Inventory", ["Items", "VAT Classes"]),
+    ("Master › Staff", ["Staff"]),
     ("Sales", ["Sales Bill"]),
     ("Reports", ["Reports", "Sales Trend", "Audit Log"]),
 ]
