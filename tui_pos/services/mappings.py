@@ -105,6 +105,35 @@ def save_mapping(name: str, columns: Mapping[str, str]) -> SavedMapping:
     return masters.written(write, checks)
 
 
+def rename_mapping(mapping_id: int, name: str) -> SavedMapping:
+    """Give a saved mapping another name (unique ignoring case); its columns stay."""
+    def checks() -> tuple[ImportMapping, str, str]:
+        row = ImportMapping.get_or_none(ImportMapping.id == mapping_id)
+        if row is None:
+            raise NotFound("That saved mapping is gone (deleted elsewhere?)", "mapping")
+        errors = Errors()
+        value, key = masters.checked_name(errors, ImportMapping, name, row.id, "Mapping name")
+        errors.raise_any()
+        return row, value, key
+
+    def write() -> SavedMapping:
+        row, value, key = checks()
+        ImportMapping.update(name=value, name_key=key).where(
+            ImportMapping.id == row.id).execute()
+        row.name = value
+        found = _saved(row)
+        return found if found is not None else SavedMapping(row.id, value, {})
+
+    return masters.written(write, checks)
+
+
+def delete_mapping(mapping_id: int) -> None:
+    """Forget a saved mapping (files already imported with it are not touched)."""
+    deleted = ImportMapping.delete().where(ImportMapping.id == mapping_id).execute()
+    if not deleted:
+        raise NotFound("That saved mapping is gone (deleted elsewhere?)", "mapping")
+
+
 def _saved(row: ImportMapping) -> SavedMapping | None:
     try:
         columns = json.loads(row.columns)
