@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
+from unittest import mock
+
 from tui_pos.cli import main
 from tui_pos.db.connection import close_database
 
+# `tui-pos init` of a real store makes its owner: these runs give the PIN as a script
+# would ($TUI_POS_OWNER_PIN); a test of the refusal passes owner_pin=None.
+TEST_OWNER_PIN = "2468"
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
+
+def run(capsys, *argv: str, owner_pin: str | None = TEST_OWNER_PIN) -> tuple[int, str, str]:
     """``tui-pos ARGV``: (exit code, stdout, stderr)."""
     try:
-        code = main(list(argv))
+        with mock.patch.dict(os.environ, {"TUI_POS_OWNER_PIN": owner_pin or ""}):
+            if owner_pin is None:
+                del os.environ["TUI_POS_OWNER_PIN"]
+            code = main(list(argv))
     except SystemExit as exc:  # argparse's own refusals
         code = exc.code
     finally:

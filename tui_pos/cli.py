@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH|URL", help=db_help)
     parser.add_argument("--demo", action="store_true",
                         help="open the TUI on a fresh demo store")
+    parser.add_argument("--terminal", metavar="NAME",
+                        help="this till's name on sales and in the audit log "
+                        "(default: $TUI_POS_TERMINAL or the host name)")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     def with_db(p):
@@ -55,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", action="store_true", help="fill a new database with the demo store")
     init.add_argument("--create", action="store_true",
                       help="create the database's folder if it is missing")
+    init.add_argument("--owner-name", metavar="NAME",
+                      help="a new store's owner (default: asked, or $TUI_POS_OWNER_NAME)")
+    init.add_argument("--owner-pin", metavar="PIN",
+                      help="the owner's PIN, 4-12 digits, for scripts (else asked twice; "
+                      "$TUI_POS_OWNER_PIN keeps it out of the process list)")
 
     report = with_db(sub.add_parser("report", help="print a report"))
     report.add_argument("report", nargs="?", default="sales", choices=["sales"],
@@ -169,6 +177,64 @@ def fresh_demo(target: str | None) -> str:
     return target
 
 
+class NoOwner(Exception):
+    """A real store without staff, and no way to ask for its owner: exit 2."""
+
+
+def owner_given(args) -> tuple[str, str] | None:
+    """The owner's name and PIN from the command line (or the environment), checked
+    before anything is written; None when they are to be asked."""
+    import os
+
+    from tui_pos.services import staff
+    from tui_pos.services.text import checked
+
+    pin = args.owner_pin if args.owner_pin is not None else os.environ.get("TUI_POS_OWNER_PIN")
+    if pin is None:
+        return None
+    name = args.owner_name or os.environ.get("TUI_POS_OWNER_NAME") or "Owner"
+    name = checked(name, "Owner", "owner-name", staff.NAME_LENGTH, required=True)
+    return name, staff.check_pin_rules(pin, "owner-pin")
+
+
+def ask_owner(args) -> tuple[str, str]:
+    """Name and PIN (twice, not echoed) from the person at the terminal."""
+    import getpass
+
+    from tui_pos.services import staff
+    from tui_pos.services.errors import ValidationError
+    from tui_pos.services.text import checked
+
+    if not sys.stdin.isatty():
+        raise NoOwner("a new store needs its owner: give --owner-name NAME --owner-pin PIN "
+                      "(or run `tui-pos init` in a terminal to be asked)")
+    name = args.owner_name or input("The owner's name: ")
+    name = checked(name, "Owner", "owner-name", staff.NAME_LENGTH, required=True)
+    pin = staff.check_pin_rules(getpass.getpass("The owner's PIN (4-12 digits): "))
+    if getpass.getpass("The PIN again: ") != pin:
+        raise ValidationError("the two PINs differ: nothing was written", "owner-pin")
+    return name, pin
+
+
+def first_owner(args) -> str | None:
+    """A store without staff gets its owner (given or asked); the owner's name, or None
+    when the store already has staff. A new store is removed again if this fails."""
+    from tui_pos.db.connection import discard_new_store
+    from tui_pos.services import staff
+    from tui_pos.services.actors import cli_actor
+    from tui_pos.services.errors import ValidationError
+
+    if staff.has_staff():
+        return None
+    try:
+        name, pin = owner_given(args) or ask_owner(args)
+        return staff.create_first_owner(cli_actor(args.terminal), name, pin).name
+    except (NoOwner, ValidationError, KeyboardInterrupt, EOFError, OSError):
+        # no owner (refused, a typo, Ctrl+C): no new store either
+        discard_new_store()
+        raise
+
+
 def run_init(args) -> int:
     from tui_pos.db.connection import (
         close_database, is_default, normalise_target, open_database, resolve_target, shown,
@@ -185,9 +251,12 @@ def run_init(args) -> int:
             fill_with_demo(shown(target))
             say(f"{ready}, with the demo store")
             return 0
+        owner = first_owner(args)
         made = create_standard_vat_classes()
     finally:
         close_database()
+    if owner:
+        ready += f"; owner {owner} created (sign in with the PIN)"
     if made:
         names = ", ".join(f"{v.name} {v.rate.normalize():f} %" for v in made.values())
         ready += f"; VAT classes created: {names}"
@@ -326,20 +395,36 @@ def run_export(args) -> int:
     return 0
 
 
+def demo_cashier(target: str, terminal: str | None):
+    """`--demo` opens signed in as the demo store's cashier: a first look needs no PIN."""
+    from tui_pos.db.connection import close_database, open_database
+    from tui_pos.services import demo, staff
+    from tui_pos.services.actors import terminal_name
+
+    open_database(target, create=False)
+    try:
+        row = staff.find_staff(demo.DEMO_CASHIER)
+        return staff.sign_in(row.id, demo.demo_pin(row.name), terminal_name(terminal))
+    finally:
+        close_database()
+
+
 def run_tui(args) -> int:
     from tui_pos.db.connection import (
         close_database, normalise_target, open_database, resolve_target,
     )
 
+    actor = None
     if args.demo:
         target = fresh_demo(args.db)
+        actor = demo_cashier(target, args.terminal)
     else:
         target = normalise_target(resolve_target(args.db))
         open_database(target, create=False)  # fail here, before the screen is taken over
         close_database()
     from tui_pos.ui.app import PosApp
 
-    PosApp(database=target).run()
+    PosApp(database=target, actor=actor, terminal=args.terminal).run()
     return 0
 
 
@@ -365,6 +450,9 @@ def main(argv: list[str] | None = None) -> int:
             return (cli_privacy.run_audit if args.command == "audit"
                     else cli_privacy.run_customer)(args)
         return run_tui(args)
+    except NoOwner as exc:
+        say(exc, sys.stderr)
+        return EXIT_USAGE
     except (DatabaseError, ValidationError, Refused) as exc:
         return refuse(exc)
     except (pw.PeeweeException, sqlite3.Error, OSError) as exc:  # e.g. a damaged file

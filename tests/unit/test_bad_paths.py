@@ -37,7 +37,7 @@ def clean_environment(monkeypatch, tmp_path):
     started: list[str] = []
 
     class NoTerminalApp:
-        def __init__(self, database: str):
+        def __init__(self, database: str, actor=None, terminal=None):
             self.database = database
 
         def run(self) -> None:

@@ -68,6 +68,27 @@ def demo_configuration() -> dict:
     config.update_settings(s)
     return vat
 
+# The demo store's staff and PINs, as the README lists them; `tui-pos --demo` opens
+# signed in as its cashier, so a first look needs no PIN (a real store always asks).
+DEMO_STAFF = [("Eva", "owner", "2468"), ("Mark", "manager", "1357"),
+              ("Sanne", "cashier", "1234"), ("Joris", "cashier", "5678")]
+DEMO_CASHIER = "Sanne"
+
+
+def add_demo_staff() -> None:
+    """The demo staff, each unless the store already has someone of that name."""
+    from tui_pos.services import staff
+    from tui_pos.services.actors import cli_actor
+
+    system = cli_actor()
+    for name, role, pin in DEMO_STAFF:
+        if staff.find_staff(name) is None:
+            staff.save_staff(system, name, role, pin)
+
+
+def demo_pin(name: str) -> str:
+    return next(pin for who, _, pin in DEMO_STAFF if who == name)
+
 
 def build_demo_store(sales_days: int = 30, seed: int = 7) -> bool:
     """Fill an empty, migrated database with the demo store, all of it in one
@@ -76,6 +97,7 @@ def build_demo_store(sales_days: int = 30, seed: int = 7) -> bool:
     with database.atomic():
         if Customer.select().exists() or Item.select().exists():
             return False
+        add_demo_staff()
         _fill_demo_store(sales_days, seed)
     return True
 
