@@ -39,6 +39,7 @@ from tui_pos.services.errors import ValidationError
 from tui_pos.services.text import name_key
 from tui_pos.ui.literal import cell, fit, literal
 from tui_pos.ui.screens.base import FieldError, PosModal, PosScreen, option, select_value
+from tui_pos.ui.screens.import_mappings import SavedMappingsScreen
 from tui_pos.ui.widgets.tick import Tick
 
 VIEWS = ("preview", "problems", "by-hand")
@@ -155,7 +156,8 @@ class ImportCustomersScreen(PosScreen):
         "Bad rows and Mapping by hand).\n"
         "A layout tui-pos does not know is mapped by hand: for each of our fields choose "
         "the file's column, type a name and press F6 (Ctrl+N) to save the mapping; it is "
-        "offered again for a file with the same columns. F5 (Ctrl+R) checks again.\n"
+        "offered again for a file with the same columns; F8 (Ctrl+Y) renames or deletes "
+        "saved mappings. F5 (Ctrl+R) checks again.\n"
         "Nothing is written while the file has bad rows, unless Good rows only is ticked "
         "(the bad ones then go to a rejects file beside it). Dry run says what would "
         "change. Create missing adds the types, profiles and tags the file names.\n"
@@ -168,6 +170,8 @@ class ImportCustomersScreen(PosScreen):
         Binding("f6,ctrl+n", "save_mapping", "Save mapping", key_display="F6",
                 id="import.save_mapping"),
         Binding("f7,ctrl+t", "next_view", "View", key_display="F7", id="import.view"),
+        Binding("f8,ctrl+y", "saved_mappings", "Mappings", key_display="F8",
+                id="import.saved_mappings"),
         Binding("escape", "back", "Back/Cancel", id="back"),
     ]
 
@@ -452,6 +456,14 @@ class ImportCustomersScreen(PosScreen):
             self.shown = self.previewed(self.shown)
             self.say("Mapped by hand: F5 checks the file, F6 saves the mapping by name.")
         self.draw_preview()
+
+    def action_saved_mappings(self) -> None:
+        """F8: the saved mappings, to rename or delete."""
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.say("Saved mappings changed; F5 checks the file again.")
+
+        self.app.push_screen(SavedMappingsScreen(), closed)
 
     def action_save_mapping(self) -> None:
         if self.shown is None:
