@@ -29,8 +29,6 @@ TEXT, MONEY, PERCENT, QUANTITY, NUMBER, INTEGER, DATE, DATETIME, YESNO = (
 FORMATS = ("csv", "xlsx")
 XLSX_MAX_ROWS = 1_048_576  # rows in one sheet, the header included
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
-XLSX_FORMATS = {MONEY: "#,##0.00", PERCENT: "0.00", QUANTITY: "General", NUMBER: "General",
-                INTEGER: "0", DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm:ss"}
 
 
 class Column:
@@ -90,65 +88,162 @@ def write_csv(out, columns: list[Column], records) -> int:
 
 def write_xlsx(out, sheet: str, columns: list[Column], records) -> int:
     """Header and ``records`` as one sheet of an .xlsx workbook written to the
-    binary stream ``out``, in openpyxl's write-only mode (rows go to disk as
-    they come: memory stays flat). Numbers are numbers with a format, dates
-    dates, and text is always stored as text — a name starting with ``=`` is
-    never a formula."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    binary stream ``out``. The sheet's XML is made here as text and streamed into
+    the zip row by row (memory stays flat; about ten times openpyxl's write-only
+    mode, which builds a cell object per value). Numbers are numbers with a
+    format, dates dates, and text is always an inline string — a name starting
+    with ``=`` is never a formula."""
+    import zipfile
 
-    book = Workbook(write_only=True)
-    ws = book.create_sheet(sheet)
-    ws.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        width = max(10, min(40, len(column.header) + 2))
-        ws.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(ws)
-        _set_text(cell, column.header)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    # One cell object per column, given each row's value in turn: openpyxl writes a
-    # cell as soon as it is handed over, so reusing them is safe and saves the work
-    # of a new styled cell per value.
-    cells = []
-    for column in columns:
-        cell = WriteOnlyCell(ws)
-        if column.kind in XLSX_FORMATS:
-            cell.number_format = XLSX_FORMATS[column.kind]
-        cells.append(cell)
+    from tui_pos.services.errors import ValidationError
+
     kinds = [c.kind for c in columns]
+    letters = [_column_letter(i) for i in range(1, len(columns) + 1)]
+    styles = [_XLSX_STYLE.get(kind, 0) for kind in kinds]
     count = 0
-    try:
-        for record in records:
-            if count >= XLSX_MAX_ROWS - 1:
-                from tui_pos.services.errors import ValidationError
-                raise ValidationError(f"more than {XLSX_MAX_ROWS - 1:,} rows, which is what a "
-                                      "sheet holds: export a shorter period, or as CSV")
-            for cell, kind, value in zip(cells, kinds, record):
-                _set_value(cell, kind, value)
-            ws.append(cells)
-            count += 1
-    except BaseException:
-        _abandon(ws)
-        raise
-    book.save(out)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+        for name, text in _xlsx_parts(sheet).items():
+            book.writestr(name, text)
+        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw:
+            buffer: list[str] = [_sheet_head(columns)]
+            buffer.append('<row r="1">' + "".join(
+                f'<c r="{letter}1" s="1" t="inlineStr"><is><t xml:space="preserve">'
+                f'{_xml(xlsx_text(c.header))}</t></is></c>'
+                for letter, c in zip(letters, columns)) + "</row>")
+            for record in records:
+                if count >= XLSX_MAX_ROWS - 1:
+                    raise ValidationError(f"more than {XLSX_MAX_ROWS - 1:,} rows, which is "
+                                          "what a sheet holds: export a shorter period, or "
+                                          "as CSV")
+                count += 1
+                row = str(count + 1)
+                cells = [f'<row r="{row}">']
+                for letter, kind, style, value in zip(letters, kinds, styles, record):
+                    cells.append(_xlsx_cell(letter + row, kind, style, value))
+                cells.append("</row>")
+                buffer.append("".join(cells))
+                if len(buffer) >= 500:
+                    raw.write("".join(buffer).encode("utf-8"))
+                    buffer.clear()
+            buffer.append("</sheetData></worksheet>")
+            raw.write("".join(buffer).encode("utf-8"))
     return count
 
 
-def _abandon(ws) -> None:
-    """Close a write-only sheet given up half-way and remove its temporary file."""
-    rows, writer = getattr(ws, "_rows", None), getattr(ws, "_writer", None)
-    if rows is not None:
-        rows.close()
-    if writer is not None:
-        writer.close()
-        writer.cleanup()
+# cell style per kind (styles.xml's cellXfs below): 1 is the bold header
+_XLSX_STYLE = {MONEY: 2, PERCENT: 3, INTEGER: 4, DATE: 5, DATETIME: 6}
+_EXCEL_EPOCH = 693594  # date(1899, 12, 30).toordinal(): day 0 of Excel's 1900 system
+
+
+def _xlsx_cell(ref: str, kind: str, style: int, value: object) -> str:
+    import datetime as dt
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    if kind == YESNO:
+        value = "yes" if value else "no"
+    if kind == TEXT or isinstance(value, str):
+        text = xlsx_text(value)
+        if not text:
+            return ""
+        return (f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_xml(text)}'
+                "</t></is></c>")
+    if isinstance(value, dt.datetime):
+        day = value.date().toordinal() - _EXCEL_EPOCH
+        seconds = (value.hour * 3600 + value.minute * 60 + value.second
+                   + value.microsecond / 1_000_000)
+        number = repr(day + seconds / 86400)
+    elif isinstance(value, dt.date):
+        number = str(value.toordinal() - _EXCEL_EPOCH)
+    elif isinstance(value, Decimal):
+        number = _plain(value)
+    elif isinstance(value, bool):
+        number = "1" if value else "0"
+    else:
+        number = str(value)
+    return f'<c r="{ref}" s="{style}"><v>{number}</v></c>'
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet_head(columns: list[Column]) -> str:
+    widths = "".join(
+        f'<col min="{i}" max="{i}" width="{max(10, min(40, len(c.header) + 2))}" '
+        'customWidth="1"/>' for i, c in enumerate(columns, start=1))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+            f'<sheetFormatPr defaultRowHeight="15"/><cols>{widths}</cols><sheetData>')
+
+
+def _xlsx_parts(sheet: str) -> dict[str, str]:
+    """The workbook's fixed parts around its one sheet."""
+    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    name = _xml(xlsx_text(sheet)[:31]).replace('"', "&quot;") or "Sheet1"
+    return {
+        "[Content_Types].xml": head + (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'),
+        "_rels/.rels": head + (
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": head + (
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            f'<sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": head + (
+            f'<Relationships xmlns="{pkg}">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/>'
+            '</Relationships>'),
+        "xl/styles.xml": head + (
+            f'<styleSheet xmlns="{main}">'
+            '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+            '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>'
+            '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+            '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+            '<fill><patternFill patternType="gray125"/></fill></fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+            '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+            'borderId="0"/></cellStyleXfs><cellXfs count="7">'
+            '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+            '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+            '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" '
+            'applyNumberFormat="1"/>'
+            '<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" '
+            'applyNumberFormat="1"/>'
+            '<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" '
+            'applyNumberFormat="1"/>'
+            '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" '
+            'applyNumberFormat="1"/>'
+            '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" '
+            'applyNumberFormat="1"/>'
+            '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
+            'builtinId="0"/></cellStyles></styleSheet>'),
+    }
 
 
 def xlsx_text(value: object) -> str:
@@ -156,24 +251,6 @@ def xlsx_text(value: object) -> str:
     characters XML cannot carry at all (U+FFFE, U+FFFF, lone surrogates), which
     would make the whole file unreadable."""
     return _NOT_XML.sub("", printable("" if value is None else str(value)))
-
-
-def _set_text(cell, value: object) -> None:
-    text = xlsx_text(value)
-    cell.value = text or None
-    if text:
-        cell.data_type = "s"  # never "f": text starting with = stays text
-
-
-def _set_value(cell, kind: str, value: object) -> None:
-    if value is None:
-        cell.value = None
-    elif kind == YESNO:
-        _set_text(cell, "yes" if value else "no")
-    elif kind == TEXT or isinstance(value, str):
-        _set_text(cell, value)
-    else:
-        cell.value = value  # Decimal, int, date, datetime: stored as numbers
 
 
 def write_file(path, columns: list[Column], records, file_format: str = "csv",
