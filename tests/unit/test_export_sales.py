@@ -143,6 +143,7 @@ def test_records_stream_a_page_at_a_time(shop, monkeypatch):
     assert len(queries) == 2
 
 
+@pytest.mark.sqlite_only("reads SQLite's EXPLAIN QUERY PLAN")
 @pytest.mark.parametrize("dates", [(None, None), (dt.date(2026, 11, 2), None),
                                    (dt.date(2026, 11, 1), dt.date(2026, 11, 30))])
 def test_no_page_sorts_its_rows(shop, dates):

@@ -196,7 +196,8 @@ def test_the_idle_time_comes_from_business_configuration(db):
     from tui_pos.db.models import BusinessConfig
 
     assert staff.idle_minutes() == 10
-    BusinessConfig.insert(id=1, idle_minutes=0).on_conflict_replace().execute()
+    BusinessConfig.insert(id=1, idle_minutes=0).on_conflict(  # SQLite and PostgreSQL
+        conflict_target=[BusinessConfig.id], update={BusinessConfig.idle_minutes: 0}).execute()
     assert staff.idle_minutes() == 0
 
 

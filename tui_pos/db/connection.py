@@ -129,7 +129,10 @@ def shown(target: str) -> str:
     """The target for a message: a URL's password hidden."""
     if not _URL.match(target):
         return target
-    url = urlsplit(target)
+    try:
+        url = urlsplit(target)
+    except ValueError:  # not even a URL: only its scheme is safe to show
+        return f"{_URL.match(target).group(1)}://…"
     if url.password is None:
         return target
     netloc = url.netloc.replace(f":{url.password}@", ":***@", 1)
@@ -286,7 +289,28 @@ def sqlite_database(path: Path, read_only: bool) -> pw.SqliteDatabase:
     )
 
 
+def postgres_url(target: str) -> dict:
+    """The connection settings in a postgresql:// URL, or a DatabaseError saying
+    what is wrong with it (never the password)."""
+    from playhouse.db_url import parseresult_to_dict
+
+    example = "postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+    try:
+        url = urlsplit(target)
+        url.port  # noqa: B018 -- a port that is no number raises here
+    except ValueError as exc:
+        raise DatabaseError(f"{shown(target)} is not a usable URL ({exc}); "
+                            f"write {example}") from None
+    settings = parseresult_to_dict(url, unquote_password=True, unquote_user=True)
+    settings["database"] = unquote(settings["database"])
+    if not settings["database"]:
+        raise DatabaseError(f"{shown(target)} names no database; write {example}")
+    settings.setdefault("connect_timeout", 10)  # an unreachable server: a message, not a hang
+    return settings
+
+
 def postgres_database(target: str) -> pw.Database:
+    settings = postgres_url(target)
     try:
         import psycopg  # noqa: F401
     except ImportError:
@@ -295,9 +319,31 @@ def postgres_database(target: str) -> pw.Database:
         except ImportError:
             raise DatabaseError("a postgresql:// database needs its driver: "
                                 f"{POSTGRES_INSTALL}") from None
-    from playhouse.db_url import connect
+    return pw.PostgresqlDatabase(settings.pop("database"), **settings)
 
-    return connect(target, autorollback=True)
+
+def prepare_postgres(db: pw.Database, target: str, create: bool) -> None:
+    """A database on the server is a tui-pos store, or empty and ``create``
+    allows starting one there; another application's tables are never touched."""
+    tables = {name for (name,) in db.execute_sql(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = current_schema()").fetchall()}
+    if TUI_POS_TABLES <= tables:
+        return
+    if tables:
+        raise DatabaseError(f"{shown(target)} is not a tui-pos database "
+                            "(it holds other tables)")
+    if not create:
+        raise DatabaseError(f"no tui-pos database in {shown(target)} yet; create one "
+                            f"with `tui-pos init --db {shlex.quote(shown(target))}`")
+
+
+def after_migrate(db: pw.Database) -> None:
+    """The engine's own finishing touches once the schema is current."""
+    if isinstance(db, pw.PostgresqlDatabase):
+        from tui_pos.db import search
+
+        search.prepare_postgres(db)
 
 
 def prepare_sqlite(path: Path, create: bool, create_folder: bool,
@@ -359,10 +405,13 @@ def open_database(target: str | None = None, migrate: bool = True, create: bool 
     _store = store
     try:
         db.connect(reuse_if_open=True)
+        if path is None:
+            prepare_postgres(db, target, create)
         if store.read_only:
             check_version(db, store.path, migrations)
         elif migrate:
             migrations.migrate(db, backup=lambda: backup_sqlite(db))
+            after_migrate(db)
     except DatabaseError:
         discard_failed_open(store)
         raise

@@ -6,11 +6,19 @@ profile or any, first page or after a cursor, how many ids), so the text is
 made once per shape and reused with the database's own placeholder. The
 queries read the indexed table of prefixes, ``customer_search_term``, which
 SQLite and PostgreSQL serve alike.
+
+A prefix is the range [prefix, prefix + U+10FFFF): that holds only where the
+terms compare character by character (code point order), as SQLite's BINARY
+does. On PostgreSQL a database's collation (en_US, nl_NL, ICU) does not, so
+``prepare_postgres`` gives the term column, and with it its index, the "C"
+collation; the same queries then use that index on both engines.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+
+import peewee as pw
 
 from tui_pos.db.models import Customer, CustomerSearchTerm
 
@@ -75,4 +83,22 @@ def hit_rows(ids: list[int]) -> list[tuple]:
     return [(*row[:-2], bool(row[-2]), row[-1]) for row in rows]
 
 
+def _term_collation(db: pw.Database) -> str | None:
+    row = db.execute_sql(
+        "SELECT collation_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = %s AND column_name = %s",
+        (CustomerSearchTerm._meta.table_name, CustomerSearchTerm.term.column_name)).fetchone()
+    return row[0] if row else None
 
+
+def prepare_postgres(db: pw.Database) -> None:
+    """PostgreSQL only: the search terms (and their index) in the "C" collation,
+    so a prefix range finds exactly the terms starting with it. Done once:
+    the column keeps it."""
+    if _term_collation(db) == "C":
+        return
+    term = CustomerSearchTerm.term
+    with db.atomic():
+        db.execute_sql(
+            f'ALTER TABLE "{CustomerSearchTerm._meta.table_name}" ALTER COLUMN '
+            f'"{term.column_name}" TYPE VARCHAR({term.max_length}) COLLATE "C"')
