@@ -32,6 +32,7 @@ from _common import DEFAULT_DB
 from tui_pos.db.connection import close_database, open_database
 from tui_pos.services import custom_fields, masters
 from tui_pos.services.customers import search_terms
+from tui_pos.services.item_sales import fill as fill_item_sales
 from tui_pos.services.demo import demo_configuration
 from tui_pos.services.sales import LINE_FIELDS, SALE_FIELDS
 from tui_pos.services.text import fold, name_key
@@ -501,6 +502,11 @@ def main(argv: list[str] | None = None) -> int:
     con.execute("UPDATE sequence SET value = ? WHERE name = 'sale'", (args.sales,))
     con.execute("PRAGMA journal_mode=wal")
     con.close()
+    print("  summing item sales per day and month ...", flush=True)
+    database = open_database(str(path))  # the by-item report's sums, as the migration fills them
+    with database.atomic():
+        fill_item_sales(database)
+    close_database()
     t4 = time.perf_counter()
 
     size = path.stat().st_size / 2**20
