@@ -250,3 +250,12 @@ async def test_a_store_without_staff_creates_its_owner_first(store):
         assert "Olga · till-1" in screen_text(app)
     owner = Staff.get()
     assert (owner.name, owner.role) == ("Olga", "owner") and "2468" not in owner.pin_hash
+
+
+async def test_name_and_pin_typed_ahead_in_the_list_sign_in(till):
+    async with till.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert till.focused.id == "staff"
+        await pilot.press("m", "o", "1", "3", "5", "7", "enter")  # no pause between keys
+        await pilot.pause()
+        assert isinstance(till.screen, MainMenuScreen) and till.actor.name == "Mona"

@@ -64,7 +64,8 @@ class SignInScreen(FieldErrors, Screen[Actor]):
             yield OptionList(id="staff")
             yield FieldError(id="staff-error")
             yield from form_row("PIN", Input(password=True, max_length=staff.PIN_MAX,
-                                             restrict=PIN_RESTRICT, id="pin", compact=True))
+                                             restrict=PIN_RESTRICT, id="pin", compact=True,
+                                             select_on_focus=False))
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -81,11 +82,17 @@ class SignInScreen(FieldErrors, Screen[Actor]):
 
     # -- choosing who you are ------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
-        """Letters typed in the list find the first name that starts with them."""
+        """Letters typed in the list find the first name that starts with them; digits
+        are the PIN already (typed ahead: "cas9753⏎" signs Cas in)."""
         names = self.query_one("#staff", OptionList)
         if self.focused is not names or not event.is_printable or not event.character:
             return
         event.stop()
+        if event.character.isdigit():
+            pin = self.query_one("#pin", Input)
+            pin.insert_text_at_cursor(event.character)
+            pin.focus()
+            return
         typed = self.typed + event.character
         index = self._find(typed)
         if index is None:  # no name starts so: start again with this letter
@@ -105,7 +112,11 @@ class SignInScreen(FieldErrors, Screen[Actor]):
         event.stop()
         self.typed = ""
         self.query_one("#staff-error", FieldError).clear()
-        self.query_one("#pin", Input).focus()
+        pin = self.query_one("#pin", Input)
+        if pin.value:  # the PIN was typed ahead of the Enter
+            self.action_sign_in()
+        else:
+            pin.focus()
 
     def chosen_id(self) -> int | None:
         names = self.query_one("#staff", OptionList)
