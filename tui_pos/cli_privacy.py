@@ -99,13 +99,10 @@ def _export(args, customer_id: int, actor) -> int:
     from tui_pos.services import privacy
 
     if args.out:
-        privacy.check_path(args.out)  # a wrong name is said before anything is read
-    data = privacy.export_customer(actor, customer_id)
-    if args.out:
-        path = privacy.save_export(data, args.out, args.format)
+        path = privacy.export_customer_to(actor, customer_id, args.out, args.format)
         say(f"customer {args.number}: everything held written to {path}")
-    else:
-        sys.stdout.write(privacy.render(data, args.format))
+        return 0
+    sys.stdout.write(privacy.render(privacy.export_customer(actor, customer_id), args.format))
     return 0
 
 

@@ -289,3 +289,13 @@ def test_the_writers_keep_any_text_and_amount(text, amount):
     for row in csv.reader(io.StringIO(privacy.to_csv(data))):
         for value in row:
             assert not value.startswith(("=", "+", "@")) or value == ""
+
+
+def test_an_export_that_cannot_be_written_leaves_no_audit_entry(zoe, tmp_path):
+    c = zoe["customer"]
+    with pytest.raises(ValidationError, match="cannot be written"):
+        privacy.export_customer_to(OWNER, c.id, tmp_path / "no-such-folder" / "x.json")
+    assert customer_entries(c.number) == []
+    path = privacy.export_customer_to(OWNER, c.id, tmp_path / "zoe.json")
+    assert json.loads(path.read_text(encoding="utf-8"))["customer"]["number"] == c.number
+    assert len(customer_entries(c.number)) == 1

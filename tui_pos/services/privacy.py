@@ -275,6 +275,16 @@ def save_export(data: dict, path: str | Path, file_format: str = "json") -> Path
     return target
 
 
+def export_customer_to(actor: Actor, customer_id: int, path: str | Path,
+                       file_format: str = "json") -> Path:
+    """Export one customer to a file. The audit entry is written only if the file is:
+    both in one transaction."""
+    check_path(path)
+    with database.atomic():
+        data = export_customer(actor, customer_id)
+        return save_export(data, path, file_format)
+
+
 def default_file_name(number: str, file_format: str = "json") -> str:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in number) or "customer"
     return f"customer-{safe}.{file_format}"

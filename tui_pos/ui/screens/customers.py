@@ -20,6 +20,7 @@ from tui_pos.services.errors import ValidationError
 from tui_pos.ui.literal import cell, fit, literal
 from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosModal, PosScreen
 from tui_pos.ui.screens.customer_form import CustomerFormScreen
+from tui_pos.ui.screens.privacy_dialogs import EraseCustomerScreen, ExportDataScreen
 from tui_pos.ui.widgets.customer_search import CustomerSearch
 
 LABEL_WIDTH = 13
@@ -126,12 +127,19 @@ class CustomerPageScreen(PosScreen):
     TITLE = "Customer"
     HELP = ("The customer's page. F4 or E edits the record, N adds a note, D deactivates "
             "(or reactivates) the customer; a deactivated customer keeps their history but "
-            "is no longer offered for sales. ↑↓ and PgUp/PgDn scroll.")
+            "is no longer offered for sales. F7 (Ctrl+E) exports everything held about "
+            "them to a file; F9 (Alt+E) erases them on request (a manager's PIN; the sales "
+            "stay, renamed). ↑↓ and PgUp/PgDn scroll.")
     BINDINGS = [
         Binding("f4,e", "edit", "Edit", id="customer_page.edit"),
         Binding("n", "note", "Note", id="customer_page.note"),
         Binding("d", "deactivate", "Deactivate", id="customer_page.deactivate"),
         Binding("d", "reactivate", "Reactivate", id="customer_page.reactivate"),
+        Binding("f7,ctrl+e", "export_data", "Export", key_display="F7",
+                id="customer_page.export"),
+        # not in the Footer (80 columns): F1 and the help text name it
+        Binding("f9,alt+e", "erase", "Erase", key_display="F9", show=False,
+                id="customer_page.erase"),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -287,6 +295,27 @@ class CustomerPageScreen(PosScreen):
 
     def action_reactivate(self) -> None:
         self._set_active(True, f"Reactivate {self.short_name}?", "Reactivate")
+
+    def action_export_data(self) -> None:
+        def written(path) -> None:
+            if path is not None:
+                self.notify(f"Everything held about {self.short_name} is written to {path}",
+                            timeout=8, markup=False)
+
+        self.app.push_screen(ExportDataScreen(self.customer_id, self.customer.number,
+                                              self.short_name, self.app.receipts_dir), written)
+
+    def action_erase(self) -> None:
+        def erased(done) -> None:
+            if done is not None:
+                self.load()
+                self.notify(f"Customer {done.number} is erased: {done.notes_removed} notes "
+                            f"removed, {done.sales_renamed} sales kept with the name replaced",
+                            timeout=8, markup=False)
+
+        self.app.push_screen(EraseCustomerScreen(self.customer_id, self.customer.number,
+                                                 self.short_name, self.app.receipts_dir),
+                             erased)
 
     @property
     def short_name(self) -> str:
