@@ -96,7 +96,7 @@ def test_the_export_holds_every_part(zoe):
 
 def test_the_json_is_utf8_with_exact_decimals_as_strings(zoe, tmp_path):
     data = privacy.export_customer(OWNER, zoe["customer"].id)
-    path = privacy.save_export(data, tmp_path / "zoe.json", "json")
+    path = privacy.write_export(data, tmp_path / "zoe.json", "json")
     raw = path.read_bytes()
     assert "Zoë".encode("utf-8") in raw and b"\\u00eb" not in raw
     back = json.loads(raw.decode("utf-8"))
@@ -108,7 +108,7 @@ def test_the_json_is_utf8_with_exact_decimals_as_strings(zoe, tmp_path):
 
 def test_the_csv_has_titled_sections_and_no_formulas(zoe, tmp_path):
     data = privacy.export_customer(OWNER, zoe["customer"].id)
-    path = privacy.save_export(data, tmp_path / "zoe.csv", "csv")
+    path = privacy.write_export(data, tmp_path / "zoe.csv", "csv")
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     sections = ["Record", "Contact and consent", "Custom fields", "Tags", "Notes",
                 "Sales", "Sale lines", "Payments"]
@@ -142,9 +142,9 @@ def test_an_unknown_customer_is_not_found(shop):
 def test_an_export_is_never_written_over_a_folder(zoe, tmp_path):
     data = privacy.export_customer(OWNER, zoe["customer"].id)
     with pytest.raises(ValidationError, match="folder"):
-        privacy.save_export(data, tmp_path, "json")
+        privacy.write_export(data, tmp_path, "json")
     with pytest.raises(ValidationError, match="format"):
-        privacy.save_export(data, tmp_path / "x.xml", "xml")
+        privacy.write_export(data, tmp_path / "x.xml", "xml")
 
 
 # -- erase ------------------------------------------------------------------------------------

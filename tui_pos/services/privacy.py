@@ -254,7 +254,7 @@ def check_path(path: str | Path) -> Path:
     return target
 
 
-def save_export(data: dict, path: str | Path, file_format: str = "json") -> Path:
+def write_export(data: dict, path: str | Path, file_format: str = "json") -> Path:
     """Write the export to ``path``: owner-only (0600), atomically (a temporary
     file renamed into place), never over the database itself."""
     text = render(data, file_format)
@@ -282,7 +282,7 @@ def export_customer_to(actor: Actor, customer_id: int, path: str | Path,
     check_path(path)
     with database.atomic():
         data = export_customer(actor, customer_id)
-        return save_export(data, path, file_format)
+        return write_export(data, path, file_format)
 
 
 def default_file_name(number: str, file_format: str = "json") -> str:
