@@ -85,6 +85,17 @@ def env() -> dict:
     return values
 
 
+PIN = "2468"
+
+
+def bench_cashier() -> None:
+    """The store's one cashier: the sign-in screen chooses her, the PIN signs in."""
+    from tui_pos.services import staff
+    from tui_pos.services.actors import cli_actor
+
+    staff.save_staff(cli_actor("bench"), "Bench", "cashier", PIN)
+
+
 def make_shop(folder: str) -> str:
     sys.path.insert(0, str(ROOT))
     from tui_pos.db.connection import close_database, open_database
@@ -98,6 +109,7 @@ def make_shop(folder: str) -> str:
         for n in range(1, LINES + 1):
             catalog.save_item(ItemInput(sku=f"B-{n:02d}", name=f"Bench item {n}",
                                         price=f"{n}.25", vat_class_id=vat.id))
+        bench_cashier()
     finally:
         close_database()
     return path
@@ -109,6 +121,8 @@ def tui_pos_bytes(keys: int, quiet: float) -> list[int]:
         child = pexpect.spawn(sys.executable, ["-m", "tui_pos", "--db", path], env=env(),
                               dimensions=(24, 80), encoding="utf-8", timeout=60, cwd=ROOT)
         try:
+            child.expect("Who are you")
+            child.send(PIN + "\r")
             child.expect("Sales Bill")
             child.send(F2)
             child.expect("Walk-in")
