@@ -22,7 +22,7 @@ from tui_pos.money import ZERO, format_money, format_quantity, from_minor
 from tui_pos.services import item_sales
 from tui_pos.services.errors import ValidationError, check
 from tui_pos.services.export import safe_cell
-from tui_pos.services.text import name_key, printable
+from tui_pos.services.text import name_key, printable, query_text
 
 GROUPINGS = ("profile", "type", "customer", "day")
 NO_PROFILE = "(no profile)"
@@ -255,11 +255,17 @@ def quick_range(name: str, today: dt.date | None = None) -> tuple[dt.date, dt.da
 
 @dataclass(frozen=True)
 class ReportFilter:
-    """What a report is narrowed to. Staff and terminal filters go here (as
-    ``cashier`` / ``terminal_id`` conditions in ``_where``) once a sale records
-    who and where in a master table; today ``Sale.cashier`` is free text."""
+    """What a report is narrowed to: a profile, a customer type, the staff member
+    who rang the sales up, the terminal (its name as the sale recorded it)."""
     profile_id: int | None = None
     type_id: int | None = None
+    staff_id: int | None = None
+    terminal: str | None = None
+
+    @property
+    def by_who_or_where(self) -> bool:
+        """Staff and terminal are not in the by-item sums: those read the lines."""
+        return self.staff_id is not None or self.terminal is not None
 
 
 @dataclass(frozen=True)
@@ -311,6 +317,12 @@ def _where(start, end, where: ReportFilter, param: str) -> tuple[list[str], list
     if where.type_id is not None:
         conds.append(f"s.customer_type_id = {param}")
         params.append(int(where.type_id))
+    if where.staff_id is not None:
+        conds.append(f"s.staff_id = {param}")
+        params.append(int(where.staff_id))
+    if where.terminal is not None:
+        conds.append(f"s.terminal = {param}")
+        params.append(query_text(where.terminal))
     return conds, params
 
 
@@ -345,6 +357,8 @@ def _grouped(by: str, start, end, where: ReportFilter, param: str) -> tuple[str,
     """The range's groups as one SELECT (k, n, gross, vat, discount, ref) and its
     parameters. By item it reads the day and month sums (``item_sales``), not the lines."""
     if by == "item":
+        if where.by_who_or_where:
+            return _lines_grouped(start, end, where, param)
         return _item_summary(start, end, where, param)
     conds, params = _where(start, end, where, param)
     source = "FROM sale AS s"
