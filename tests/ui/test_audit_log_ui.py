@@ -160,3 +160,25 @@ async def test_a_cashier_who_cancels_is_back_at_the_menu(store):
         await pilot.pause()
         assert isinstance(app.screen, MainMenuScreen)
         assert not any(isinstance(s, AuditLogScreen) for s in app.screen_stack)
+
+
+async def test_more_entries_load_as_the_cursor_reaches_the_end(app):
+    from tui_pos.db.models import database
+    from tui_pos.services.actors import cli_actor
+
+    with database.atomic():
+        for n in range(130):
+            audit.record(cli_actor("till-9"), "config", f"change {n}")
+    total = len(audit.entries(limit=1000))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_from_menu(pilot, "Audit Log")
+        screen = app.screen
+        assert len(shown_rows(screen)) == 100
+        assert "100 newest entries" in screen_text(app)
+        await tab_to(pilot, "audit-table")
+        await pilot.press("ctrl+end")  # the cursor to the last row: the next page loads
+        await pilot.pause()
+        rows = shown_rows(screen)
+        assert len(rows) == total
+        assert len({r[4] for r in rows if r[4].startswith("config")}) == 130
