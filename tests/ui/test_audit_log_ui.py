@@ -181,4 +181,4 @@ async def test_more_entries_load_as_the_cursor_reaches_the_end(app):
         await pilot.pause()
         rows = shown_rows(screen)
         assert len(rows) == total
-        assert len({r[4] for r in rows if r[4].startswith("config")}) == 130
+        assert sum(r[4].startswith("config") for r in rows) == 130
