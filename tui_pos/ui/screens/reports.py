@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 from tui_pos.db.connection import close_database
 
 from tui_pos.money import format_money, format_quantity
-from tui_pos.services import config, masters, reports
+from tui_pos.services import config, masters, reports, staff
 from tui_pos.services.errors import ValidationError
 from tui_pos.ui.literal import cell, literal
 from tui_pos.ui.screens.base import FieldError, PosScreen, select_value
@@ -52,7 +52,8 @@ class ReportsScreen(PosScreen):
     TITLE = "Reports"
     HELP = ("Sales: pick a range (today, this week, this month, the last 30 days) or type "
             "From and To (YYYY-MM-DD: the range becomes Custom), what to group by and, if "
-            "you like, a profile or type; F5 (or Enter in a date) runs the report. The "
+            "you like, a profile, type, staff member or terminal (its name as the sales "
+            "recorded it); F5 (or Enter in a date or the terminal) runs the report. The "
             "best-selling rows come first with the totals of the whole range at the "
             "bottom; more rows load as the cursor reaches the end. F7 or Ctrl+E writes "
             "the whole report as a CSV file beside the database.\n"
@@ -89,6 +90,7 @@ class ReportsScreen(PosScreen):
         profiles = [(option_label(p), p.id)
                     for p in masters.list_profiles()] if self.show_profile else []
         types = [(option_label(t), t.id) for t in masters.list_types()]
+        staff_members = [(option_label(m), m.id) for m in staff.list_staff()]
         ranges = [(reports.RANGE_LABELS[r], r) for r in (*reports.RANGES, "custom")]
         yield Header(icon="")
         with TabbedContent(id="tabs", initial="sales-tab"):
@@ -110,7 +112,12 @@ class ReportsScreen(PosScreen):
                         yield Select(profiles, id="profile", prompt="(all)", compact=True)
                     yield Label("Type")
                     yield Select(types, id="type", prompt="(all)", compact=True)
-                    # staff and terminal filters belong here once sales record them
+                with Horizontal(classes="filter-row"):
+                    yield Label("Staff")
+                    yield Select(staff_members, id="staff", prompt="(all)", compact=True)
+                    yield Label("Terminal")
+                    yield Input(id="terminal", placeholder="(all)", max_length=60,
+                                compact=True)
                 for field in ("from", "to", "by"):
                     yield FieldError(id=f"{field}-error")
                 yield DataTable(id="sales", cursor_type="row")
@@ -154,8 +161,11 @@ class ReportsScreen(PosScreen):
                       if self.show_profile else None)
         start, end = reports.date_range(self.query_one("#from", Input).value,
                                         self.query_one("#to", Input).value)
+        terminal = self.query_one("#terminal", Input).value.strip()
         where = reports.ReportFilter(profile_id=profile_id,
-                                     type_id=select_value(self.query_one("#type", Select)))
+                                     type_id=select_value(self.query_one("#type", Select)),
+                                     staff_id=select_value(self.query_one("#staff", Select)),
+                                     terminal=terminal or None)
         return by, start, end, where
 
     def run_sales(self) -> bool:
@@ -284,7 +294,7 @@ class ReportsScreen(PosScreen):
                 self.query_one("#from", Input).value = start.isoformat()
                 self.query_one("#to", Input).value = end.isoformat()
                 self.run_sales()
-        elif event.select.id in ("by", "profile", "type"):
+        elif event.select.id in ("by", "profile", "type", "staff"):
             self.run_sales()
         elif event.select.id in ("c-profile", "c-type"):
             self.load_customers()
