@@ -116,7 +116,7 @@ def test_ten_scans_in_one_write_each_add_their_item(shop_file):
         expect_lines(child, 10)
         pay_exact(child, 2)
 
-        child.send("\x11")  # Ctrl+Q: quit (the bill is empty, so no question)
+        child.send("\x18")  # Ctrl+X: quit (the bill is empty, so no question)
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)

@@ -42,7 +42,7 @@ def test_a_form_typed_ahead_in_one_write_fills_each_field(empty_shop):
         child.expect("New customer")
         os.write(child.child_fd, ("Zoë\tJansen\tDe Hoek" + F4).encode())
         child.expect("1001")  # saved: the customer's page shows the number
-        child.send("\x11")  # Ctrl+Q
+        child.send("\x18")  # Ctrl+X: quit
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)

@@ -270,7 +270,7 @@ async def test_quit_with_an_open_sale_asks_first(app):
         await open_bill(app, pilot)
         await pilot.press("enter")
         await add_items(pilot, "MUG-01")
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+x")  # quit (Ctrl+Q is flow control)
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")

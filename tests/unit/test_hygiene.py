@@ -81,3 +81,50 @@ def test_every_binding_has_an_id_so_a_shop_can_remap_it():
                         missing.append(f"{cls_name}: {binding.key}")
     assert seen > 40
     assert missing == []
+
+
+# Keys a terminal or multiplexer takes before tui-pos sees them: tmux's prefix
+# (Ctrl+B), screen's (Ctrl+A), XOFF/XON flow control on serial lines and many
+# SSH clients (Ctrl+S / Ctrl+Q), job control (Ctrl+Z).
+FORBIDDEN_KEYS = {"ctrl+b", "ctrl+a", "ctrl+s", "ctrl+q", "ctrl+z"}
+
+
+def forbidden_bindings(classes) -> list[str]:
+    from textual.binding import Binding
+
+    found = []
+    for cls in classes:
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
+            if binding.key in FORBIDDEN_KEYS:
+                found.append(f"{cls.__name__}: {binding.key} ({binding.action})")
+    return found
+
+
+def test_no_binding_uses_a_key_terminals_and_multiplexers_take():
+    import importlib
+    import inspect
+
+    import tui_pos.ui.screens
+    import tui_pos.ui.widgets
+    from tui_pos.ui.app import PosApp
+
+    names = ["tui_pos.ui.app", *modules(tui_pos.ui.screens), *modules(tui_pos.ui.widgets)]
+    classes = [cls for name in names
+               for _, cls in inspect.getmembers(importlib.import_module(name), inspect.isclass)
+               if cls.__module__ == name]
+    assert forbidden_bindings(classes) == []
+    # the keys the app itself answers, Textual's defaults included (its Ctrl+Q quit)
+    app_keys = set(PosApp._merge_bindings().key_to_bindings)
+    assert app_keys & FORBIDDEN_KEYS == set()
+    assert "ctrl+x" in app_keys  # quit moved here
+
+
+def test_the_forbidden_key_check_would_notice_one():
+    from textual.app import App
+    from textual.binding import Binding
+
+    class Careless(App):
+        BINDINGS = [Binding("f4,ctrl+s", "save", "Save", id="careless.save")]
+
+    assert forbidden_bindings([Careless]) == ["Careless: ctrl+s (save)"]
+    assert "ctrl+q" in App._merge_bindings().key_to_bindings  # Textual's own default

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import time
 from typing import Iterable
 
@@ -56,7 +57,13 @@ IDLE_CHECK_SECONDS = 15
 SIGNED_IN_ONLY = frozenset({"command_palette", "switch_user", "main_menu"})
 
 
-class PosApp(App):
+FKEY = re.compile(r"f\d{1,2}")
+
+
+class PosApp(App, inherit_bindings=False):
+    """Textual's own App keys are not inherited: its Ctrl+Q is XON/XOFF flow
+    control on a serial line; tui-pos quits with Ctrl+X (as nano does)."""
+
     TITLE = "tui-pos"
     CSS_PATH = style_paths()
     ENABLE_COMMAND_PALETTE = True
@@ -75,7 +82,10 @@ class PosApp(App):
         # an open bill stays with its cashier (held, given back at their next sign-in)
         Binding("f10,alt+u", "switch_user", "Switch user", key_display="F10", show=False,
                 id="switch_user"),
-        Binding("ctrl+q", "quit_pos", "Quit", priority=True, id="quit"),
+        # shown in the main menu's Footer (its own binding); here it would push a
+        # screen's keys off an 80-column Footer
+        Binding("ctrl+x", "quit_pos", "Quit", show=False, priority=True, id="quit"),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="quit.hint"),
     ]
 
     def __init__(self, database: str | None = None, cashier: str = "",
@@ -295,7 +305,7 @@ class PosApp(App):
             if not label or (not own and not binding.show):
                 continue  # a focused widget's own navigation keys (arrows, Home…)
             group = (id(active.node), binding.action, label)
-            display = self.get_key_display(binding.with_key(key, key_display=None))
+            display = self.key_name(binding.with_key(key, key_display=None))
             groups.setdefault(group, [])
             if display not in groups[group]:
                 groups[group].append(display)
@@ -305,6 +315,35 @@ class PosApp(App):
         keys.append(("Ctrl+P", "Command palette: open any screen by its name"))
         title = getattr(screen, "TITLE", None) or screen.__class__.__name__
         self.push_screen(HelpScreen(title, getattr(screen, "HELP", ""), keys))
+
+    def key_name(self, binding: Binding) -> str:
+        """One key as help shows it: "F4", "^Y", "⏎"."""
+        name = super().get_key_display(binding)
+        if FKEY.fullmatch(binding.key):
+            return binding.key.upper()
+        return re.sub(r"\^([a-z])$", lambda m: "^" + m[1].upper(), name)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """The Footer shows an F-key with its alias, "F4/^Y", so a terminal
+        without F-keys knows its key; a keymap that drops the F-key leaves "^Y"."""
+        keys = self.keys_of(binding)
+        if not FKEY.fullmatch(keys[0]):
+            return self.key_name(binding.with_key(keys[0], key_display=None))
+        shown = [keys[0], *[k for k in keys[1:] if not FKEY.fullmatch(k)][:1]]
+        return "/".join(self.key_name(binding.with_key(k, key_display=None)) for k in shown)
+
+    def keys_of(self, binding: Binding) -> list[str]:
+        """Every key bound on this screen to the same binding id and action."""
+        if binding.id is None:
+            return [binding.key]
+        keys = [key for key, active in self.screen.active_bindings.items()
+                if active.binding.id == binding.id and active.binding.action == binding.action]
+        return keys or [binding.key]
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (a reflex) says how to quit."""
+        self.notify("Ctrl+X quits tui-pos (it asks first if a sale is open).",
+                    title="Do you want to quit?")
 
     def open_sale(self) -> bool:
         """Is a sale being rung up on any open Sales Bill?"""

@@ -1,7 +1,7 @@
 """What every tui-pos screen shares — the kit the screens are built from.
 
 - ``PosScreen``: Esc back, F1 help (from the app), service errors at their field.
-- ``FormScreen``: a form saved with F4 / Ctrl+S / its Update button; leaving
+- ``FormScreen``: a form saved with F4 / Ctrl+G / its Update button; leaving
   with unsaved changes asks. "Unsaved" is ``SnapshotDirty``: the fields differ
   from what was last loaded or saved.
 - ``PosModal``: the one base of every pop-up; ``ConfirmScreen`` and
@@ -226,11 +226,11 @@ class SnapshotDirty:
 # F4 without ``priority``: a priority binding runs before the focused Input has
 # taken the keys typed just before it (fast typists, pasted text, tmux), so the
 # form would be saved without its last characters. No field binds F4.
-SAVE = Binding("f4,ctrl+s", "save", "Update", key_display="F4", id="save")
+SAVE = Binding("f4,ctrl+g", "save", "Update", key_display="F4", id="save")
 
 
 class FormScreen(SnapshotDirty, PosScreen):
-    """A form saved with F4 (or Ctrl+S, or its Update button).
+    """A form saved with F4 (or Ctrl+G, or its Update button).
 
     Subclasses implement ``save() -> bool`` (True when saved). The snapshot of
     "clean" values is taken after the first refresh, and again after each save.
@@ -285,7 +285,7 @@ class PosModal(FieldErrors, ModalScreen[ResultType]):
     """The one base of every pop-up: dimmed screen behind, Esc cancels (dismiss
     None), service errors at their field, F1 help from the app.
 
-    A pop-up with a form sets ``APPLY`` bindings of its own (F4 / Ctrl+S) and
+    A pop-up with a form sets ``APPLY`` bindings of its own (F4 / Ctrl+G) and
     implements ``action_apply``; Enter in one of its inputs applies too.
     """
 

@@ -30,7 +30,7 @@ class Dialog(PosModal):
     """A pop-up form on the bill: F4 (or Enter in a field) applies, Esc cancels."""
 
     BINDINGS = [
-        Binding("f4,ctrl+s", "apply", "Apply", key_display="F4", id="bill_dialog.apply"),
+        Binding("f4,ctrl+g", "apply", "Apply", key_display="F4", id="bill_dialog.apply"),
     ]
     APPLY_ON_ENTER = True
 

@@ -1,7 +1,7 @@
 """Tools › Configuration › Business Configuration: the store, its money
 rules and the feature switches (TruePOS step 1: Show Customer Profile).
 
-F4 (or Ctrl+S, or the Update button) saves through ``config.update_settings``;
+F4 (or Ctrl+G, or the Update button) saves through ``config.update_settings``;
 a bad value is shown at its field and nothing is written.
 """
 
@@ -43,7 +43,7 @@ class BusinessConfigScreen(FormScreen):
     HELP = ("The store's details, how prices and VAT are computed, what the receipt "
             "says, and which features are switched on.\n"
             "Tab / Shift+Tab move between fields (the form scrolls with them); Space "
-            "ticks a box; Enter opens a list. F4, Ctrl+S or the Update button saves.\n"
+            "ticks a box; Enter opens a list. F4, Ctrl+G or the Update button saves.\n"
             "Show Customer Profile switches on the Customer Profile master (Master › "
             "Customer), the profile on the Sales Bill and the reports by profile.\n"
             "Show Customer Type off means the shop does not use customer types: the "

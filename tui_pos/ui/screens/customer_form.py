@@ -92,8 +92,8 @@ class CustomerFormScreen(SnapshotDirty, PosModal[int | None]):
             "searchable. A note is kept with the date and your name.\n"
             "Tab or Enter moves to the next field, Shift+Tab back; F4 saves; Esc cancels.")
     BINDINGS = [
-        Binding("f4,ctrl+s", "save", "Save", key_display="F4", id="customer_form.save"),
-        Binding("f4,ctrl+s", "assign", "Assign to sale", key_display="F4",
+        Binding("f4,ctrl+g", "save", "Save", key_display="F4", id="customer_form.save"),
+        Binding("f4,ctrl+g", "assign", "Assign to sale", key_display="F4",
                 id="customer_form.assign"),
         Binding("f1", "app.help", "Help", id="customer_form.help"),
     ]

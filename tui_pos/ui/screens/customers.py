@@ -77,7 +77,7 @@ class CustomerNoteScreen(PosModal[bool]):
     """A note for a customer: Enter or F4 keeps it, Esc drops it (dismisses None)."""
 
     BINDINGS = [
-        Binding("f4,ctrl+s", "apply", "Save", key_display="F4", id="customer_note.save"),
+        Binding("f4,ctrl+g", "apply", "Save", key_display="F4", id="customer_note.save"),
     ]
     APPLY_ON_ENTER = True
 

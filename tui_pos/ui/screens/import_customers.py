@@ -161,10 +161,10 @@ class ImportCustomersScreen(PosScreen):
         "Nothing is written while the file has bad rows, unless Good rows only is ticked "
         "(the bad ones then go to a rejects file beside it). Dry run says what would "
         "change. Create missing adds the types, profiles and tags the file names.\n"
-        "F4 (Ctrl+S) imports; Esc cancels a running import (during the check nothing is "
+        "F4 (Ctrl+G) imports; Esc cancels a running import (during the check nothing is "
         "written, during writing it stops after the batch it is writing).")
     BINDINGS = [
-        Binding("f4,ctrl+s", "import", "Import", key_display="F4", id="import.run"),
+        Binding("f4,ctrl+g", "import", "Import", key_display="F4", id="import.run"),
         Binding("f5,ctrl+r", "check", "Check", key_display="F5", id="import.check"),
         Binding("f3,ctrl+o", "browse", "Browse", key_display="F3", id="import.browse"),
         Binding("f6,ctrl+n", "save_mapping", "Save mapping", key_display="F6",
@@ -172,7 +172,8 @@ class ImportCustomersScreen(PosScreen):
         Binding("f7,ctrl+t", "next_view", "View", key_display="F7", id="import.view"),
         Binding("f8,ctrl+y", "saved_mappings", "Mappings", key_display="F8",
                 id="import.saved_mappings"),
-        Binding("escape", "back", "Back/Cancel", id="back"),
+        # Esc is in help (F1); the Footer keeps 80 columns for the keys with aliases
+        Binding("escape", "back", "Back/Cancel", show=False, id="back"),
     ]
 
     def __init__(self) -> None:
@@ -220,7 +221,7 @@ class ImportCustomersScreen(PosScreen):
             yield ProgressBar(id="progress", show_eta=False)
             yield Static(id="progress-text")
         yield Static(id="summary")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#problems", DataTable).add_columns(

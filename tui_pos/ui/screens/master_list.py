@@ -5,7 +5,7 @@ Items) is the same shape, so the shape lives here once:
 
 - ``MasterTable``: the list; ``a`` adds, Enter edits, ``d`` deactivates or
   reactivates, Delete deletes (where the master allows it).
-- ``MasterListScreen``: a ``FormScreen`` (F4 / Ctrl+S / Update button save;
+- ``MasterListScreen``: a ``FormScreen`` (F4 / Ctrl+G / Update button save;
   unsaved changes by snapshot) whose subclasses say which columns, which
   fields, and which service calls. It pages the list when the subclass sets
   ``PAGE_SIZE``: the next page is fetched when the cursor reaches the last

@@ -34,6 +34,7 @@ class MainMenuScreen(Screen):
         Binding("f2,ctrl+g", "open('Sales Bill')", "Sales Bill", key_display="F2",
                 id="menu.sales"),
         Binding("enter", "select", "Open", show=False, id="menu.open"),
+        Binding("ctrl+x", "app.quit_pos", "Quit", id="menu.quit"),
     ]
 
     def compose(self) -> ComposeResult:

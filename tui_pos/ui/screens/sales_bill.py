@@ -116,7 +116,7 @@ class SalesBillScreen(PosScreen):
         yield DataTable(id="lines", cursor_type="row", zebra_stripes=False)
         yield Static("", id="line-detail")
         yield Static("", id="totals")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)  # "F4/^Y Pay" and 6 more in 80
 
     def on_mount(self) -> None:
         table = self.query_one("#lines", DataTable)
