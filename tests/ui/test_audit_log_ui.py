@@ -48,6 +48,7 @@ async def test_the_menu_marks_it_and_the_log_shows_newest_first(app):
         menu = app.screen.query_one("#menu", OptionList)
         labels = [str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
         assert "   Audit Log  [manager]" in labels
+        assert "Audit Log  [manager]" in screen_text(app)  # shown, not read as markup
         await open_from_menu(pilot, "Audit Log")
         screen = app.screen
         assert isinstance(screen, AuditLogScreen)

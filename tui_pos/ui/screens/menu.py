@@ -68,7 +68,7 @@ class MainMenuScreen(Screen):
                     label += "  (not used: Show Customer Type is off)"
                 if name in NEEDS_MANAGER:
                     label += MANAGER_MARK
-                menu.add_option(Option(label, id=name))
+                menu.add_option(Option(literal(label), id=name))  # "[manager]" as typed
         if highlighted is None:
             menu.highlighted = 1
         else:
