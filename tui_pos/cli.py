@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--after", metavar="CURSOR",
                         help="the next page: the cursor printed under the previous one")
     report.add_argument("--format", choices=["table", "csv"], default="table")
+    for flag, what in (("--profile", "customer profile"), ("--type", "customer type"),
+                       ("--staff", "staff member who rang the sales up"),
+                       ("--terminal", "terminal the sales were made on")):
+        report.add_argument(flag, dest=f"only_{flag[2:]}", metavar="NAME",
+                            help=f"only the sales of this {what}")
 
     add_import_parser(sub, with_db)
     add_export_parser(sub, with_db)
@@ -279,7 +284,10 @@ def run_report(args) -> int:
     reports.check_page_request(args.by, args.limit, args.after)
     open_database(resolve_target(args.db), create=False)  # read-only if it cannot be written
     try:
-        page = reports.sales_page(args.by, start, end, limit=args.limit, after=args.after)
+        where = reports.named_filter(args.only_profile, args.only_type, args.only_staff,
+                                     args.only_terminal)
+        page = reports.sales_page(args.by, start, end, where, limit=args.limit,
+                                  after=args.after)
         if args.format == "csv":
             sys.stdout.write(reports.page_csv(page))
         else:

@@ -3,13 +3,16 @@ terminal they were made on (both recorded by each sale since schema 4)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 
 from tui_pos.db.models import Sale, SaleLine, Staff
 from tui_pos.services import reports
+from tui_pos.services.errors import ValidationError
 from tui_pos.services.reports import ReportFilter
 from tui_pos.services.sales import SaleDraft, complete_sale
 
@@ -77,3 +80,28 @@ def test_a_terminal_name_with_control_characters_finds_what_its_clean_name_does(
     plain = reports.sales_page("day", None, None, ReportFilter(terminal="Kassa 1"))
     noisy = reports.sales_page("day", None, None, ReportFilter(terminal="Kassa\x1b 1"))
     assert plain.totals == noisy.totals and plain.totals.count == 1
+
+
+def test_named_filter_finds_names_ignoring_case_and_refuses_unknown_ones(sold):
+    where = reports.named_filter("RETAIL", None, "ann", " Kassa 2 ")
+    assert where == ReportFilter(profile_id=sold["retail"], staff_id=sold["ann"],
+                                 terminal="Kassa 2")
+    for args, field in [(("Nope",), "profile"), ((None, "Nope"), "type"),
+                        ((None, None, "Zed"), "staff")]:
+        with pytest.raises(ValidationError, match="There is no") as caught:
+            reports.named_filter(*args)
+        assert caught.value.field == field
+
+
+def test_cli_report_for_one_staff_member_on_one_terminal(sold, db_file, capsys):
+    from tests.cli_run import run
+    code, out, err = run(capsys, "report", "sales", "--by", "day", "--from", "2026-03-01",
+                         "--to", "2026-03-31", "--staff", "Ann", "--terminal", "Kassa 2",
+                         "--format", "csv", "--db", db_file)
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out)))
+    assert [r[1] for r in rows[1:]] == ["2026-03-03", "*"]
+    assert rows[-1][5] == f"{sold['sales'][1].total:.2f}"
+    code, out, err = run(capsys, "report", "sales", "--by", "day", "--staff", "Zed",
+                         "--db", db_file)
+    assert code != 0 and out == "" and "There is no staff member called 'Zed'" in err

@@ -16,7 +16,7 @@ import peewee as pw
 
 from tui_pos.db.models import (
     Customer, CustomerProfile, CustomerTag, CustomerType, Item, ItemSalesMonth, Sale, SaleLine,
-    Tag,
+    Staff, Tag,
 )
 from tui_pos.money import ZERO, format_money, format_quantity, from_minor
 from tui_pos.services import item_sales
@@ -266,6 +266,25 @@ class ReportFilter:
     def by_who_or_where(self) -> bool:
         """Staff and terminal are not in the by-item sums: those read the lines."""
         return self.staff_id is not None or self.terminal is not None
+
+
+def named_filter(profile: str | None = None, customer_type: str | None = None,
+                 staff_name: str | None = None, terminal: str | None = None) -> ReportFilter:
+    """A filter from names as typed (ignoring case): an unknown profile, type or
+    staff member is a ValidationError naming it; a terminal is taken as written."""
+    found: dict[str, int | None] = {}
+    for key, model, typed, what in (("profile_id", CustomerProfile, profile, "profile"),
+                                    ("type_id", CustomerType, customer_type, "customer type"),
+                                    ("staff_id", Staff, staff_name, "staff member")):
+        if typed is None:
+            found[key] = None
+            continue
+        row = model.get_or_none(model.name_key == name_key(query_text(typed)))
+        check(row is not None, f"There is no {what} called {query_text(typed)!r}",
+              key.removesuffix("_id"))
+        found[key] = row.id
+    text = query_text(terminal) if terminal is not None else ""
+    return ReportFilter(**found, terminal=text or None)
 
 
 @dataclass(frozen=True)
