@@ -59,7 +59,7 @@ async def test_f7_writes_everything_held_beside_the_database(app, store):
     data = json.loads((folder / "customer-1001.json").read_text(encoding="utf-8"))
     assert data["customer"]["first_name"] == "Zoë" and data["tags"] == ["vip"]
     assert [n["text"] for n in data["notes"]] == ["Prefers oat milk"]
-    assert audit.entries(audit.AuditFilter(kind="customer"))[0].subject == "1001"
+    assert audit.entries(audit.AuditFilter(kind="customer"))[0].subject == "Customer 1001"
 
 
 async def test_ctrl_e_exports_csv_and_a_bad_file_is_said_at_its_field(app, store):
@@ -118,7 +118,7 @@ async def test_a_cashiers_erase_is_approved_by_a_managers_pin(store):
     assert row.last_name == "Erased customer 1001" and row.email == "" and not row.active
     assert CustomerNote.select().where(CustomerNote.customer == customer_id).count() == 0
     [entry] = audit.entries(audit.AuditFilter(kind="customer"))
-    assert (entry.actor, entry.approver, entry.subject) == ("Cas", "Mona", "1001")
+    assert (entry.actor, entry.approver, entry.subject) == ("Cas", "Mona", "Customer 1001")
 
 
 async def test_a_cancelled_pin_erases_nothing(store):

@@ -73,7 +73,7 @@ def test_audit_filters_by_kind_and_staff_and_writes_safe_csv(store, capsys):
     assert rows[0] == ["id", "when", "kind", "who", "terminal", "approver", "subject",
                        "changes"]
     assert [(r[2], r[3].startswith("cli:"), r[6]) for r in rows[1:]] == [
-        ("customer", True, store["number"])]
+        ("customer", True, f"Customer {store['number']}")]
     code, out, err = run(capsys, "audit", "--staff", "mona", "--db", store["path"])
     assert code == 0 and "Chris" not in out
     [entry] = out.splitlines()[1:]

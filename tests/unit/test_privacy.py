@@ -68,7 +68,7 @@ def zoe(shop):
 
 def customer_entries(number: str) -> list[audit.EntryRow]:
     return [e for e in audit.entries(audit.AuditFilter(kind="customer"))
-            if e.subject == number]
+            if e.subject == f"Customer {number}"]
 
 
 # -- export -----------------------------------------------------------------------------------

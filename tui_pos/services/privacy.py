@@ -69,6 +69,12 @@ def erased_name(number: str) -> str:
     return f"{ERASED} {number}"
 
 
+def subject(number: str) -> str:
+    """A customer as the audit log names them: by number, never by personal data
+    (as services/customers.py does for a deactivation)."""
+    return f"Customer {number}"
+
+
 def _customer(customer_id: object) -> Customer:
     found = None
     if isinstance(customer_id, int) and not isinstance(customer_id, bool):
@@ -107,7 +113,7 @@ def export_customer(actor: Actor, customer_id: int) -> dict:
                       .order_by(CustomerNote.created_at, CustomerNote.id)],
             "sales": _sales(c.id),
         }
-        audit.record(actor, "customer", c.number, {"action": [None, "exported"]})
+        audit.record(actor, "customer", subject(c.number), {"action": [None, "exported"]})
     return data
 
 
@@ -334,7 +340,7 @@ def erase_customer(actor: Actor, customer_id: int, reason: str,
         notes = CustomerNote.delete().where(CustomerNote.customer == c.id).execute()
         _anonymise(c)
         renamed = _rename_sales(c.id, c.number)
-        audit.record(actor, "customer", c.number,
+        audit.record(actor, "customer", subject(c.number),
                      {"action": [None, "erased"], "reason": [None, reason]})
     rewritten, problem = _rewrite_receipts(receipts_dir, [n for n, _ in renamed])
     return Erasure(c.number, len(renamed), notes, rewritten, problem)
