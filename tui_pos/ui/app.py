@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from functools import cached_property
 import time
 from typing import Iterable
 
@@ -18,6 +19,7 @@ from tui_pos.db.connection import (
     close_database, current_store, open_database, resolve_target,
 )
 from tui_pos.paths import style_paths
+from tui_pos.ui.glyphs import AsciiGlyphs, plain_terminal
 from tui_pos.services import config, staff
 from tui_pos.services.actors import Actor, terminal_name
 from tui_pos.services.errors import ValidationError
@@ -344,6 +346,17 @@ class PosApp(App, inherit_bindings=False):
         """Ctrl+C (a reflex) says how to quit."""
         self.notify("Ctrl+X quits tui-pos (it asks first if a sale is open).",
                     title="Do you want to quit?")
+
+    def get_line_filters(self):
+        """Textual's filters, and ASCII for what the Linux console's font lacks."""
+        filters = list(super().get_line_filters())
+        if self.ascii_glyphs is not None:
+            filters.append(self.ascii_glyphs)
+        return filters
+
+    @cached_property
+    def ascii_glyphs(self) -> AsciiGlyphs | None:
+        return AsciiGlyphs() if plain_terminal() else None
 
     def open_sale(self) -> bool:
         """Is a sale being rung up on any open Sales Bill?"""
