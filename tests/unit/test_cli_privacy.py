@@ -165,3 +165,31 @@ def test_customer_erase_reason_is_required(store, capsys):
     code, out, err = run(capsys, "customer", "erase", store["number"], "--yes",
                          "--db", store["path"])
     assert code == 2 and "--reason" in one_line(err)
+
+
+class Typed(io.StringIO):
+    """stdin at a terminal, with what the person types."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_customer_erase_at_a_terminal_asks_for_the_number_again(store, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", Typed("1002\n"))
+    code, out, err = run(capsys, "customer", "erase", store["number"], "--reason", "asked",
+                         "--db", store["path"])
+    assert code == 2 and "the number typed differs" in one_line(err)
+    assert rows_of(store["path"], "SELECT first_name FROM customer") == [("Zoë",)]
+    monkeypatch.setattr("sys.stdin", Typed(f"{store['number']}\n"))
+    code, out, err = run(capsys, "customer", "erase", store["number"], "--reason", "asked",
+                         "--db", store["path"])
+    assert code == 0 and "erased" in out
+    assert rows_of(store["path"], "SELECT first_name FROM customer") == [("",)]
+
+
+def test_customer_export_to_a_folder_writes_nothing_and_logs_nothing(store, capsys, tmp_path):
+    code, out, err = run(capsys, "customer", "export", store["number"], "--out", str(tmp_path),
+                         "--db", store["path"])
+    assert code == 1 and "is a folder" in one_line(err)
+    assert rows_of(store["path"], "SELECT COUNT(*) FROM audit_entry WHERE kind = 'customer'") \
+        == [(0,)]
