@@ -299,3 +299,18 @@ def test_an_export_that_cannot_be_written_leaves_no_audit_entry(zoe, tmp_path):
     path = privacy.export_customer_to(OWNER, c.id, tmp_path / "zoe.json")
     assert json.loads(path.read_text(encoding="utf-8"))["customer"]["number"] == c.number
     assert len(customer_entries(c.number)) == 1
+
+
+def test_a_locked_database_is_a_clear_message_and_nothing_changes(zoe, monkeypatch):
+    import peewee as pw
+
+    c = zoe["customer"]
+
+    def locked(customer_id, number):
+        raise pw.OperationalError("database is locked")
+
+    monkeypatch.setattr(privacy, "_rename_sales", locked)
+    with pytest.raises(ValidationError, match="The erasure failed, nothing was changed"):
+        privacy.erase_customer(MANAGER, c.id, "asked")
+    assert customers.get_customer(c.id) == c
+    assert customer_entries(c.number) == []

@@ -151,13 +151,20 @@ def _row(e: AuditEntry) -> EntryRow:
 def open_log(actor: Actor) -> None:
     """The audit log on screen is for a manager or above; a cashier asks for a
     manager's approval, and that approved look is itself an entry."""
+    import peewee as pw
+
     from tui_pos.db.models import database
     from tui_pos.services.actors import rank, require
+    from tui_pos.services.errors import ValidationError
 
     require(actor, "manager", "Open the audit log")
     if rank(actor.role) < rank("manager"):  # allowed by its approver
-        with database.atomic():
-            record(actor, "approval", "Open the audit log")
+        try:
+            with database.atomic():
+                record(actor, "approval", "Open the audit log")
+        except pw.OperationalError as exc:  # locked, or a read-only store: not opened
+            raise ValidationError(f"The approval could not be logged ({exc}); "
+                                  "try again") from None
 
 
 def parse_day(text: str | dt.date | None, what: str, field: str) -> dt.date | None:

@@ -24,9 +24,12 @@ import datetime as dt
 import io
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+
+import peewee as pw
 
 from tui_pos.db.models import (
     CustomField, CustomFieldValue, Customer, CustomerNote, CustomerProfile, CustomerSearchTerm,
@@ -95,10 +98,22 @@ def customer_id_for(number: str) -> int:
 
 # -- export ---------------------------------------------------------------------------------
 
+@contextmanager
+def _writing(what: str):
+    """A transaction whose database failure (locked, read-only) is a ValidationError:
+    nothing was written."""
+    try:
+        with database.atomic():
+            yield
+    except pw.OperationalError as exc:
+        raise ValidationError(f"{what} failed, nothing was changed ({exc}); "
+                              "try again") from None
+
+
 def export_customer(actor: Actor, customer_id: int) -> dict:
     """Everything held about one customer, as plain values (Decimal, date, str);
     the export is recorded in the audit log (the number only)."""
-    with database.atomic():
+    with _writing("The export"):
         require(actor, "cashier", "Export a customer's data")
         c = _customer(customer_id)
         data = {
@@ -286,7 +301,7 @@ def export_customer_to(actor: Actor, customer_id: int, path: str | Path,
     """Export one customer to a file. The audit entry is written only if the file is:
     both in one transaction."""
     check_path(path)
-    with database.atomic():
+    with _writing("The export"):
         data = export_customer(actor, customer_id)
         return write_export(data, path, file_format)
 
@@ -332,7 +347,7 @@ def erase_customer(actor: Actor, customer_id: int, reason: str,
     """Anonymise one customer (manager or above), all in one transaction; then write
     their receipt files in ``receipts_dir`` again without the name."""
     reason = checked(reason, "Reason", "reason", REASON_LENGTH, required=True)
-    with database.atomic():
+    with _writing("The erasure"):
         require(actor, "manager", "Erase a customer's data")
         c = _customer(customer_id)
         if is_erased(c):
