@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--terminal", metavar="NAME",
                         help="this till's name on sales and in the audit log "
                         "(default: $TUI_POS_TERMINAL or the host name)")
+    parser.add_argument("--keymap", metavar="FILE",
+                        help="this terminal's keys: a TOML file of binding id = key "
+                        "(default: $TUI_POS_KEYMAP)")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     def with_db(p):
@@ -432,6 +435,8 @@ def run_tui(args) -> int:
         close_database()
     from tui_pos.ui.app import PosApp
 
+    if args.keymap:  # read by the app as it loads; a bad file is said on the screen
+        os.environ["TUI_POS_KEYMAP"] = args.keymap
     PosApp(database=target, actor=actor, terminal=args.terminal).run()
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from functools import cached_property
 import time
@@ -20,6 +21,7 @@ from tui_pos.db.connection import (
 )
 from tui_pos.paths import style_paths
 from tui_pos.ui.glyphs import AsciiGlyphs, plain_terminal
+from tui_pos.ui.keymap import ENV as KEYMAP_ENV, KeymapError, load_keymap
 from tui_pos.services import config, staff
 from tui_pos.services.actors import Actor, terminal_name
 from tui_pos.services.errors import ValidationError
@@ -346,6 +348,18 @@ class PosApp(App, inherit_bindings=False):
         """Ctrl+C (a reflex) says how to quit."""
         self.notify("Ctrl+X quits tui-pos (it asks first if a sale is open).",
                     title="Do you want to quit?")
+
+    def on_load(self) -> None:
+        """This terminal's keymap file (``--keymap`` / $TUI_POS_KEYMAP); a bad one
+        is said in one line and the standard keys stay."""
+        path = os.environ.get(KEYMAP_ENV, "").strip()
+        if not path:
+            return
+        try:
+            self.set_keymap(load_keymap(path))
+        except KeymapError as error:
+            self.call_later(self.notify, str(error), severity="error", timeout=20,
+                            markup=False)
 
     def get_line_filters(self):
         """Textual's filters, and ASCII for what the Linux console's font lacks."""

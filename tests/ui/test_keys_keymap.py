@@ -1,0 +1,119 @@
+"""Any keyboard: a terminal's keymap file (``--keymap`` / $TUI_POS_KEYMAP),
+the Footer showing each F-key's alias, and the bill worked without F-keys."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from textual.widgets import Footer
+
+from tests.ui.keys import SIZE, type_text
+from tui_pos.ui.keymap import FORBIDDEN, KeymapError, binding_ids, load_keymap, parse_keymap
+from tui_pos.ui.screens.bill_dialogs import PaymentScreen
+from tui_pos.ui.screens.sales_bill import SalesBillScreen
+
+PAY_ON_F11 = '# lane 2: Pay on F11 and Ctrl+Y\n[keys]\n"bill.pay" = "f11,ctrl+y"\n'
+
+
+# -- the file, without the app ----------------------------------------------------------------
+def test_a_keymap_maps_binding_ids_to_keys():
+    known = binding_ids()
+    assert {"bill.pay", "quit", "save", "help"} <= known
+    text = PAY_ON_F11 + 'quit = ["ctrl+x", "ctrl+backslash"]\n'
+    assert parse_keymap(text) == {"bill.pay": "f11,ctrl+y", "quit": "ctrl+x,ctrl+backslash"}
+    assert parse_keymap("") == {}
+
+
+@pytest.mark.parametrize("text, reason", [
+    ('[keys]\n"bill.pay" = "f11', "not valid TOML"),
+    ('[keys]\n"bill.pai" = "f11"\n', 'no binding has the id "bill.pai"'),
+    ('[keys]\n"bill.pay" = "ctrl+s"\n', "ctrl+s is taken by terminals"),
+    ('[keys]\n"bill.pay" = "F 11"\n', '"f 11" is not a key name'),
+    ('[keys]\n"bill.pay" = 11\n', "needs a key such as"),
+    ('[keys]\n"bill.pay" = "f11,"\n', "has an empty key"),
+    ('[colours]\nred = 1\n', "unknown section or key 'colours'"),
+])
+def test_a_bad_keymap_says_why_in_one_line(text, reason):
+    with pytest.raises(KeymapError) as error:
+        parse_keymap(text)
+    assert reason in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+@settings(max_examples=40)
+@given(st.sampled_from(sorted(FORBIDDEN)), st.sampled_from(["f11", "alt+p", "ctrl+y"]))
+def test_a_forbidden_key_is_refused_wherever_it_stands(forbidden, good):
+    with pytest.raises(KeymapError):
+        parse_keymap(f'[keys]\nquit = ["{good}", "{forbidden}"]\n', known={"quit"})
+
+
+def test_a_missing_or_binary_file_is_named_and_the_standard_keys_stay(tmp_path):
+    with pytest.raises(KeymapError, match=r"Keymap lane2\.toml: .*standard keys are used"):
+        load_keymap(tmp_path / "lane2.toml")
+    (tmp_path / "bin.toml").write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(KeymapError, match="not UTF-8 text"):
+        load_keymap(tmp_path / "bin.toml")
+    (tmp_path / "ok.toml").write_text(PAY_ON_F11)
+    assert load_keymap(tmp_path / "ok.toml") == {"bill.pay": "f11,ctrl+y"}
+
+
+# -- the app ----------------------------------------------------------------------------------------
+def footer_text(screen) -> str:
+    footer = screen.query_one(Footer)
+    return " ".join(str(key.render()) for key in footer.children)
+
+
+async def ring_up_a_mug(app, pilot) -> SalesBillScreen:
+    await pilot.press("ctrl+g")  # the Sales Bill from the menu, without F2
+    await pilot.pause()
+    assert isinstance(app.screen, SalesBillScreen)
+    await pilot.press("enter")  # walk-in: on to the item field
+    await type_text(pilot, "MUG-01")
+    await pilot.press("enter")
+    await pilot.pause()
+    return app.screen
+
+
+async def test_a_keymap_file_remaps_pay_for_this_terminal(app, tmp_path, monkeypatch):
+    keymap = tmp_path / "lane2.toml"
+    keymap.write_text(PAY_ON_F11)
+    monkeypatch.setenv("TUI_POS_KEYMAP", str(keymap))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ring_up_a_mug(app, pilot)
+        assert "F11/^Y Pay" in footer_text(screen)
+        await pilot.press("f4")  # no longer Pay on this terminal
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("f11")
+        await pilot.pause()
+        assert isinstance(app.screen, PaymentScreen)
+
+
+async def test_a_bad_keymap_file_is_said_and_the_standard_keys_work(app, tmp_path, monkeypatch):
+    keymap = tmp_path / "lane2.toml"
+    keymap.write_text('[keys]\n"bill.pay" = "ctrl+s"\n')
+    monkeypatch.setenv("TUI_POS_KEYMAP", str(keymap))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("Keymap lane2.toml" in m and "ctrl+s is taken" in m for m in said), said
+        screen = await ring_up_a_mug(app, pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, PaymentScreen)
+        assert app.screen is not screen
+
+
+async def test_without_f_keys_the_footer_shows_the_ctrl_keys_and_they_work(app, monkeypatch):
+    monkeypatch.delenv("TUI_POS_KEYMAP", raising=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ring_up_a_mug(app, pilot)
+        shown = footer_text(screen)
+        for key in ("F4/^Y Pay", "F2/^F Cust.", "F6/^O Items", "F7/^L Line", "F9/^T Bill"):
+            assert key in shown
+        footer = screen.query_one(Footer)
+        assert footer.virtual_size.width <= footer.size.width  # nothing pushed off 80 columns
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert isinstance(app.screen, PaymentScreen)
