@@ -48,7 +48,7 @@ class ExportDataScreen(PosModal[Path]):
             yield from form_row("File", Input(
                 str(self.folder / privacy.default_file_name(self.number)), id="path",
                 compact=True))
-            yield Label("Owner-only file: it holds personal data. Enter writes · Esc cancels",
+            yield Label("Owner-only (personal data) · Enter writes · Esc cancels",
                         classes="dim")
 
     def on_mount(self) -> None:
