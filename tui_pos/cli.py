@@ -120,6 +120,13 @@ def add_import_parser(sub, with_db) -> None:
 
 
 def add_export_parser(sub, with_db) -> None:
+    served = with_db(sub.add_parser(
+        "serve", help="serve the program to a browser on this machine (textual-serve)"))
+    served.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1, this machine only)")
+    served.add_argument("--port", type=port_number, default=8000, metavar="N",
+                        help="port to listen on (default: 8000)")
+
     exports = with_db(sub.add_parser("export", help="export customers or sales as CSV or .xlsx"))
     what = exports.add_subparsers(dest="what", parser_class=Parser, required=True)
     customers = with_db(what.add_parser("customers", help="every customer, every field"))
@@ -150,12 +157,13 @@ def fill_with_demo(shown: str) -> None:
     from tui_pos.db.connection import (
         DatabaseError, current_store, discard_new_store, disk_problem,
     )
+    from tui_pos.services.actors import cli_actor
     from tui_pos.services.demo import build_demo_store
     from tui_pos.services.errors import ValidationError
     import peewee as pw
 
     try:
-        built = build_demo_store()
+        built = build_demo_store(cli_actor())
     except (pw.PeeweeException, sqlite3.Error, OSError, ValidationError) as exc:
         new = current_store().is_new
         discard_new_store()
@@ -248,6 +256,7 @@ def run_init(args) -> int:
         close_database, is_default, normalise_target, open_database, resolve_target, shown,
     )
     from tui_pos.db.migrations import LATEST
+    from tui_pos.services.actors import cli_actor
     from tui_pos.services.setup import create_standard_vat_classes
 
     target = normalise_target(resolve_target(args.db))
@@ -260,7 +269,7 @@ def run_init(args) -> int:
             say(f"{ready}, with the demo store")
             return 0
         owner = first_owner(args)
-        made = create_standard_vat_classes()
+        made = create_standard_vat_classes(cli_actor())
     finally:
         close_database()
     if owner:
@@ -309,6 +318,7 @@ SHOWN_ROWS = 50  # bad rows listed on the terminal; all of them go to --rejects
 
 def run_import(args) -> int:
     from tui_pos.db.connection import close_database, open_database, resolve_target
+    from tui_pos.services.actors import cli_actor
     from tui_pos.services.importer import import_customers
 
     if args.what == "orders":
@@ -319,7 +329,7 @@ def run_import(args) -> int:
 
         by_hand = get_mapping(args.mapping).layout() if args.mapping else None
         report = import_customers(
-            args.file, dry_run=args.dry_run, good_rows_only=args.good_rows_only,
+            cli_actor(getattr(args, "terminal", None)), args.file, dry_run=args.dry_run, good_rows_only=args.good_rows_only,
             create_missing=args.create_missing, rejects=args.rejects, sheet=args.sheet,
             by_hand=by_hand, progress=progress_on_terminal())
     finally:
@@ -344,11 +354,12 @@ def run_import(args) -> int:
 def run_import_orders(args) -> int:
     """Each paid order its own transaction; non-zero when any order was refused."""
     from tui_pos.db.connection import close_database, open_database, resolve_target
+    from tui_pos.services.actors import cli_actor
     from tui_pos.services.webshop import import_orders
 
     open_database(resolve_target(args.db), create=False)
     try:
-        report = import_orders(args.file)
+        report = import_orders(cli_actor(getattr(args, "terminal", None)), args.file)
     finally:
         close_database()
     for problem in report.refused[:SHOWN_ROWS]:
@@ -420,6 +431,31 @@ def demo_cashier(target: str, terminal: str | None):
         close_database()
 
 
+def port_number(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 65535):
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {text[:20]!r}")
+    return int(text)
+
+
+def run_serve(args) -> int:
+    from tui_pos import serve
+    from tui_pos.db.connection import (
+        close_database, normalise_target, open_database, resolve_target,
+    )
+
+    target = normalise_target(resolve_target(args.db))
+    open_database(target, create=False)  # a bad store fails here, not in every browser tab
+    close_database()
+    try:
+        import textual_serve  # noqa: F401
+    except ImportError:
+        return refuse("tui-pos serve needs textual-serve: pip install 'tui-pos[serve]'")
+    say(f"serving tui-pos on http://{args.host}:{args.port} (Ctrl+C stops)", sys.stderr)
+    serve.serve(target, args.host, args.port, args.terminal or "browser",
+                getattr(args, "keymap", None), warn=lambda text: say(text, sys.stderr))
+    return 0
+
+
 def run_tui(args) -> int:
     from tui_pos.db.connection import (
         close_database, normalise_target, open_database, resolve_target,
@@ -457,6 +493,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_import(args)
         if args.command == "export":
             return run_export(args)
+        if args.command == "serve":
+            return run_serve(args)
         if args.command in ("audit", "customer"):
             from tui_pos import cli_privacy
 
