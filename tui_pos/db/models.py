@@ -337,8 +337,11 @@ class ItemSalesDay(BaseModel):
     class Meta:
         indexes = (
             (("business_date", "sku", "profile_id", "customer_type_id"), True),
-            (("profile_id", "business_date"), False),
-            (("customer_type_id", "business_date"), False),
+            # a filtered report reads these alone (covering): no row lookups
+            (("profile_id", "business_date", "sku", "quantity", "gross", "vat",
+              "discount"), False),
+            (("customer_type_id", "business_date", "sku", "quantity", "gross", "vat",
+              "discount"), False),
         )
 
 
