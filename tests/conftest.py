@@ -6,9 +6,10 @@ Dutch store (VAT 21/9/0, a few items, two types, two profiles).
 The service tests (tests/unit) that take ``db`` (or ``db_target``) and not
 the SQLite file itself (``db_file``) run twice: on a SQLite file and on a
 real PostgreSQL server that the session starts (tests/postgres_server.py),
-each test in its own database copied from a migrated template. Without the
-server's binaries or its driver the PostgreSQL runs are skipped with the
-reason. ``TUI_POS_TEST_ENGINES=sqlite`` (or ``postgresql``) picks one.
+each test on the worker's one database with its rows reset to those right
+after migrating. Without the server's binaries or its driver the PostgreSQL
+runs are skipped with the reason. ``TUI_POS_TEST_ENGINES=sqlite`` (or
+``postgresql``) picks one.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from hypothesis import settings
 from tui_pos.db.connection import close_database, open_database
 
 ENGINES = ("sqlite", "postgresql")
-TEMPLATE = "tui_pos_template"
+SHARED_DB = "tui_pos_tests"  # each worker's one migrated database
 TESTS = Path(__file__).parent
 
 # Property tests: the same examples on every run of the test command, so CI is
@@ -58,12 +59,16 @@ def pytest_generate_tests(metafunc):
 
 
 class PostgresServer:
-    """The session's server (started on first use) and one database per test."""
+    """The session's server (started on first use) with one migrated database
+    that each test gets back as it was right after migrating (``fresh``)."""
 
     def __init__(self) -> None:
         self.server = None
         self.failure: str | None = None
         self.names = itertools.count(1)
+        self.keeper = None  # a connection to the shared database, for resets
+        self.rows: dict[str, tuple[list[str], list[tuple]]] = {}
+        self.sequences: list[tuple[str, int | None]] = []
 
     def _start(self) -> None:
         from tests.postgres_server import Server, ServerUnavailable
@@ -75,11 +80,46 @@ class PostgresServer:
             return
         try:
             self.server = Server().start()
-            self._admin(f'CREATE DATABASE "{TEMPLATE}"')
-            open_database(self.server.url(TEMPLATE))  # migrated once, copied per test
+            self._admin(f'CREATE DATABASE "{SHARED_DB}"')
+            open_database(self.server.url(SHARED_DB))  # migrated once for the session
             close_database()
+            self._snapshot()
         except ServerUnavailable as exc:
             self.failure = f"no PostgreSQL server could be started: {exc}"
+
+    def _snapshot(self) -> None:
+        """The rows and sequence values right after migrating (copying a
+        database per test took over a second; restoring these takes ms)."""
+        import psycopg
+
+        self.keeper = psycopg.connect(self.server.url(SHARED_DB), autocommit=True)
+        tables = [name for (name,) in self.keeper.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        for table in tables:
+            cursor = self.keeper.execute(f'SELECT * FROM "{table}"')
+            self.rows[table] = ([column.name for column in cursor.description],
+                                cursor.fetchall())
+        self.sequences = self.keeper.execute(
+            "SELECT sequencename, last_value FROM pg_sequences "
+            "WHERE schemaname = 'public'").fetchall()
+
+    def fresh(self) -> str:
+        """The shared database's URL, every table as right after migrating."""
+        self.ensure()
+        with self.keeper.transaction():
+            self.keeper.execute("SET LOCAL lock_timeout = '10s'")  # a test left a lock
+            self.keeper.execute("SET LOCAL session_replication_role = replica")  # no FK checks
+            for table, (columns, rows) in self.rows.items():
+                self.keeper.execute(f'DELETE FROM "{table}"')
+                if rows:
+                    names = ", ".join(f'"{c}"' for c in columns)
+                    marks = ", ".join(["%s"] * len(columns))
+                    self.keeper.cursor().executemany(
+                        f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+            for name, last in self.sequences:
+                self.keeper.execute("SELECT setval(%s::regclass, %s, %s)",
+                                    (f'"{name}"', last or 1, last is not None))
+        return self.server.url(SHARED_DB)
 
     def _admin(self, sql: str) -> None:
         import psycopg
@@ -97,9 +137,9 @@ class PostgresServer:
                 pytest.fail(self.failure)
             pytest.skip(self.failure)
 
-    def new_database(self, options: str = f'TEMPLATE "{TEMPLATE}"') -> str:
-        """A fresh database's URL: by default a copy of the migrated template;
-        ``options`` of CREATE DATABASE make another (e.g. an empty one)."""
+    def new_database(self, options: str = "TEMPLATE template0") -> str:
+        """A new, empty database's URL; ``options`` of CREATE DATABASE
+        (e.g. its collation)."""
         self.ensure()
         name = f"test_{os.getpid()}_{next(self.names)}"
         self._admin(f'CREATE DATABASE "{name}" {options}')
@@ -110,6 +150,8 @@ class PostgresServer:
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
+        if self.keeper is not None:
+            self.keeper.close()
         if self.server is not None:
             self.server.stop()
 
@@ -129,7 +171,7 @@ def postgres(postgres_server):
     made: list[str] = []
     real = postgres_server.new_database
 
-    def new_database(options: str = f'TEMPLATE "{TEMPLATE}"') -> str:
+    def new_database(options: str = "TEMPLATE template0") -> str:
         made.append(real(options))
         return made[-1]
 
@@ -151,11 +193,8 @@ def db_target(engine, tmp_path, request):
     if engine == "sqlite":
         yield str(tmp_path / "pos.db")
         return
-    server = request.getfixturevalue("postgres_server")
-    url = server.new_database()
-    yield url
+    yield request.getfixturevalue("postgres_server").fresh()
     close_database()
-    server.drop(url)
 
 
 @pytest.fixture

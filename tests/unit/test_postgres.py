@@ -19,7 +19,7 @@ from tui_pos.db import bulk, migrations, search
 from tui_pos.db.connection import DatabaseError, close_database, open_database
 from tui_pos.db.models import ALL_MODELS, Customer, CustomerSearchTerm, Sequence
 
-EMPTY = "TEMPLATE template0"
+EMPTY = "TEMPLATE template0"  # what new_database makes by default
 ICU = "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
 
 
@@ -114,12 +114,28 @@ def test_a_missing_driver_says_how_to_install_it(monkeypatch, capsys):
     assert code == 1 and "tui-pos[postgres]" in one_line(err)
 
 
+# -- the suite's own reset -----------------------------------------------------------------
+
+def test_each_test_gets_the_store_as_it_was_right_after_migrating(postgres_server):
+    """What the service tests rely on: ``fresh`` undoes rows, numbers and ids."""
+    db = open_database(postgres_server.fresh())
+    first = Customer.create(number="9001", last_name="Jansen").id
+    with db.atomic():
+        assert bulk.next_value(Sequence, "sale") == 1
+    close_database()
+    db = open_database(postgres_server.fresh())
+    assert Customer.select().count() == 0
+    assert Customer.create(number="9001", last_name="Jansen").id == first
+    with db.atomic():
+        assert bulk.next_value(Sequence, "sale") == 1
+
+
 # -- sequences -----------------------------------------------------------------------------
 
 def test_a_sale_number_taken_in_an_open_transaction_locks_it_for_the_other_lane(postgres):
     """Lane A has taken a number and not committed: lane B waits for it (here:
     gives up after its lock timeout) and never gets the same number."""
-    db = open_database(postgres.new_database())
+    db = open_database(postgres.new_database(), create=True)
     taken, committed = threading.Event(), threading.Event()
     seen: dict[str, object] = {}
 
@@ -147,7 +163,7 @@ def test_a_sale_number_taken_in_an_open_transaction_locks_it_for_the_other_lane(
 
 
 def test_lanes_taking_numbers_at_once_never_share_one(postgres):
-    db = open_database(postgres.new_database())
+    db = open_database(postgres.new_database(), create=True)
     lanes, each = 4, 25
     start = threading.Barrier(lanes)
     numbers: list[int] = []
