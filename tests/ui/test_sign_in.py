@@ -259,3 +259,23 @@ async def test_name_and_pin_typed_ahead_in_the_list_sign_in(till):
         await pilot.press("m", "o", "1", "3", "5", "7", "enter")  # no pause between keys
         await pilot.pause()
         assert isinstance(till.screen, MainMenuScreen) and till.actor.name == "Mona"
+
+
+async def test_quitting_with_a_bill_held_for_a_cashier_asks_first(till):
+    from tui_pos.ui.screens.base import ConfirmScreen
+
+    async with till.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await sign_in(pilot, "cas", PINS["Cas"])
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("enter")
+        await type_text(pilot, "MUG-01")
+        await pilot.press("enter")
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(till.screen, SignInScreen)
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert isinstance(till.screen, ConfirmScreen)
+        assert "A sale is open" in screen_text(till)
