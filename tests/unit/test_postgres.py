@@ -93,6 +93,17 @@ def test_a_bad_url_is_one_line_without_the_password(capsys, url, says):
     assert code == 1 and says in line and "secret" not in line
 
 
+def test_a_url_is_read_as_libpq_reads_it():
+    from tui_pos.db.connection import postgres_url
+
+    assert postgres_url("postgresql://till:p%40ss%3Aw%2F@db.example:5433/my%20shop") == {
+        "database": "my shop", "user": "till", "password": "p@ss:w/",
+        "host": "db.example", "port": 5433, "connect_timeout": 10}
+    options = postgres_url("postgres://till@db.example/shop?sslmode=require&connect_timeout=3")
+    assert options["sslmode"] == "require" and options["connect_timeout"] == 3
+    assert "password" not in options  # then libpq looks in ~/.pgpass
+
+
 def test_an_unreachable_server_is_one_line(capsys):
     import socket
 
