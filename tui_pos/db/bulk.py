@@ -73,7 +73,12 @@ def _next_value_sql(table: str, param: str) -> str:
 
 
 def next_value(sequence_model: type[pw.Model], name: str) -> int:
-    """Bump the named counter and return it (inside the caller's transaction)."""
+    """Bump the named counter and return it (inside the caller's transaction).
+
+    One statement takes the row's lock and the new value together: on SQLite the
+    transaction already holds the write lock; on PostgreSQL another lane's
+    ``UPDATE`` of the same counter waits for this transaction to end, then reads
+    the committed value, so no two sales ever get the same number."""
     db = sequence_model._meta.database
     cursor = db.execute_sql(_next_value_sql(sequence_model._meta.table_name, db.param), (name,))
     row = cursor.fetchone()

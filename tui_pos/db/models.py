@@ -40,7 +40,8 @@ class SchemaVersion(BaseModel):
 
 
 class Sequence(BaseModel):
-    """Named counters for sale and customer numbers (updated under the write lock)."""
+    """Named counters for sale and customer numbers, bumped by an UPDATE inside the
+    transaction that uses the number (SQLite's write lock, PostgreSQL's row lock)."""
 
     name = pw.CharField(primary_key=True, max_length=40)
     value = pw.BigIntegerField(default=0)
