@@ -66,7 +66,8 @@ def peak_mb():
             return int(line.split()[1]) / 1024
 open_database({str(db_path)!r})
 start, cpu = time.perf_counter(), time.process_time()
-report = importer.import_customers({str(csv_path)!r}, create_missing=True)
+from tui_pos.services.actors import cli_actor
+report = importer.import_customers(cli_actor("bench"), {str(csv_path)!r}, create_missing=True)
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 print(json.dumps({{"seconds": seconds, "cpu": cpu, "added": report.added,
                   "rejected": report.rejected, "maxrss_mb": peak_mb()}}))

@@ -4,7 +4,7 @@
 
 Each round builds a 7-line draft (7 different items, a customer with a
 profile and sometimes a customer type; not timed), then times
-``complete_sale(draft, tendered)`` — pricing, the next number from the
+``complete_sale(actor, draft, tendered)`` — pricing, the next number from the
 sequence, the sale, its lines, VAT rows, payment and receipt text in one
 transaction — with no receipt file (``receipts_dir=None``). A second series
 times it with the receipt file written, as the app does.
@@ -40,6 +40,7 @@ from _common import (
 from tui_pos.db.connection import open_database
 from tui_pos.db.models import Customer, Item, Sale
 from tui_pos.services import item_sales
+from tui_pos.services.actors import Actor
 from tui_pos.services.sales import LINE_FIELDS, SALE_FIELDS, SaleDraft, complete_sale
 
 TARGET_MEDIAN_MS = 1.0
@@ -47,6 +48,7 @@ TARGET_P95_MS = 3.0
 
 SALE_COLS = tuple(f.column_name for f in SALE_FIELDS)  # the columns complete_sale writes
 LINE_COLS = tuple(f.column_name for f in LINE_FIELDS)
+BENCH = Actor(staff_id=None, name="bench", role="cashier", terminal="bench")
 INS_SALE = (f"INSERT INTO sale ({', '.join(SALE_COLS)}) "
             f"VALUES ({', '.join('?' * len(SALE_COLS))})")
 INS_LINE = (f"INSERT INTO sale_line ({', '.join(LINE_COLS)}) "
@@ -65,7 +67,7 @@ def bare_rows(draft: SaleDraft) -> tuple:
     """The rows the service would write for ``draft``, as plain tuples (not timed)."""
     bill = draft.priced()
     c = draft.customer
-    sale = ["now", "today", "completed", "bench", c.id, c.number, c.name, c.type_id,
+    sale = ["now", "today", "completed", "bench", None, "bench", c.id, c.number, c.name, c.type_id,
             c.type_name, draft.profile_id, "Retail", 1, None,
             int(bill.subtotal * 100), int(bill.discount_total * 100),
             int(bill.vat_total * 100), int(bill.total * 100), int(bill.total * 100), 0,
@@ -129,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     service, service_file, bare, service_cpu = [], [], [], []
     load_before = os.getloadavg()
     for warm in range(10):  # warm the caches and code paths, not counted
-        complete_sale(make_draft(rng, item_ids, customer_ids), cashier="bench")
+        complete_sale(BENCH, make_draft(rng, item_ids, customer_ids))
     for n in range(args.sales):
         draft = make_draft(rng, item_ids, customer_ids)
         draft2 = make_draft(rng, item_ids, customer_ids)
@@ -140,11 +142,11 @@ def main(argv: list[str] | None = None) -> int:
             c = cpu()
             t = clock()
             if what == "s":
-                complete_sale(draft, "", "cash", cashier="bench")
+                complete_sale(BENCH, draft, "", "cash")
                 service.append(clock() - t)
                 service_cpu.append(cpu() - c)
             elif what == "f":
-                complete_sale(draft2, "", "cash", cashier="bench", receipts_dir=receipts)
+                complete_sale(BENCH, draft2, "", "cash", receipts_dir=receipts)
                 service_file.append(clock() - t)
             else:
                 bare_sale(con, rows, now, now[:10])

@@ -36,6 +36,7 @@ from tui_pos.services.item_sales import fill as fill_item_sales
 from tui_pos.services.demo import demo_configuration
 from tui_pos.services.sales import LINE_FIELDS, SALE_FIELDS
 from tui_pos.services.text import fold, name_key
+from tui_pos.services.actors import cli_actor
 
 # -- Names ------------------------------------------------------------------------------
 
@@ -131,13 +132,13 @@ TYPES = [("Staff", "15", None), ("Wholesale", "10", None), ("Tax exempt", None, 
 
 
 def make_masters() -> dict:
-    vat = demo_configuration()  # the demo store's VAT classes and configuration
-    profiles = [masters.save_profile(name) for name in PROFILES]
-    masters.save_profile("Seasonal 2025", active=False)
-    types = [masters.save_type(name, discount=disc,
+    vat = demo_configuration(cli_actor())  # the demo store's VAT classes and configuration
+    profiles = [masters.save_profile(cli_actor(), name) for name in PROFILES]
+    masters.save_profile(cli_actor(), "Seasonal 2025", active=False)
+    types = [masters.save_type(cli_actor(), name, discount=disc,
                                vat_class_id=vat[v].id if v else None)
              for name, disc, v in TYPES]
-    card = custom_fields.save_field("Loyalty card", "text")
+    card = custom_fields.save_field(cli_actor(), "Loyalty card", "text")
     return {"vat": vat, "profiles": profiles, "types": types, "card": card}
 
 
@@ -418,7 +419,7 @@ def fill_sales(con: sqlite3.Connection, n_sales: int, days: int, today: dt.date,
             receipt += ["-" * 40, f"TOTAL EUR{money(subtotal):>31}",
                         f"Paid{money(paid):>36}", "Dank je wel! Thank you!".center(40)]
             sales.append((sale_id, sale_id, created.isoformat(" "), day.isoformat(),
-                          "completed", rng.choice(("anna", "daan", "ruben", "")),
+                          "completed", rng.choice(("anna", "daan", "ruben", "")), None, "till-1",
                           cust[0] if cust else None, cust[1] if cust else "",
                           display_name(cust) if cust else "", ctype, type_name,
                           profile, profiles.get(profile, ""), 1, None, subtotal, disc_total,

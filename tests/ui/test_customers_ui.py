@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from textual import events
@@ -19,6 +20,7 @@ from tui_pos.ui.screens.customers import CustomerPageScreen, CustomersScreen
 from tui_pos.ui.widgets.customer_search import CustomerSearch
 
 from tests.ui.keys import SIZE, screen_text, type_text
+from tests.actors import OWNER
 
 
 async def type_into(pilot, field: str, text: str) -> None:
@@ -67,14 +69,14 @@ def error_text(screen, field: str) -> str:
 
 
 def make_customer(first: str, last: str, **extra) -> int:
-    return customers.save_customer(CustomerInput(first_name=first, last_name=last, **extra)).id
+    return customers.save_customer(OWNER, CustomerInput(first_name=first, last_name=last, **extra)).id
 
 
 # -- Create with the full record, then find ------------------------------------------
 
 async def test_create_full_customer_then_find_by_name_tag_and_membership(app, store):
-    masters.save_type("Wholesale", discount="10")
-    loyalty = custom_fields.save_field("Shoe size", "number")
+    masters.save_type(OWNER, "Wholesale", discount="10")
+    loyalty = custom_fields.save_field(OWNER, "Shoe size", "number")
     async with app.run_test(size=SIZE) as pilot:
         form = await open_new_form(app, pilot)
         for field, text in [
@@ -114,7 +116,7 @@ async def test_create_full_customer_then_find_by_name_tag_and_membership(app, st
         assert customers.customer_tags(c.id) == ["koffieclub", "vip"]
         assert customers.custom_values(c.id) == {loyalty.id: "42"}
         [note] = customers.notes(c.id)
-        assert note.text == "Likes the blue mugs" and note.author == "staff"
+        assert note.text == "Likes the blue mugs" and note.author == OWNER.name  # who is signed in
         page_text = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "M-77331" in page_text and "Likes the blue mugs" in page_text
         assert "Account balance" in page_text
@@ -212,7 +214,7 @@ async def test_contact_preference_without_consent_date_refused(app, store):
 
 
 async def test_custom_number_field_refuses_text(app, store):
-    size = custom_fields.save_field("Shoe size", "number")
+    size = custom_fields.save_field(OWNER, "Shoe size", "number")
     async with app.run_test(size=SIZE) as pilot:
         form = await open_new_form(app, pilot)
         await type_into(pilot, "last_name", "Smit")
@@ -246,14 +248,14 @@ async def test_duplicate_number_and_bad_discount_refused(app, store):
 # -- Feature switches ------------------------------------------------------------------
 
 async def test_profile_field_only_with_the_switch_and_only_active_profiles(app, store):
-    retail = masters.save_profile("Retail")
-    masters.save_profile("Old chain", active=False)
+    retail = masters.save_profile(OWNER, "Retail")
+    masters.save_profile(OWNER, "Old chain", active=False)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_new_form(app, pilot)
         assert not form.query("#profile")  # switch off: no profile field at all
         await pilot.press("escape")
         await pilot.pause()
-        config.set_switch("show_customer_profile", True)
+        config.set_switch(OWNER, "show_customer_profile", True)
         await pilot.press("f2")
         await pilot.pause()
         form = app.screen
@@ -279,7 +281,7 @@ async def test_type_hidden_everywhere_while_its_switch_is_off(app, store):
     form, no Type column in the lists, no Type line on the page."""
     staff = masters.list_types()[0]
     cid = make_customer("Daan", "Smit", customer_type_id=staff.id)
-    config.set_switch("show_customer_type", False)
+    config.set_switch(OWNER, "show_customer_type", False)
     async with app.run_test(size=SIZE) as pilot:
         search = await open_customers(app, pilot)
         assert [str(c.label) for c in search.table.columns.values()] == [
@@ -321,7 +323,7 @@ async def test_with_types_on_the_list_and_page_show_the_type(app, store):
 
 
 async def test_every_bad_field_shown_at_once_and_focus_on_the_first(app, store):
-    size = custom_fields.save_field("Shoe size", "number")
+    size = custom_fields.save_field(OWNER, "Shoe size", "number")
     async with app.run_test(size=SIZE) as pilot:
         form = await open_new_form(app, pilot)
         await type_into(pilot, "last_name", "Bakker")
@@ -441,7 +443,7 @@ async def test_popup_new_customer_assigned_to_sale_with_a_note(app, store):
         c = Customer.get_by_id(new_id)
         assert (c.first_name, c.last_name) == ("Sanne", "de Wit")
         note = CustomerNote.get(CustomerNote.customer == new_id)
-        assert note.text == "Wants the red kettle on order" and note.author == "staff"
+        assert note.text == "Wants the red kettle on order" and note.author == OWNER.name
         assert not isinstance(app.screen, (CustomerFormScreen, CustomerSearchPopup))
 
 
@@ -517,7 +519,7 @@ async def test_enter_moves_to_the_next_field_in_the_form(app, store):
 
 
 async def test_hidden_profile_is_kept_when_editing(app, store):
-    retail = masters.save_profile("Retail")
+    retail = masters.save_profile(OWNER, "Retail")
     cid = make_customer("Daan", "Smit", profile_id=retail.id)
     assert not config.get_settings().show_customer_profile
     async with app.run_test(size=SIZE) as pilot:
@@ -565,17 +567,17 @@ LONG_NAME = "Wilhelmina" + "x" * 50  # 60 characters, the column's limit
 
 def hostile_shop() -> dict[str, int]:
     """Customers with hostile names, tags, notes, custom values, type and profile."""
-    config.set_switch("show_customer_profile", True)
-    ctype = masters.save_type("[red]VIP[/red] [/]", discount="5")
-    profile = masters.save_profile("Horeca [/] 王")
-    card = custom_fields.save_field("Kaart [/]", "text")
+    config.set_switch(OWNER, "show_customer_profile", True)
+    ctype = masters.save_type(OWNER, "[red]VIP[/red] [/]", discount="5")
+    profile = masters.save_profile(OWNER, "Horeca [/] 王")
+    card = custom_fields.save_field(OWNER, "Kaart [/]", "text")
     ids = {}
     for first, last in HOSTILE.items():
         ids[first] = customers.save_customer(
-            CustomerInput(first_name=first, last_name=last, additional=f"{first} #1",
+            replace(OWNER, name="[b]Emma[/b]"), CustomerInput(first_name=first, last_name=last, additional=f"{first} #1",
                           tags=f"{first}, [i]tag[/i]", customer_type_id=ctype.id,
                           profile_id=profile.id, custom={card.id: f"{first} [/]"}),
-            note=f"Note {first} [/b]", author="[b]Emma[/b]").id
+            note=f"Note {first} [/b]").id
     ids[LONG_NAME] = make_customer(LONG_NAME, "")
     return ids
 
@@ -620,7 +622,7 @@ async def test_hostile_names_found_shown_and_edited_literally(app, store):
 
 
 async def test_a_hostile_customer_typed_into_the_form_is_shown_as_typed(app, store):
-    card = custom_fields.save_field("Kaart", "text")
+    card = custom_fields.save_field(OWNER, "Kaart", "text")
     async with app.run_test(size=SIZE) as pilot:
         form = await open_new_form(app, pilot)
         for field, text in [("first_name", "[@click=app.quit]"), ("last_name", "Zoë [/]"),

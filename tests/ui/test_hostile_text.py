@@ -19,6 +19,7 @@ from tui_pos.services import catalog, config, custom_fields, customers, masters
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.sales import SaleDraft, complete_sale
+from tests.actors import OWNER
 
 HOSTILE = ["Zoë [/]", "[b]x[/b]", "[link=x]y[/link]", "[@click=app.quit]q", "☕ Koffie 😀",
            "王小明 顾客"]
@@ -29,27 +30,27 @@ def hostile_store(vat_id: int) -> dict:
     s = config.get_settings()
     s.store_name = "[bold]Koffie[/bold] & [red]Co[/red]"
     s.show_customer_profile = True
-    config.update_settings(s)
-    profiles = [masters.save_profile(name) for name in HOSTILE]
-    masters.save_profile("Horeca VIP")
-    masters.save_profile("Horeca [red]VIP[/red]")
-    types = [masters.save_type(name, discount="5") for name in HOSTILE[:3]]
-    catalog.save_vat_class("[i]Btw[/i] 🙂", "21")
-    custom_fields.save_field("[u]Lid[/u]nr", "text")
+    config.update_settings(OWNER, s)
+    profiles = [masters.save_profile(OWNER, name) for name in HOSTILE]
+    masters.save_profile(OWNER, "Horeca VIP")
+    masters.save_profile(OWNER, "Horeca [red]VIP[/red]")
+    types = [masters.save_type(OWNER, name, discount="5") for name in HOSTILE[:3]]
+    catalog.save_vat_class(OWNER, "[i]Btw[/i] 🙂", "21")
+    custom_fields.save_field(OWNER, "[u]Lid[/u]nr", "text")
     items = []
     for i, name in enumerate([*HOSTILE, LONG_ITEM]):
-        items.append(catalog.save_item(ItemInput(
+        items.append(catalog.save_item(OWNER, ItemInput(
             sku=f"H-{i}", name=name, price="1.00", vat_class_id=vat_id)))
     people = []
     for i, name in enumerate(HOSTILE):
-        people.append(customers.save_customer(CustomerInput(
+        people.append(customers.save_customer(OWNER, CustomerInput(
             first_name=name, last_name=f"Klant{i}", tags=f"[t{i}]tag",
             customer_type_id=types[i % 3].id, profile_id=profiles[i].id,
-            additional=f"[/]{i}"), note=f"[note]{i}[/note]", author="anna"))
-    vip = customers.save_customer(CustomerInput(
+            additional=f"[/]{i}"), note=f"[note]{i}[/note]"))
+    vip = customers.save_customer(OWNER, CustomerInput(
         first_name="Vera", last_name="Vip",
-        customer_type_id=masters.save_type("[red]VIP[/red] [/]", discount="10").id,
-        profile_id=masters.save_profile("Horeca [/] 王").id))
+        customer_type_id=masters.save_type(OWNER, "[red]VIP[/red] [/]", discount="10").id,
+        profile_id=masters.save_profile(OWNER, "Horeca [/] 王").id))
     return {"profiles": profiles, "items": items, "people": people, "vip": vip}
 
 
@@ -58,7 +59,7 @@ def sell_each(data) -> None:
         draft = SaleDraft.new()
         draft.set_customer(person.id)
         draft.add_item(f"H-{i}")
-        complete_sale(draft, at=dt.datetime.now().replace(microsecond=0))
+        complete_sale(OWNER, draft, at=dt.datetime.now().replace(microsecond=0))
 
 
 async def back_to_menu(pilot) -> None:

@@ -80,7 +80,7 @@ async def test_switch_off_the_screen_itself_shows_the_message(app):
 
 
 async def test_step_2_add_new_profile_active_and_save(app):
-    config.set_switch("show_customer_profile", True)
+    config.set_switch(OWNER, "show_customer_profile", True)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Customer Profile")
         screen = app.screen
@@ -105,7 +105,7 @@ async def test_step_2_add_new_profile_active_and_save(app):
 
 
 async def test_a_new_profile_can_be_saved_inactive(app):
-    config.set_switch("show_customer_profile", True)
+    config.set_switch(OWNER, "show_customer_profile", True)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Customer Profile")
         await pilot.press("ctrl+n", *"Seasonal")
@@ -117,8 +117,8 @@ async def test_a_new_profile_can_be_saved_inactive(app):
 
 
 async def test_empty_and_duplicate_profile_names_are_refused_at_the_field(app):
-    config.set_switch("show_customer_profile", True)
-    masters.save_profile("Retail")
+    config.set_switch(OWNER, "show_customer_profile", True)
+    masters.save_profile(OWNER, "Retail")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Customer Profile")
         screen = app.screen
@@ -145,8 +145,8 @@ async def test_empty_and_duplicate_profile_names_are_refused_at_the_field(app):
 
 
 async def test_edit_a_profile_with_enter_and_rename_it(app):
-    config.set_switch("show_customer_profile", True)
-    masters.save_profile("Retial")
+    config.set_switch(OWNER, "show_customer_profile", True)
+    masters.save_profile(OWNER, "Retial")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Customer Profile")
         screen = app.screen
@@ -161,9 +161,9 @@ async def test_edit_a_profile_with_enter_and_rename_it(app):
 
 
 async def test_deactivate_and_reactivate_a_profile_with_d(app):
-    config.set_switch("show_customer_profile", True)
-    masters.save_profile("Online")
-    masters.save_profile("Retail")
+    config.set_switch(OWNER, "show_customer_profile", True)
+    masters.save_profile(OWNER, "Online")
+    masters.save_profile(OWNER, "Retail")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Customer Profile")
         screen = app.screen
@@ -179,7 +179,7 @@ async def test_deactivate_and_reactivate_a_profile_with_d(app):
 
 
 async def test_unsaved_profile_form_asks_before_leaving(app):
-    config.set_switch("show_customer_profile", True)
+    config.set_switch(OWNER, "show_customer_profile", True)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Customer Profile")
         screen = app.screen
@@ -226,7 +226,7 @@ async def test_customer_type_discount_over_100_is_refused_at_the_field(app):
 async def test_delete_a_used_type_is_refused_with_the_count_and_offers_deactivate(app):
     staff = masters.list_types()[0]
     for first in ("Daan", "Ruben"):
-        customers.save_customer(CustomerInput(first_name=first, last_name="Smit",
+        customers.save_customer(OWNER, CustomerInput(first_name=first, last_name="Smit",
                                               customer_type_id=staff.id))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Customer Types")
@@ -254,7 +254,7 @@ async def test_delete_a_used_type_is_refused_with_the_count_and_offers_deactivat
 
 async def test_delete_a_used_type_and_keep_it(app):
     staff = masters.list_types()[0]
-    customers.save_customer(CustomerInput(first_name="Daan", customer_type_id=staff.id))
+    customers.save_customer(OWNER, CustomerInput(first_name="Daan", customer_type_id=staff.id))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Customer Types")
         await pilot.press("delete", "y")
@@ -267,7 +267,7 @@ async def test_delete_a_used_type_and_keep_it(app):
 
 
 async def test_delete_an_unused_type(app):
-    masters.save_type("Wholesale", discount="10")
+    masters.save_type(OWNER, "Wholesale", discount="10")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Customer Types")
         screen = app.screen
@@ -365,7 +365,7 @@ async def test_item_with_negative_price_is_refused_at_the_price(app):
 
 async def test_items_list_pages_instead_of_loading_everything(app, store):
     for n in range(120):
-        catalog.save_item(ItemInput(sku=f"BULK-{n:03d}", name=f"Bulk {n}", price="1.00",
+        catalog.save_item(OWNER, ItemInput(sku=f"BULK-{n:03d}", name=f"Bulk {n}", price="1.00",
                                     vat_class_id=store["vat"]["Hoog"]))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Items")
@@ -435,7 +435,7 @@ async def back_to_menu(pilot) -> None:
 
 
 async def test_hostile_names_typed_into_every_master_are_shown_as_typed(app):
-    config.set_switch("show_customer_profile", True)
+    config.set_switch(OWNER, "show_customer_profile", True)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         for menu_name, extra in (("Customer Profile", ()), ("Customer Types", ()),
                                  ("VAT Classes", (("rate", "6"),)),
@@ -456,7 +456,7 @@ async def test_hostile_names_typed_into_every_master_are_shown_as_typed(app):
 
 
 async def test_hostile_item_names_and_vat_class_option_are_shown_as_typed(app, store):
-    vat = catalog.save_vat_class("[i]Btw[/i] 🙂", "21")
+    vat = catalog.save_vat_class(OWNER, "[i]Btw[/i] 🙂", "21")
     long_name = "Mug " + "[/]" * 38 + "xy"  # 120 characters that look like markup
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Items")
@@ -492,7 +492,7 @@ async def test_hostile_item_names_and_vat_class_option_are_shown_as_typed(app, s
 
 
 async def test_a_confirm_question_quotes_a_hostile_name_literally(app):
-    masters.save_type("[@click=app.quit]", discount="5")
+    masters.save_type(OWNER, "[@click=app.quit]", discount="5")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Customer Types")
         await pilot.press("delete")  # '[' sorts before letters: the hostile one is first
@@ -512,7 +512,7 @@ async def test_a_confirm_question_quotes_a_hostile_name_literally(app):
 
 async def test_the_largest_prices_are_shown_whole_in_80_columns(app, store):
     hoog = store["vat"]["Hoog"]
-    catalog.save_item(ItemInput(sku="BIG-1", name="Espresso machine", price="99999.99",
+    catalog.save_item(OWNER, ItemInput(sku="BIG-1", name="Espresso machine", price="99999.99",
                                 vat_class_id=hoog))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "Items")
@@ -585,10 +585,10 @@ async def test_every_mistake_of_the_item_form_is_shown_at_once(app):
 
 
 async def test_lists_follow_the_store_locale(app, store):
-    catalog.save_vat_class("Super", "25.5")
+    catalog.save_vat_class(OWNER, "Super", "25.5")
     s = config.get_settings()
     s.locale = "en_US"
-    config.update_settings(s)
+    config.update_settings(OWNER, s)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "VAT Classes")
         assert ["Super", "25.5%", "Active"] in table_rows(app.screen)
@@ -598,7 +598,7 @@ async def test_lists_follow_the_store_locale(app, store):
         await pilot.press("down", "down", "enter")
         assert app.screen.query_one("#price", Input).value == "12.10"
     s.locale = "de_DE"
-    config.update_settings(s)
+    config.update_settings(OWNER, s)
     app = PosApp(database=store["path"], actor=OWNER)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_from_menu(pilot, "VAT Classes")
@@ -622,7 +622,7 @@ async def test_an_empty_vat_class_list_says_so_in_good_english(db_path):
 
 
 async def test_customer_types_say_when_the_shop_does_not_use_them(app):
-    config.set_switch("show_customer_type", False)
+    config.set_switch(OWNER, "show_customer_type", False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         assert "Customer Types  (not used: Show Customer Type is off)" in screen_text(app)
         await open_from_menu(pilot, "Customer Types")

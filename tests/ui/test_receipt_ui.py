@@ -17,6 +17,7 @@ from tui_pos.services.sales import SaleDraft, complete_sale
 from tui_pos.ui.screens.bill_dialogs import ReceiptScreen
 from tui_pos.ui.screens.menu import MainMenuScreen
 from tui_pos.ui.screens.sales_bill import SalesBillScreen
+from tests.actors import OWNER
 
 # cut at 40 columns inside the tag: "Mug xx…x[link=x]y[/l"
 LINK_NAME = "Mug " + "x" * 28 + "[link=x]y[/link]"
@@ -24,7 +25,7 @@ LINK_NAME = "Mug " + "x" * 28 + "[link=x]y[/link]"
 
 def hostile_items(store) -> None:
     for sku, name in (("LINK-1", LINK_NAME), ("CLOSE-1", "Mug [/] [i]x")):
-        catalog.save_item(ItemInput(sku=sku, name=name, price="5.00",
+        catalog.save_item(OWNER, ItemInput(sku=sku, name=name, price="5.00",
                                     vat_class_id=store["vat"]["Hoog"]))
 
 
@@ -57,7 +58,7 @@ async def test_receipt_shows_markup_in_names_literally_and_saves_the_file(app, s
         draft = SaleDraft.new()  # (the bill itself is walked in test_hostile_text)
         draft.add_item("LINK-1")
         draft.add_item("CLOSE-1")
-        done = complete_sale(draft, receipts_dir=app.receipts_dir)
+        done = complete_sale(OWNER, draft, receipts_dir=app.receipts_dir)
         app.push_screen(ReceiptScreen(done))
         await pilot.pause()
         screen = app.screen
@@ -105,7 +106,7 @@ async def test_a_receipt_file_not_saved_is_said_and_r_writes_it_again(app, store
 def sale_without_its_file() -> str:
     draft = SaleDraft.new()
     draft.add_item("MUG-01")
-    return complete_sale(draft).receipt_text  # as if killed before the file was written
+    return complete_sale(OWNER, draft).receipt_text  # as if killed before the file was written
 
 
 async def test_missing_receipt_files_are_written_when_the_app_starts(app, store):

@@ -18,6 +18,7 @@ from tui_pos.services.sales import SaleDraft, complete_sale
 from tui_pos.ui.screens.reports import ReportsScreen
 
 from tests.ui.keys import SIZE, open_from_menu, screen_text
+from tests.actors import OWNER
 
 
 def rows(screen, table_id: str) -> list[list[str]]:
@@ -49,14 +50,14 @@ def sell(code: str, customer_id: int | None = None, profile_id: int | None = Non
     if profile_id is not None:
         draft.set_profile(profile_id)
     draft.add_item(code)
-    complete_sale(draft)
+    complete_sale(OWNER, draft)
 
 
 def retail_store():
-    config.set_switch("show_customer_profile", True)
-    retail = masters.save_profile("Retail")
-    masters.save_profile("Wholesale")
-    jan = customers.save_customer(CustomerInput(first_name="Jan", last_name="de Vries",
+    config.set_switch(OWNER, "show_customer_profile", True)
+    retail = masters.save_profile(OWNER, "Retail")
+    masters.save_profile(OWNER, "Wholesale")
+    jan = customers.save_customer(OWNER, CustomerInput(first_name="Jan", last_name="de Vries",
                                                 profile_id=retail.id, tags="vip"))
     return retail, jan
 
@@ -141,7 +142,7 @@ async def test_export_writes_the_shown_report_beside_the_database(app, store):
 
 async def test_customer_list_by_profile_and_tag(app):
     retail, jan = retail_store()
-    customers.save_customer(CustomerInput(first_name="Anna", last_name="Jansen"))
+    customers.save_customer(OWNER, CustomerInput(first_name="Anna", last_name="Jansen"))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_reports(pilot)
         await pilot.press("f6")
@@ -158,7 +159,7 @@ async def test_customer_list_by_profile_and_tag(app):
 
 async def test_customer_list_pages(app):
     for n in range(120):
-        customers.save_customer(CustomerInput(first_name=f"Klant{n:03d}"))
+        customers.save_customer(OWNER, CustomerInput(first_name=f"Klant{n:03d}"))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_reports(pilot)
         await pilot.press("ctrl+t")  # F6's alias, for terminals without F-keys
@@ -174,11 +175,11 @@ async def test_customer_list_pages(app):
 async def test_names_are_shown_literally_in_every_report_and_filter(app):
     """Names that look like markup are text: in the sales by profile, type and
     customer, the customer list and the filters' options."""
-    config.set_switch("show_customer_profile", True)
-    vip = masters.save_profile("[red]VIP[/red]")
-    masters.save_profile("Horeca [b]x[/b]")
-    kind = masters.save_type("Staff [/]", discount="0")
-    who = customers.save_customer(CustomerInput(
+    config.set_switch(OWNER, "show_customer_profile", True)
+    vip = masters.save_profile(OWNER, "[red]VIP[/red]")
+    masters.save_profile(OWNER, "Horeca [b]x[/b]")
+    kind = masters.save_type(OWNER, "Staff [/]", discount="0")
+    who = customers.save_customer(OWNER, CustomerInput(
         first_name="[link=x]y[/link]", last_name="[@click=app.quit]",
         profile_id=vip.id, customer_type_id=kind.id))
     sell("MUG-01", customer_id=who.id)
@@ -216,8 +217,8 @@ async def test_names_are_shown_literally_in_every_report_and_filter(app):
 
 
 async def test_export_makes_formula_names_harmless_and_the_file_owner_only(app, store):
-    formula = masters.save_type('=HYPERLINK("http://x","y")', discount="0")
-    who = customers.save_customer(CustomerInput(first_name="Jan", customer_type_id=formula.id))
+    formula = masters.save_type(OWNER, '=HYPERLINK("http://x","y")', discount="0")
+    who = customers.save_customer(OWNER, CustomerInput(first_name="Jan", customer_type_id=formula.id))
     sell("MUG-01", customer_id=who.id)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_reports(pilot)  # grouped by type (no profile switch)

@@ -13,6 +13,7 @@ from tui_pos.services.customers import CustomerInput
 from tui_pos.ui.screens.base import ConfirmScreen, FieldError
 from tui_pos.ui.screens.bill_dialogs import PaymentScreen, ReceiptScreen
 from tui_pos.ui.screens.sales_bill import SalesBillScreen
+from tests.actors import OWNER
 
 
 async def open_bill(app, pilot) -> SalesBillScreen:
@@ -33,7 +34,7 @@ def shown_error(screen, field: str) -> str:
 
 
 def enable_profiles() -> None:
-    config.set_switch("show_customer_profile", True)
+    config.set_switch(OWNER, "show_customer_profile", True)
 
 
 async def add_items(pilot, *codes: str) -> None:
@@ -79,8 +80,8 @@ async def test_unknown_sku_and_bad_quantities_are_refused_at_the_field(app):
 
 async def test_sale_with_customer_and_profile_is_saved_in_one_go(app):
     enable_profiles()
-    retail = masters.save_profile("Retail")
-    jan = customers.save_customer(CustomerInput(first_name="Jan", last_name="de Vries",
+    retail = masters.save_profile(OWNER, "Retail")
+    jan = customers.save_customer(OWNER, CustomerInput(first_name="Jan", last_name="de Vries",
                                                 profile_id=retail.id))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bill(app, pilot)
@@ -139,8 +140,8 @@ async def test_without_the_switch_there_is_no_profile_field(app):
 
 async def test_inactive_profile_is_not_offered_and_sale_proceeds_without_one(app):
     enable_profiles()
-    masters.save_profile("Retail")
-    masters.save_profile("Seasonal", active=False)
+    masters.save_profile(OWNER, "Retail")
+    masters.save_profile(OWNER, "Seasonal", active=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bill(app, pilot)
         select = screen.query_one("#profile", Select)
@@ -158,7 +159,7 @@ async def test_inactive_profile_is_not_offered_and_sale_proceeds_without_one(app
 
 async def test_staff_type_discounts_the_bill_and_removing_the_customer_recomputes(app):
     staff = [t for t in masters.list_types() if t.name == "Staff"][0]
-    customers.save_customer(CustomerInput(first_name="Daan", last_name="Smit",
+    customers.save_customer(OWNER, CustomerInput(first_name="Daan", last_name="Smit",
                                           customer_type_id=staff.id))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bill(app, pilot)
@@ -182,7 +183,7 @@ async def test_staff_type_discounts_the_bill_and_removing_the_customer_recompute
 async def test_a_bill_discount_comes_on_top_of_the_staff_discount_with_f9(app):
     """SPEC §2: 5 % off the bill after Staff's 15 %, never instead of it."""
     staff = [t for t in masters.list_types() if t.name == "Staff"][0]
-    customers.save_customer(CustomerInput(first_name="Daan", last_name="Smit",
+    customers.save_customer(OWNER, CustomerInput(first_name="Daan", last_name="Smit",
                                           customer_type_id=staff.id))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bill(app, pilot)
@@ -212,7 +213,7 @@ async def test_a_bill_discount_comes_on_top_of_the_staff_discount_with_f9(app):
 
 
 async def test_a_wide_discount_and_the_bill_mark_fit_the_disc_column(app):
-    customers.save_customer(CustomerInput(first_name="Eva", last_name="Bos",
+    customers.save_customer(OWNER, CustomerInput(first_name="Eva", last_name="Bos",
                                           discount="12.25"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bill(app, pilot)
@@ -371,7 +372,7 @@ async def test_a_line_too_large_for_a_sale_is_refused_at_the_item_field(app, sto
     from tui_pos.services import catalog
     from tui_pos.services.catalog import ItemInput
 
-    catalog.save_item(ItemInput(sku="YACHT", name="A yacht", price="9999999999",
+    catalog.save_item(OWNER, ItemInput(sku="YACHT", name="A yacht", price="9999999999",
                                 vat_class_id=store["vat"]["Hoog"]))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bill(app, pilot)
@@ -394,13 +395,13 @@ async def test_hostile_names_are_shown_literally_through_a_whole_sale(app, store
 
     assert len(HOSTILE[-1]) == 120
     enable_profiles()
-    masters.save_profile("Horeca VIP")
-    fancy = masters.save_profile("Horeca [red]VIP[/red]")
-    kind = masters.save_type("[red]Trade[/red]", discount="10")
+    masters.save_profile(OWNER, "Horeca VIP")
+    fancy = masters.save_profile(OWNER, "Horeca [red]VIP[/red]")
+    kind = masters.save_type(OWNER, "[red]Trade[/red]", discount="10")
     for n, name in enumerate(HOSTILE):
-        catalog.save_item(ItemInput(sku=f"H-{n}", name=name, price="1.00",
+        catalog.save_item(OWNER, ItemInput(sku=f"H-{n}", name=name, price="1.00",
                                     vat_class_id=store["vat"]["Hoog"]))
-    customers.save_customer(CustomerInput(first_name="[@click=app.quit]",
+    customers.save_customer(OWNER, CustomerInput(first_name="[@click=app.quit]",
                                           last_name="Jansen [b]x[/b]",
                                           customer_type_id=kind.id, profile_id=fancy.id))
     async with app.run_test(size=SIZE) as pilot:
@@ -455,7 +456,7 @@ async def test_hostile_names_are_shown_literally_through_a_whole_sale(app, store
 async def test_money_on_the_bill_follows_the_store_locale(app):
     from dataclasses import replace
 
-    config.update_settings(replace(config.get_settings(), locale="en_US"))
+    config.update_settings(OWNER, replace(config.get_settings(), locale="en_US"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bill(app, pilot)
         await pilot.press("enter")
@@ -518,9 +519,9 @@ async def test_with_show_customer_type_off_the_bill_neither_shows_nor_applies_th
     from tests.ui.keys import screen_text
 
     staff = [t for t in masters.list_types() if t.name == "Staff"][0]
-    customers.save_customer(CustomerInput(first_name="Daan", last_name="Smit",
+    customers.save_customer(OWNER, CustomerInput(first_name="Daan", last_name="Smit",
                                           customer_type_id=staff.id))
-    config.set_switch("show_customer_type", False)
+    config.set_switch(OWNER, "show_customer_type", False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bill(app, pilot)
         await type_text(pilot, "Daan Smit")

@@ -19,6 +19,7 @@ from tui_pos.services import config, customers, masters
 from tui_pos.services.customers import CustomerInput
 from tui_pos.ui.screens.bill_dialogs import PaymentScreen
 from tui_pos.ui.screens.sales_bill import SalesBillScreen
+from tests.actors import OWNER
 
 KEY = {"\r": "enter", "\n": "ctrl+j", "-": "minus", "*": "asterisk", " ": "space"}
 BURST = "MUG-01\r8712345000017\r3*GIFT-25\rMUG-01\r"
@@ -91,7 +92,7 @@ async def test_a_scan_split_by_the_hand_over_still_lands_whole(app):
 
 
 async def test_a_customer_name_in_the_customer_field_is_still_a_customer(app):
-    customers.save_customer(CustomerInput(first_name="Jan", last_name="de Vries"))
+    customers.save_customer(OWNER, CustomerInput(first_name="Jan", last_name="de Vries"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bill(app, pilot)
         await type_text(pilot, "Jan de Vries")
@@ -160,9 +161,9 @@ async def test_a_pay_key_right_after_a_scan_pays_for_that_scan_too(app):
 
 
 async def test_after_attaching_a_customer_the_next_scan_is_an_item(app):
-    config.set_switch("show_customer_profile", True)
-    masters.save_profile("Retail")
-    customers.save_customer(CustomerInput(first_name="Jan", last_name="de Vries"))
+    config.set_switch(OWNER, "show_customer_profile", True)
+    masters.save_profile(OWNER, "Retail")
+    customers.save_customer(OWNER, CustomerInput(first_name="Jan", last_name="de Vries"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bill(app, pilot)
         await type_text(pilot, "de vr")
@@ -179,7 +180,7 @@ async def test_after_attaching_a_customer_the_next_scan_is_an_item(app):
 
 
 async def test_closing_any_pop_up_puts_the_focus_back_in_the_item_field(app):
-    config.set_switch("show_customer_profile", True)
+    config.set_switch(OWNER, "show_customer_profile", True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bill(app, pilot)
         await pilot.press("enter")

@@ -15,10 +15,11 @@ from tui_pos.services.customers import CustomerInput
 from tui_pos.ui.screens.bill_dialogs import PaymentScreen, ReceiptScreen
 from tui_pos.ui.screens.menu import MainMenuScreen
 from tui_pos.ui.screens.sales_bill import SalesBillScreen
+from tests.actors import OWNER
 
 
 async def test_the_seed_three_steps_with_the_keyboard(app):
-    customers.save_customer(CustomerInput(first_name="Jan", last_name="de Vries"))
+    customers.save_customer(OWNER, CustomerInput(first_name="Jan", last_name="de Vries"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
 

@@ -23,7 +23,7 @@ def sell(days_ago: int, code: str, qty: str = "1", profile_id=None) -> None:
     if profile_id is not None:
         draft.set_profile(profile_id)
     draft.add_item(code, qty)
-    complete_sale(draft, at=dt.datetime.combine(TODAY - dt.timedelta(days=days_ago),
+    complete_sale(OWNER, draft, at=dt.datetime.combine(TODAY - dt.timedelta(days=days_ago),
                                                 dt.time(12, 0)))
 
 
@@ -31,10 +31,10 @@ def sell(days_ago: int, code: str, qty: str = "1", profile_id=None) -> None:
 def sold(store):
     """Three profiles (one named like markup) and a sale without a profile, this week
     and two weeks ago: every quick range holds today's sales."""
-    config.set_switch("show_customer_profile", True)
-    vip = masters.save_profile("[red]VIP[/red]").id
-    retail = masters.save_profile("Retail").id
-    web = masters.save_profile("Web shop").id
+    config.set_switch(OWNER, "show_customer_profile", True)
+    vip = masters.save_profile(OWNER, "[red]VIP[/red]").id
+    retail = masters.save_profile(OWNER, "Retail").id
+    web = masters.save_profile(OWNER, "Web shop").id
     sell(0, "MUG-01", "3", vip)      # 36.30
     sell(14, "MUG-01", "1", vip)     # 12.10
     sell(0, "COF-250", "2", retail)  # 13.90

@@ -21,6 +21,7 @@ import traceback
 
 from tui_pos.db.connection import open_database
 from tui_pos.services.receipts import repair_receipts
+from tui_pos.services.actors import cli_actor
 from tui_pos.services.sales import SaleDraft, complete_sale
 
 SKUS = ("MUG-01", "COF-250", "GIFT-25")
@@ -40,7 +41,7 @@ def sell(database: str, folder: str) -> None:
         draft = SaleDraft.new()
         for _ in range(rng.randint(1, 3)):
             draft.add_item(rng.choice(SKUS), str(rng.randint(1, 3)))
-        done = complete_sale(draft, method=rng.choice(("cash", "card")), receipts_dir=folder)
+        done = complete_sale(cli_actor("crash"), draft, method=rng.choice(("cash", "card")), receipts_dir=folder)
         if done.receipt_error:
             say(f"error {done.receipt_error}")
         say(f"sale {done.number}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from tui_pos.db.models import (
 from tui_pos.services import custom_fields, customers, masters
 from tui_pos.services.customers import CustomerInput, search_customers
 from tui_pos.services.errors import ValidationError
+from tests.actors import CASHIER, OWNER
 
 D = Decimal
 TABLES = (Customer, CustomerTag, Tag, CustomerNote, CustomFieldValue, CustomerSearchTerm)
@@ -27,7 +29,7 @@ def refused(field: str, data: CustomerInput, customer_id: int | None = None,
     before = counts()
     before_rows = list(Customer.select().order_by(Customer.id).dicts())
     with pytest.raises(ValidationError) as info:
-        customers.save_customer(data, customer_id, **kwargs)
+        customers.save_customer(OWNER, data, customer_id, **kwargs)
     assert info.value.field == field
     assert info.value.message
     assert counts() == before
@@ -36,7 +38,7 @@ def refused(field: str, data: CustomerInput, customer_id: int | None = None,
 
 
 def add(**kwargs) -> customers.CustomerDetail:
-    return customers.save_customer(CustomerInput(**kwargs))
+    return customers.save_customer(OWNER, CustomerInput(**kwargs))
 
 
 def names(page) -> list[str]:
@@ -47,7 +49,7 @@ def names(page) -> list[str]:
 
 def test_full_record_is_saved(shop):
     today = dt.date.today()
-    c = customers.save_customer(CustomerInput(
+    c = customers.save_customer(OWNER, CustomerInput(
         first_name=" Jan ", last_name="de  Vries", company="", email="Jan@DeVries.NL",
         phone="06-12345678", mobile="+31 6 1234 5678", address="Prinsengracht 1",
         postcode="1015 EA", city="Amsterdam", country="Nederland", birthday="24-11-1980",
@@ -130,7 +132,7 @@ def test_duplicate_customer_number_is_refused(db):
 def test_editing_keeps_its_own_number_and_refuses_anothers(db):
     jan = add(first_name="Jan", number="K-1")
     anna = add(first_name="Anna", number="K-2")
-    customers.save_customer(CustomerInput(first_name="Jan", last_name="de Vries",
+    customers.save_customer(OWNER, CustomerInput(first_name="Jan", last_name="de Vries",
                                           number="K-1"), jan.id)
     assert customers.get_customer(jan.id).last_name == "de Vries"
     refused("number", CustomerInput(first_name="Jan", number="K-2"), jan.id)
@@ -140,7 +142,7 @@ def test_editing_keeps_its_own_number_and_refuses_anothers(db):
 def test_unknown_type_or_profile_or_inactive_profile_is_refused(shop):
     refused("customer_type", CustomerInput(first_name="Jan", customer_type_id=999))
     refused("profile", CustomerInput(first_name="Jan", profile_id=999))
-    masters.set_profile_active(shop.profiles["Wholesale"].id, False)
+    masters.set_profile_active(OWNER, shop.profiles["Wholesale"].id, False)
     refused("profile", CustomerInput(first_name="Jan", profile_id=shop.profiles["Wholesale"].id))
 
 
@@ -156,11 +158,11 @@ def test_auto_numbers_are_sequential_and_skip_taken_ones(db):
 @pytest.fixture
 def fields(db):
     return {
-        "card": custom_fields.save_field("Loyalty card", "text"),
-        "children": custom_fields.save_field("Children", "number"),
-        "anniversary": custom_fields.save_field("Anniversary", "date"),
-        "vegan": custom_fields.save_field("Vegan", "yesno"),
-        "time": custom_fields.save_field("Contact time", "choice",
+        "card": custom_fields.save_field(OWNER, "Loyalty card", "text"),
+        "children": custom_fields.save_field(OWNER, "Children", "number"),
+        "anniversary": custom_fields.save_field(OWNER, "Anniversary", "date"),
+        "vegan": custom_fields.save_field(OWNER, "Vegan", "yesno"),
+        "time": custom_fields.save_field(OWNER, "Contact time", "choice",
                                          options="Morning, Afternoon, Evening"),
     }
 
@@ -187,7 +189,7 @@ def test_custom_field_value_of_the_wrong_kind_is_refused(fields, kind, value):
 
 
 def test_required_custom_field_is_refused_when_empty(db):
-    f = custom_fields.save_field("Card", "text", required=True)
+    f = custom_fields.save_field(OWNER, "Card", "text", required=True)
     refused(f"custom_{f.id}", CustomerInput(first_name="Jan"))
 
 
@@ -210,16 +212,16 @@ def test_tags_are_stored_once_and_listed_with_counts(db):
 
 def test_editing_tags_replaces_them(db):
     a = add(first_name="A", tags="vip, coffee")
-    customers.save_customer(CustomerInput(first_name="A", tags="tea"), a.id)
+    customers.save_customer(OWNER, CustomerInput(first_name="A", tags="tea"), a.id)
     assert customers.customer_tags(a.id) == ["tea"]
     assert dict(customers.list_tags()) == {"coffee": 0, "tea": 1, "vip": 0}
 
 
 def test_notes_keep_author_and_timestamp_newest_first(db):
     before = dt.datetime.now().replace(microsecond=0)
-    c = customers.save_customer(CustomerInput(first_name="Jan"), note="Prefers oat milk",
-                                author="Daan")
-    customers.add_note(c.id, "  Asked about grinders ", author=" Emma ")
+    c = customers.save_customer(replace(CASHIER, name="Daan"), CustomerInput(first_name="Jan"),
+                                note="Prefers oat milk")
+    customers.add_note(replace(CASHIER, name=" Emma "), c.id, "  Asked about grinders ")
     notes = customers.notes(c.id)
     assert [(n.text, n.author) for n in notes] == [("Asked about grinders", "Emma"),
                                                    ("Prefers oat milk", "Daan")]
@@ -231,7 +233,7 @@ def test_notes_keep_author_and_timestamp_newest_first(db):
 def test_an_empty_note_is_refused(db):
     c = add(first_name="Jan")
     with pytest.raises(ValidationError) as info:
-        customers.add_note(c.id, "   ")
+        customers.add_note(OWNER, c.id, "   ")
     assert info.value.field == "note"
     assert CustomerNote.select().count() == 0
 
@@ -291,7 +293,7 @@ def test_search_by_auto_number(people):
 
 
 def test_inactive_customers_are_hidden_unless_asked_for(people):
-    customers.set_active(people["jan"].id, False)
+    customers.set_active(OWNER, people["jan"].id, False)
     assert search_customers("de vries").hits == []
     hits = search_customers("de vries", include_inactive=True).hits
     assert [(h.id, h.active) for h in hits] == [(people["jan"].id, False)]
@@ -308,7 +310,7 @@ def test_search_filters_by_profile(shop):
 
 def test_edits_are_searchable_at_once_and_old_terms_gone(people):
     jan = people["jan"]
-    customers.save_customer(CustomerInput(first_name="Johan", last_name="de Vries"), jan.id)
+    customers.save_customer(OWNER, CustomerInput(first_name="Johan", last_name="de Vries"), jan.id)
     assert [h.id for h in search_customers("johan").hits] == [jan.id]
     assert search_customers("vip").hits == []
     assert search_customers("jan@dev").hits == []
@@ -363,15 +365,15 @@ def test_numbers_with_separators_are_found_as_typed(fields, typed):
 def test_history_lists_the_customers_sales_newest_first_with_totals(shop):
     from tui_pos.services.sales import SaleDraft, complete_sale
 
-    jan = customers.save_customer(CustomerInput(first_name="Jan", last_name="de Vries"))
-    other = customers.save_customer(CustomerInput(first_name="Anna", last_name="Jansen"))
+    jan = customers.save_customer(OWNER, CustomerInput(first_name="Jan", last_name="de Vries"))
+    other = customers.save_customer(OWNER, CustomerInput(first_name="Anna", last_name="Jansen"))
 
     def sell(customer_id, codes, day):
         draft = SaleDraft.new()
         draft.set_customer(customer_id)
         for code in codes:
             draft.add_item(code)
-        return complete_sale(draft, at=dt.datetime(2026, 11, day, 10, 0))
+        return complete_sale(OWNER, draft, at=dt.datetime(2026, 11, day, 10, 0))
 
     first = sell(jan.id, ["MUG-01", "COF-250"], 3)
     sell(other.id, ["MUG-01"], 4)
@@ -381,7 +383,7 @@ def test_history_lists_the_customers_sales_newest_first_with_totals(shop):
     assert seen.sale_count == 2
     assert seen.total_spent == first.total + last.total == Decimal("31.15")
     assert seen.last_visit == dt.datetime(2026, 11, 5, 10, 0)
-    assert customers.history(customers.save_customer(
+    assert customers.history(customers.save_customer(OWNER,
         CustomerInput(last_name="Nieuw")).id).sale_count == 0
 
 
@@ -461,12 +463,12 @@ def test_credit_limit_and_discount_bounded(db, field, typed):
 def test_notes_are_bounded_and_keep_their_lines(db):
     c = add(first_name="Jan")
     with pytest.raises(ValidationError) as info:
-        customers.add_note(c.id, "x" * 4001)
+        customers.add_note(OWNER, c.id, "x" * 4001)
     assert info.value.field == "note" and "4000" in info.value.message
     with pytest.raises(ValidationError) as info:
-        customers.add_note(c.id, "beep\x1b]0;pwned\x07")
+        customers.add_note(OWNER, c.id, "beep\x1b]0;pwned\x07")
     assert info.value.field == "note"
-    customers.add_note(c.id, "line one\nline two")
+    customers.add_note(OWNER, c.id, "line one\nline two")
     assert [n.text for n in customers.notes(c.id)] == ["line one\nline two"]
     refused("note", CustomerInput(first_name="Anna"), note="\x1b[2J")
 
@@ -515,7 +517,7 @@ def _at_once(count: int, work) -> list:
 
 
 def test_terminals_saving_the_same_number_at_once_one_wins_the_rest_are_told(db):
-    results = _at_once(6, lambda i: customers.save_customer(
+    results = _at_once(6, lambda i: customers.save_customer(OWNER,
         CustomerInput(first_name=f"Terminal{i}", number="1001")).id)
     won = [r for r in results if isinstance(r, int)]
     lost = [r for r in results if not isinstance(r, int)]
@@ -534,14 +536,14 @@ def test_a_number_taken_after_the_check_is_the_same_field_message(db, monkeypatc
     monkeypatch.setattr(customers, "_number_taken",
                         lambda number, cid: misses.pop(0) if misses else real(number, cid))
     with pytest.raises(ValidationError) as info:
-        customers.save_customer(CustomerInput(first_name="Mine", number="K-1"))
+        customers.save_customer(OWNER, CustomerInput(first_name="Mine", number="K-1"))
     assert (info.value.field, info.value.message) == ("number",
                                                       "Customer number K-1 is already used")
     assert Customer.select().count() == 1
 
 
 def test_terminals_creating_the_same_new_tag_at_once_both_succeed(db):
-    results = _at_once(4, lambda i: customers.save_customer(
+    results = _at_once(4, lambda i: customers.save_customer(OWNER,
         CustomerInput(first_name=f"Terminal{i}", tags="vip, Nieuw, koffie")).id)
     assert all(isinstance(r, int) for r in results), results
     assert Tag.select().count() == 3
@@ -562,7 +564,7 @@ def test_screens_get_frozen_values_with_names_resolved(fields):
     import dataclasses
 
     c = add(first_name="Jan", custom={fields["card"].id: "LC1"}, tags="vip")
-    custom_fields.save_field("Old field", "text", active=False)
+    custom_fields.save_field(OWNER, "Old field", "text", active=False)
     detail = customers.get_customer(c.id)
     assert dataclasses.is_dataclass(detail) and not isinstance(detail, Customer)
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -572,10 +574,10 @@ def test_screens_get_frozen_values_with_names_resolved(fields):
         ("Loyalty card", "LC1"), ("Children", ""), ("Anniversary", ""), ("Vegan", ""),
         ("Contact time", "")]  # the inactive field without a value is left out
     assert detail.custom_values == {fields["card"].id: "LC1"}
-    customers.add_note(c.id, "Hello", author="Emma")
+    customers.add_note(replace(OWNER, name="Emma"), c.id, "Hello")
     [note] = customers.notes(c.id)
     assert isinstance(note, customers.NoteRow) and (note.author, note.text) == ("Emma", "Hello")
-    assert customers.set_active(c.id, False).active is False
+    assert customers.set_active(OWNER, c.id, False).active is False
     assert customers.find_customer_by_number(c.number) == customers.get_customer(c.id)
     with pytest.raises(ValidationError):
         customers.get_customer(10**30)
@@ -589,7 +591,7 @@ def test_every_bad_field_is_reported_at_once_in_the_forms_order(fields):
                          birthday="99999-01-01", tags="t" * 61, contact_sms=True,
                          custom={children.id: "1e999999"})
     with pytest.raises(ValidationErrors) as info:
-        customers.save_customer(data, note="\x1b[2J")
+        customers.save_customer(OWNER, data, note="\x1b[2J")
     assert [e.field for e in info.value.errors] == [
         "first_name", "email", "phone", "birthday", "discount", "tags", "consent_date",
         f"custom_{children.id}", "note"]

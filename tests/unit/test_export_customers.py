@@ -22,6 +22,7 @@ from tui_pos.db.connection import close_database, open_database
 from tui_pos.services import custom_fields, customers, export, importer, masters
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
+from tests.actors import OWNER
 
 HOSTILE = ['=HYPERLINK("http://evil.example","x")', "'t Hart", "-5% korting", "@home",
            "Zoë Ölçer-Ñúñez", "Ĳsbrand 𝒜"]
@@ -30,14 +31,14 @@ HOSTILE = ['=HYPERLINK("http://evil.example","x")', "'t Hart", "-5% korting", "@
 def fill_store(shop) -> dict[str, int]:
     """Customers using every field, with the shop's own fields of every kind."""
     fields = {
-        "Shoe size": custom_fields.save_field("Shoe size", "number"),
-        "Member since": custom_fields.save_field("Member since", "date"),
-        "Vegan": custom_fields.save_field("Vegan", "yesno"),
-        "Colour": custom_fields.save_field("Colour", "choice", "Red, Blue"),
-        "Nickname": custom_fields.save_field("Nickname", "text"),
+        "Shoe size": custom_fields.save_field(OWNER, "Shoe size", "number"),
+        "Member since": custom_fields.save_field(OWNER, "Member since", "date"),
+        "Vegan": custom_fields.save_field(OWNER, "Vegan", "yesno"),
+        "Colour": custom_fields.save_field(OWNER, "Colour", "choice", "Red, Blue"),
+        "Nickname": custom_fields.save_field(OWNER, "Nickname", "text"),
     }
     made = {}
-    made["full"] = customers.save_customer(CustomerInput(
+    made["full"] = customers.save_customer(OWNER, CustomerInput(
         first_name="Zoë", last_name="Ölçer", company="Bakkerij Één", number="A-1",
         email="zoe@example.nl", phone="+31 6 12345678", mobile="06-87654321",
         address="Kerkstraat 1", postcode="3511 AB", city="Utrecht", country="NL",
@@ -51,10 +52,10 @@ def fill_store(shop) -> dict[str, int]:
                 fields["Vegan"].id: "yes", fields["Colour"].id: "blue",
                 fields["Nickname"].id: "=cmd|' /C calc'!A0"})).id
     for i, name in enumerate(HOSTILE):
-        made[name] = customers.save_customer(CustomerInput(
+        made[name] = customers.save_customer(OWNER, CustomerInput(
             first_name=name, last_name=name[:20], company=name, email=f"h{i}@example.nl",
             additional=name, active=i % 2 == 0, tags=f"tag{i}")).id
-    made["plain"] = customers.save_customer(CustomerInput(last_name="Plain",
+    made["plain"] = customers.save_customer(OWNER, CustomerInput(last_name="Plain",
                                                           phone="020-1234567")).id
     return made
 
@@ -108,13 +109,13 @@ def test_an_export_imports_into_an_empty_store_unchanged(shop, tmp_path, file_fo
     open_database(str(tmp_path / "empty.db"))
     from tui_pos.services import catalog
     for name, rate in (("Hoog", "21"), ("Laag", "9"), ("Nul", "0")):
-        catalog.save_vat_class(name, rate)
-    custom_fields.save_field("Shoe size", "number")
-    custom_fields.save_field("Member since", "date")
-    custom_fields.save_field("Vegan", "yesno")
-    custom_fields.save_field("Colour", "choice", "Red, Blue")
-    custom_fields.save_field("Nickname", "text")
-    report = importer.import_customers(path, create_missing=True)
+        catalog.save_vat_class(OWNER, name, rate)
+    custom_fields.save_field(OWNER, "Shoe size", "number")
+    custom_fields.save_field(OWNER, "Member since", "date")
+    custom_fields.save_field(OWNER, "Vegan", "yesno")
+    custom_fields.save_field(OWNER, "Colour", "choice", "Red, Blue")
+    custom_fields.save_field(OWNER, "Nickname", "text")
+    report = importer.import_customers(OWNER, path, create_missing=True)
     assert report.rejected == 0, report.problems
     assert report.added == len(before)
     assert report.created["customer type"] == ["Staff"]
@@ -122,7 +123,7 @@ def test_an_export_imports_into_an_empty_store_unchanged(shop, tmp_path, file_fo
     # types keep their name, not their discount (the export names the type)
     assert after == before
     assert exported() == text  # and exporting again gives the same file
-    again = importer.import_customers(path)
+    again = importer.import_customers(OWNER, path)
     assert (again.added, again.updated, again.unchanged) == (0, 0, len(before))
 
 
@@ -130,7 +131,7 @@ def test_reimporting_into_the_same_store_changes_nothing(shop, tmp_path):
     fill_store(shop)
     path = tmp_path / "c.csv"
     path.write_text(exported(), encoding="utf-8")
-    report = importer.import_customers(path)
+    report = importer.import_customers(OWNER, path)
     assert (report.added, report.updated, report.rejected) == (0, 0, 0), report.problems
     assert report.unchanged == len(HOSTILE) + 2
 
@@ -138,7 +139,7 @@ def test_reimporting_into_the_same_store_changes_nothing(shop, tmp_path):
 def test_the_export_pages_through_the_customers(db, monkeypatch):
     monkeypatch.setattr(export, "CUSTOMER_PAGE", 2)
     for i in range(5):
-        customers.save_customer(CustomerInput(last_name=f"C{i}", tags=f"t{i}"))
+        customers.save_customer(OWNER, CustomerInput(last_name=f"C{i}", tags=f"t{i}"))
     rows = list(csv.reader(io.StringIO(exported())))[1:]
     assert [r[2] for r in rows] == ["C0", "C1", "C2", "C3", "C4"]
     assert [r[17] for r in rows] == ["t0", "t1", "t2", "t3", "t4"]
@@ -162,7 +163,7 @@ def store(tmp_path, capsys, monkeypatch):
     path = str(tmp_path / "shop.db")
     assert run(capsys, "init", "--db", path)[0] == 0
     open_database(path)
-    customers.save_customer(CustomerInput(first_name="=1+1", last_name="Jansen"))
+    customers.save_customer(OWNER, CustomerInput(first_name="=1+1", last_name="Jansen"))
     close_database()
     return path
 

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,7 @@ from tui_pos.services import customers, export_sales
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.sales import SaleDraft, complete_sale
+from tests.actors import CASHIER, OWNER
 
 D = Decimal
 HOSTILE = '=HYPERLINK("http://evil.example","x")'
@@ -27,22 +29,22 @@ HOSTILE = '=HYPERLINK("http://evil.example","x")'
 def sell(shop) -> None:
     """Three sales on three days: a staff customer with a hostile name, a bill
     discount and two lines paid by card; a walk-in paying cash with change; one mug."""
-    who = customers.save_customer(CustomerInput(
+    who = customers.save_customer(OWNER, CustomerInput(
         first_name=HOSTILE, last_name="Smit", customer_type_id=shop.types["Staff"].id,
         profile_id=shop.profiles["Retail"].id)).id
     draft = SaleDraft.new()
     draft.add_item("MUG-01", "2")
     draft.add_item("COF-250", "1.5")
     draft.set_customer(who)
-    draft.set_bill_discount("10")
-    complete_sale(draft, method="card", cashier="Anna",
+    draft.set_bill_discount(OWNER, "10")
+    complete_sale(replace(CASHIER, name="Anna"), draft, method="card",
                   at=dt.datetime(2026, 11, 1, 10, 15, 30))
     draft = SaleDraft.new()
     draft.add_item("GIFT-25")
-    complete_sale(draft, tendered="50", cashier="-Bob", at=dt.datetime(2026, 11, 2, 9, 0))
+    complete_sale(replace(CASHIER, name="-Bob"), draft, tendered="50", at=dt.datetime(2026, 11, 2, 9, 0))
     draft = SaleDraft.new()
     draft.add_item("MUG-01")
-    complete_sale(draft, at=dt.datetime(2026, 11, 3, 17, 45))
+    complete_sale(OWNER, draft, at=dt.datetime(2026, 11, 3, 17, 45))
 
 
 def exported(per="line", date_from=None, date_to=None) -> list[dict[str, str]]:
@@ -61,6 +63,7 @@ def test_one_row_per_line_with_the_sales_snapshot(shop):
     mug = rows[0]
     assert mug["Date"] == "2026-11-01" and mug["Sold at"] == "2026-11-01T10:15:30"
     assert mug["Status"] == "completed" and mug["Cashier"] == "Anna"
+    assert mug["Terminal"] == CASHIER.terminal  # where it was rung up
     assert mug["Customer name"] == "'" + HOSTILE + " Smit"  # a formula never runs
     assert mug["Customer type"] == "Staff" and mug["Customer profile"] == "Retail"
     assert mug["Quantity"] == "2" and rows[1]["Quantity"] == "1.5"
@@ -166,7 +169,7 @@ def test_rows_come_by_business_date_then_number(shop):
     sell(shop)
     draft = SaleDraft.new()
     draft.add_item("COF-250")
-    complete_sale(draft, at=dt.datetime(2026, 10, 31, 12, 0))
+    complete_sale(OWNER, draft, at=dt.datetime(2026, 10, 31, 12, 0))
     assert [r["Sale number"] for r in exported("sale")] == ["4", "1", "2", "3"]
     assert [r["Sale number"] for r in exported("line")] == ["4", "1", "1", "2", "3"]
 
@@ -225,9 +228,10 @@ def store(tmp_path, capsys, monkeypatch):
     vat = {v.name: v for v in VatClass.select()}  # init made Hoog, Laag and Nul
     for sku, price, rate in (("MUG-01", "12.10", "Hoog"), ("COF-250", "6.95", "Laag"),
                              ("GIFT-25", "25.00", "Nul")):
-        catalog.save_item(ItemInput(sku=sku, name=sku, price=price, vat_class_id=vat[rate].id))
-    sell(SimpleNamespace(types={"Staff": masters.save_type("Staff", discount="15")},
-                         profiles={"Retail": masters.save_profile("Retail")}))
+        catalog.save_item(OWNER, ItemInput(sku=sku, name=sku, price=price,
+                                           vat_class_id=vat[rate].id))
+    sell(SimpleNamespace(types={"Staff": masters.save_type(OWNER, "Staff", discount="15")},
+                         profiles={"Retail": masters.save_profile(OWNER, "Retail")}))
     close_database()
     return path
 

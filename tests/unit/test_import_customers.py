@@ -20,6 +20,7 @@ from tui_pos.db.connection import close_database
 from tui_pos.services import custom_fields, customers, importer, layouts, masters, sheets
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
+from tests.actors import OWNER
 
 DATA = Path(__file__).parent.parent / "data" / "import"
 
@@ -58,7 +59,7 @@ def problems(report) -> dict[int, str]:
 
 def test_shopify_with_a_bom_bad_rows_and_a_duplicate(db, db_file):
     before = counts(db_file)
-    report = importer.import_customers(DATA / "shopify_customers.csv")
+    report = importer.import_customers(OWNER, DATA / "shopify_customers.csv")
     assert report.layout == "Shopify" and report.source == "comma-separated CSV in UTF-8"
     assert report.refused and not report.written
     assert problems(report) == {  # line 7 repeats line 2's e-mail, but line 2 is out
@@ -71,7 +72,7 @@ def test_shopify_with_a_bom_bad_rows_and_a_duplicate(db, db_file):
 
 def test_shopify_good_rows_only_then_again_changes_nothing(db, db_file, tmp_path):
     rejects = tmp_path / "rejects.csv"
-    report = importer.import_customers(DATA / "shopify_customers.csv", good_rows_only=True,
+    report = importer.import_customers(OWNER, DATA / "shopify_customers.csv", good_rows_only=True,
                                        create_missing=True, rejects=rejects)
     assert (report.added, report.updated, report.unchanged, report.rejected) == (2, 0, 0, 3)
     assert report.created == {"tag": ["koffie", "vip"]}
@@ -90,13 +91,13 @@ def test_shopify_good_rows_only_then_again_changes_nothing(db, db_file, tmp_path
     assert rows[2][1] == "'bad-mail.example.nl' is not a valid e-mail address"
 
     before = counts(db_file)
-    again = importer.import_customers(DATA / "shopify_customers.csv", good_rows_only=True)
+    again = importer.import_customers(OWNER, DATA / "shopify_customers.csv", good_rows_only=True)
     assert (again.added, again.updated, again.unchanged, again.rejected) == (0, 0, 2, 3)
     assert counts(db_file) == before
 
 
 def test_square_with_semicolons_month_first_dates_and_a_duplicate_number(db, db_file):
-    report = importer.import_customers(DATA / "square_customers.csv", good_rows_only=True)
+    report = importer.import_customers(OWNER, DATA / "square_customers.csv", good_rows_only=True)
     assert report.layout == "Square" and report.source.startswith("semicolon-separated")
     assert problems(report)[3].startswith("Birthday '31/31/1990' is not a date")
     assert problems(report)[5] == "duplicate: the same customer number as line 2"
@@ -109,7 +110,7 @@ def test_square_with_semicolons_month_first_dates_and_a_duplicate_number(db, db_
 
 
 def test_lightspeed_tab_separated_in_windows_1252(shop, db_file):
-    report = importer.import_customers(DATA / "lightspeed_customers.csv", good_rows_only=True)
+    report = importer.import_customers(OWNER, DATA / "lightspeed_customers.csv", good_rows_only=True)
     assert report.layout == "Lightspeed Retail (R-Series)"
     assert report.source == "tab-separated CSV in Windows-1252"
     assert problems(report) == {
@@ -125,7 +126,7 @@ def test_lightspeed_tab_separated_in_windows_1252(shop, db_file):
 
 
 def test_ospos_quoted_newlines_discount_rules(db):
-    report = importer.import_customers(DATA / "ospos_customers.csv", good_rows_only=True)
+    report = importer.import_customers(OWNER, DATA / "ospos_customers.csv", good_rows_only=True)
     assert report.layout == "Open Source Point of Sale"
     assert problems(report) == {
         4: "Discount must be between 0 and 100 %",
@@ -137,7 +138,7 @@ def test_ospos_quoted_newlines_discount_rules(db):
 
 
 def test_create_missing_creates_types_and_profiles_by_name(shop):
-    report = importer.import_customers(DATA / "lightspeed_customers.csv", good_rows_only=True,
+    report = importer.import_customers(OWNER, DATA / "lightspeed_customers.csv", good_rows_only=True,
                                        create_missing=True)
     assert report.created == {"customer type": ["Wholesale"]}
     assert by_email("henk@example.nl").type_name == "Wholesale"
@@ -146,7 +147,7 @@ def test_create_missing_creates_types_and_profiles_by_name(shop):
 
 def test_a_dry_run_writes_nothing_and_says_what_would_change(db, db_file):
     before = counts(db_file)
-    report = importer.import_customers(DATA / "ospos_customers.csv", dry_run=True)
+    report = importer.import_customers(OWNER, DATA / "ospos_customers.csv", dry_run=True)
     assert (report.added, report.rejected, report.written) == (1, 2, False)
     assert "would be added" in report.summary()
     assert counts(db_file) == before
@@ -166,10 +167,10 @@ def tui_row(**values) -> list[str]:
 
 
 def test_existing_customers_are_matched_by_number_email_then_phone(db, tmp_path):
-    a = customers.save_customer(CustomerInput(first_name="An", number="A-1"))
-    b = customers.save_customer(CustomerInput(first_name="Bo", email="bo@example.nl",
+    a = customers.save_customer(OWNER, CustomerInput(first_name="An", number="A-1"))
+    b = customers.save_customer(OWNER, CustomerInput(first_name="Bo", email="bo@example.nl",
                                               birthday="1990-01-02"))
-    c = customers.save_customer(CustomerInput(first_name="Cy", phone="06-1234 5678"))
+    c = customers.save_customer(OWNER, CustomerInput(first_name="Cy", phone="06-1234 5678"))
     path = write_csv(tmp_path / "c.csv", [TUI, *[
         tui_row(number="A-1", first_name="Anna", active="yes"),
         tui_row(first_name="Bo", email="BO@example.nl", city="Utrecht", active="yes"),
@@ -180,7 +181,7 @@ def test_existing_customers_are_matched_by_number_email_then_phone(db, tmp_path)
     rows = [r for r in csv.reader(io.StringIO(path.read_text()))]
     keep = [i for i, h in enumerate(rows[0]) if h != "Birthday"]
     write_csv(path, [[r[i] for i in keep] for r in rows])
-    report = importer.import_customers(path)
+    report = importer.import_customers(OWNER, path)
     assert (report.added, report.updated, report.unchanged) == (0, 3, 0), report.problems
     assert customers.get_customer(a.id).first_name == "Anna"
     assert customers.get_customer(b.id).city == "Utrecht"
@@ -192,19 +193,19 @@ def test_existing_customers_are_matched_by_number_email_then_phone(db, tmp_path)
 
 def test_an_email_two_customers_share_is_refused(db, tmp_path):
     for name in ("Ed", "Eva"):
-        customers.save_customer(CustomerInput(first_name=name, email="fam@example.nl"))
+        customers.save_customer(OWNER, CustomerInput(first_name=name, email="fam@example.nl"))
     path = write_csv(tmp_path / "c.csv", [TUI, tui_row(first_name="E", email="fam@example.nl",
                                                       active="yes")])
-    report = importer.import_customers(path)
+    report = importer.import_customers(OWNER, path)
     assert "belongs to 2 customers here" in report.problems[0].reason
 
 
 def test_new_customers_get_free_numbers_around_the_files_own(db, db_file, tmp_path):
-    customers.save_customer(CustomerInput(first_name="First"))  # takes 1001
+    customers.save_customer(OWNER, CustomerInput(first_name="First"))  # takes 1001
     path = write_csv(tmp_path / "c.csv", [TUI,
         tui_row(first_name="No number", email="a@example.nl", active="yes"),
         tui_row(number="1002", first_name="Has 1002", active="yes")])
-    report = importer.import_customers(path, batch=1)  # 1002 comes in a later batch
+    report = importer.import_customers(OWNER, path, batch=1)  # 1002 comes in a later batch
     assert report.added == 2, report.problems
     assert by_email("a@example.nl").number == "1003"
     assert customers.find_customer_by_number("1002").first_name == "Has 1002"
@@ -212,16 +213,16 @@ def test_new_customers_get_free_numbers_around_the_files_own(db, db_file, tmp_pa
 
 def test_a_row_without_number_email_or_phone_is_not_added(db, tmp_path):
     path = write_csv(tmp_path / "c.csv", [TUI, tui_row(first_name="Anon", active="yes")])
-    report = importer.import_customers(path)
+    report = importer.import_customers(OWNER, path)
     assert "no customer number, e-mail or phone" in report.problems[0].reason
 
 
 def test_an_inactive_profile_is_refused_by_the_services_rule(db, tmp_path):
-    profile = masters.save_profile("Old")
-    masters.set_profile_active(profile.id, False)
+    profile = masters.save_profile(OWNER, "Old")
+    masters.set_profile_active(OWNER, profile.id, False)
     path = write_csv(tmp_path / "c.csv", [TUI, tui_row(first_name="X", email="x@example.nl",
                                                       profile="old", active="yes")])
-    assert importer.import_customers(path).problems[0].reason == \
+    assert importer.import_customers(OWNER, path).problems[0].reason == \
         "The profile 'Old' is inactive"
 
 
@@ -290,13 +291,13 @@ def test_the_row_check_lets_only_validation_errors_escape(shop, values):
 def test_not_a_customer_file_is_refused_whole(db, db_file, name, message):
     before = counts(db_file)
     with pytest.raises(ValidationError, match=message):
-        importer.import_customers(DATA / name)
+        importer.import_customers(OWNER, DATA / name)
     assert counts(db_file) == before
 
 
 def test_the_refusal_lists_the_columns_a_layout_needs(db):
     with pytest.raises(ValidationError) as caught:
-        importer.import_customers(DATA / "unknown_layout.csv")
+        importer.import_customers(OWNER, DATA / "unknown_layout.csv")
     assert "Shopify: 'First Name', 'Last Name', 'Email', 'Accepts Email Marketing'" in \
         caught.value.message
 
@@ -320,7 +321,7 @@ def test_bad_files_are_refused_with_a_clear_message(db, db_file, tmp_path, conte
     path.write_bytes(content)
     before = counts(db_file)
     with pytest.raises(ValidationError, match=message.replace("|", r"\|")):
-        importer.import_customers(path)
+        importer.import_customers(OWNER, path)
     assert counts(db_file) == before
 
 
@@ -330,12 +331,12 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(db, tmp_path, monkey
     monkeypatch.setattr(sheets, "MAX_BYTES", 1000)
     monkeypatch.setattr(sheets, "_open_csv", lambda *a: pytest.fail("read it"))
     with pytest.raises(ValidationError, match="files over 0 MB are not imported"):
-        importer.import_customers(path)
+        importer.import_customers(OWNER, path)
 
 
 def test_a_missing_file(db, tmp_path):
     with pytest.raises(ValidationError, match="there is no file"):
-        importer.import_customers(tmp_path / "nope.csv")
+        importer.import_customers(OWNER, tmp_path / "nope.csv")
 
 
 # -- .xlsx ------------------------------------------------------------------------------
@@ -362,11 +363,11 @@ def test_xlsx_first_sheet_or_the_one_named(db, tmp_path):
         "Notes": [["just", "notes"]],
         "Klanten": [SHOPIFY_HEAD, ["Zoë", "Ölçer", "zoe@example.nl", True, "", 31612345678]]})
     with pytest.raises(ValidationError, match="columns are not a customer layout"):
-        importer.import_customers(path)  # the first sheet is not the customers
+        importer.import_customers(OWNER, path)  # the first sheet is not the customers
     with pytest.raises(ValidationError, match="has no sheet 'Nope'; its sheets: 'Notes', "
                                               "'Klanten'"):
-        importer.import_customers(path, sheet="Nope")
-    report = importer.import_customers(path, sheet="klanten")
+        importer.import_customers(OWNER, path, sheet="Nope")
+    report = importer.import_customers(OWNER, path, sheet="klanten")
     assert report.source == "sheet 'Klanten' (2 of 2)" and report.added == 1
     zoe = by_email("zoe@example.nl")
     assert zoe.first_name == "Zoë" and zoe.newsletter and zoe.phone == "31612345678"
@@ -379,7 +380,7 @@ def test_xlsx_formula_without_a_saved_value_is_refused_never_calculated(db, db_f
     before = counts(db_file)
     with pytest.raises(ValidationError, match="row 2, column 2: a formula .* saved without "
                                               "its value"):
-        importer.import_customers(path)
+        importer.import_customers(OWNER, path)
     assert counts(db_file) == before
 
 
@@ -398,7 +399,7 @@ def test_xlsx_formula_with_its_saved_value_reads_the_value(db, tmp_path):
     with zipfile.ZipFile(path, "w") as z:
         for name, data in parts.items():
             z.writestr(name, data)
-    report = importer.import_customers(path)
+    report = importer.import_customers(OWNER, path)
     assert report.added == 1, report.problems
     assert by_email("j@example.nl").last_name == "Jansen"
 
@@ -410,7 +411,7 @@ def test_not_an_xlsx_but_a_zip(db, tmp_path):
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("hello.txt", "hi")
     with pytest.raises(ValidationError, match="not a readable .xlsx file"):
-        importer.import_customers(path)
+        importer.import_customers(OWNER, path)
 
 
 # -- The command line -----------------------------------------------------------------------

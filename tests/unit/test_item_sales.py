@@ -15,6 +15,7 @@ from tui_pos.services import customers, item_sales, reports
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.reports import ReportFilter
 from tui_pos.services.sales import SaleDraft, complete_sale
+from tests.actors import OWNER
 
 DAYS = ["2026-01-30", "2026-01-31", "2026-02-01", "2026-02-14", "2026-02-28",
         "2026-03-01", "2026-03-02", "2026-03-31", "2026-04-15"]
@@ -29,13 +30,13 @@ def sell(day: str, items, profile_id=None, customer_id=None):
     for code, qty in items:
         draft.add_item(code, qty)
     at = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(12, 0))
-    return complete_sale(draft, at=at)
+    return complete_sale(OWNER, draft, at=at)
 
 
 @pytest.fixture
 def sold(shop):
     retail, wholesale = shop.profiles["Retail"].id, shop.profiles["Wholesale"].id
-    staff = customers.save_customer(CustomerInput(
+    staff = customers.save_customer(OWNER, CustomerInput(
         first_name="Daan", last_name="Smit", customer_type_id=shop.types["Staff"].id)).id
     items = ["MUG-01", "COF-250", "GIFT-25", "LAB-REP"]
     for n, day in enumerate(DAYS):

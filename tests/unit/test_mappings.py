@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tui_pos.services import importer, mappings
 from tui_pos.services.errors import ValidationError
+from tests.actors import OWNER
 
 DATA = Path(__file__).parent.parent / "data" / "import"
 HAND = {"first_name": "Naam", "phone": "Telefoon", "city": "Woonplaats"}
@@ -156,17 +157,17 @@ def test_an_unreadable_file_is_a_validation_error(db, tmp_path):
 
 def test_a_hand_mapping_imports_an_unknown_layout(db, db_file):
     saved = mappings.save_mapping("Kassa", HAND)
-    report = importer.import_customers(DATA / "unknown_layout.csv", by_hand=saved.layout())
+    report = importer.import_customers(OWNER, DATA / "unknown_layout.csv", by_hand=saved.layout())
     assert (report.layout, report.added, report.rejected) == ("Kassa", 1, 0)
     assert customer_count(db_file) == 1
-    again = importer.import_customers(DATA / "unknown_layout.csv", by_hand=saved.layout())
+    again = importer.import_customers(OWNER, DATA / "unknown_layout.csv", by_hand=saved.layout())
     assert (again.added, again.unchanged) == (0, 1)
 
 
 def test_a_hand_mapping_naming_a_column_the_file_lacks_is_refused(db, db_file):
     layout = mappings.SavedMapping(0, "Kassa", {**HAND, "email": "E-post"}).layout()
     with pytest.raises(ValidationError, match="has no column 'E-post'"):
-        importer.import_customers(DATA / "unknown_layout.csv", by_hand=layout)
+        importer.import_customers(OWNER, DATA / "unknown_layout.csv", by_hand=layout)
     assert customer_count(db_file) == 0
 
 
@@ -187,19 +188,19 @@ def stop_at(phase: str):
 def test_cancelled_while_checking_writes_nothing(db, db_file, tmp_path):
     path = five_customers(tmp_path)
     with pytest.raises(importer.Cancelled):
-        importer.import_customers(path, by_hand=mappings.SavedMapping(0, "K", HAND).layout(),
+        importer.import_customers(OWNER, path, by_hand=mappings.SavedMapping(0, "K", HAND).layout(),
                                   progress=stop_at("checked"), batch=2)
     assert customer_count(db_file) == 0
 
 
 def test_cancelled_while_writing_stops_after_the_batch(db, db_file, tmp_path):
     path = five_customers(tmp_path)
-    report = importer.import_customers(
+    report = importer.import_customers(OWNER,
         path, by_hand=mappings.SavedMapping(0, "K", HAND).layout(),
         progress=stop_at("written"), batch=2)
     assert report.cancelled and report.rows_written == 2 and report.added == 5
     assert customer_count(db_file) == 2
-    rest = importer.import_customers(path, by_hand=mappings.SavedMapping(0, "K", HAND).layout())
+    rest = importer.import_customers(OWNER, path, by_hand=mappings.SavedMapping(0, "K", HAND).layout())
     assert (rest.added, rest.unchanged, rest.cancelled) == (3, 2, False)
     assert customer_count(db_file) == 5
 

@@ -22,6 +22,7 @@ from tui_pos.services.receipts import (
     write_receipt,
 )
 from tui_pos.services.sales import SaleDraft, complete_sale
+from tests.actors import OWNER
 
 D = Decimal
 
@@ -33,7 +34,7 @@ def mode(path: Path) -> int:
 def sell(sku: str = "MUG-01", folder: Path | None = None, **kwargs):
     draft = SaleDraft.new()
     draft.add_item(sku)
-    return complete_sale(draft, receipts_dir=folder, **kwargs)
+    return complete_sale(OWNER, draft, receipts_dir=folder, **kwargs)
 
 
 def temporaries(folder: Path) -> list[str]:
@@ -217,10 +218,10 @@ def store_with_hostile_names(shop) -> int:
     s = config.get_settings()
     s.store_name = "De [bold]Hoek[/bold]"
     s.receipt_footer = "Bedankt [/]\nTot ziens"
-    config.update_settings(s)
+    config.update_settings(OWNER, s)
     Item.update(name="Mug \x1b]0;pwned\x07 [/] 湯呑み茶碗湯呑み茶碗湯呑み茶碗湯呑み茶碗湯呑み").where(
         Item.sku == "MUG-01").execute()  # stored before names were checked
-    return customers.save_customer(CustomerInput(first_name="Zoë", last_name="[link=x]y[/link]",
+    return customers.save_customer(OWNER, CustomerInput(first_name="Zoë", last_name="[link=x]y[/link]",
                                                  company="茶" * 30)).id
 
 
@@ -229,7 +230,7 @@ def test_receipt_names_are_plain_text_cut_by_terminal_cells(shop):
     draft = SaleDraft.new()
     draft.add_item("MUG-01")
     draft.set_customer(customer_id)
-    text = complete_sale(draft).receipt_text
+    text = complete_sale(OWNER, draft).receipt_text
     assert "De [bold]Hoek[/bold]" in text and "Bedankt [/]" in text
     assert "Customer: Zoë [link=x]y[/link]" in text
     assert "\x1b" not in text and "\x07" not in text
@@ -241,16 +242,16 @@ def test_receipt_names_are_plain_text_cut_by_terminal_cells(shop):
 def test_receipt_money_in_the_store_locale(shop):
     s = config.get_settings()
     s.locale = "en_US"
-    config.update_settings(s)
+    config.update_settings(OWNER, s)
     draft = SaleDraft.new()
     draft.add_item("GIFT-25", "401")
-    text = complete_sale(draft, tendered="10100").receipt_text
+    text = complete_sale(OWNER, draft, tendered="10100").receipt_text
     assert "10,025.00" in text and "75.00" in text
     s.locale = "nl_NL"
-    config.update_settings(s)
+    config.update_settings(OWNER, s)
     draft = SaleDraft.new()
     draft.add_item("GIFT-25", "401")
-    text = complete_sale(draft, tendered="10100").receipt_text
+    text = complete_sale(OWNER, draft, tendered="10100").receipt_text
     assert "10.025,00" in text and "75,00" in text
     assert all(cells(row) <= 40 for row in text.splitlines())
 
@@ -259,11 +260,11 @@ def test_a_row_too_wide_for_one_line_goes_on_two(shop):
     from tui_pos.services import catalog
     from tui_pos.services.catalog import ItemInput
 
-    catalog.save_item(ItemInput(sku="BOAT", name="Boat", price="1000000",
+    catalog.save_item(OWNER, ItemInput(sku="BOAT", name="Boat", price="1000000",
                                 vat_class_id=shop.vat["Nul"].id))
     draft = SaleDraft.new()
     draft.add_item("BOAT", "9999")
-    rows = complete_sale(draft).receipt_text.splitlines()
+    rows = complete_sale(OWNER, draft).receipt_text.splitlines()
     at = rows.index("  9999 x 1.000.000,00")  # 21 + 19 cells: no room for a space
     assert rows[at + 1] == " " * 21 + "9.999.000.000,00 0%"
     assert "0% total" + " " * 16 + "9.999.000.000,00" in rows  # VAT summary: one a line
@@ -278,7 +279,7 @@ def test_a_folder_without_a_watermark_checks_only_the_newest_sales(shop, tmp_pat
     for _ in range(5):
         draft = SaleDraft.new()
         draft.add_item("MUG-01")
-        complete_sale(draft)
+        complete_sale(OWNER, draft)
     monkeypatch.setattr(receipts, "FIRST_CHECK", 2)
     folder = tmp_path / "r"
     report = receipts.repair_receipts(folder)

@@ -14,6 +14,7 @@ from tui_pos.services import customers, masters, reports
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.sales import SaleDraft, complete_sale
+from tests.actors import OWNER
 
 D = Decimal
 
@@ -27,13 +28,13 @@ def sell(day: str, items: list[tuple[str, str]], profile_id=None, customer_id=No
     for code, qty in items:
         draft.add_item(code, qty)
     at = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(12, 0))
-    return complete_sale(draft, at=at)
+    return complete_sale(OWNER, draft, at=at)
 
 
 @pytest.fixture
 def sold(shop):
     retail, wholesale = shop.profiles["Retail"].id, shop.profiles["Wholesale"].id
-    daan = customers.save_customer(CustomerInput(
+    daan = customers.save_customer(OWNER, CustomerInput(
         first_name="Daan", last_name="Smit", customer_type_id=shop.types["Staff"].id,
         profile_id=retail, tags="staff")).id
     sell("2026-02-28", [("MUG-01", "5")], retail)                # before the range
@@ -134,7 +135,7 @@ def listed(shop):
     staff = shop.types["Staff"].id
 
     def add(first, last, **kw):
-        return customers.save_customer(CustomerInput(first_name=first, last_name=last,
+        return customers.save_customer(OWNER, CustomerInput(first_name=first, last_name=last,
                                                      **kw)).id
 
     ids = {
@@ -144,7 +145,7 @@ def listed(shop):
         "dirk": add("Dirk", "Mulder", tags="VIP"),
         "eva": add("Eva", "Aalders", profile_id=retail, tags="vip"),
     }
-    customers.set_active(ids["eva"], False)
+    customers.set_active(OWNER, ids["eva"], False)
     return {"ids": ids, "retail": retail, "wholesale": wholesale, "staff": staff}
 
 
@@ -183,7 +184,7 @@ def test_customer_list_pages_by_keyset(listed):
 
 
 def test_customer_list_keyset_keeps_namesakes_apart(shop):
-    ids = [customers.save_customer(CustomerInput(first_name="Jan", last_name="Smit")).id
+    ids = [customers.save_customer(OWNER, CustomerInput(first_name="Jan", last_name="Smit")).id
            for _ in range(3)]
     seen = []
     after = None
@@ -199,7 +200,7 @@ def test_customer_list_does_not_page_with_offset():
 
 
 def test_a_renamed_type_does_not_change_past_sales_counts(sold, shop):
-    masters.save_type("Personeel", discount="50", type_id=shop.types["Staff"].id)
+    masters.save_type(OWNER, "Personeel", discount="50", type_id=shop.types["Staff"].id)
     rows = reports.sales_by("type", "2026-03-01", "2026-03-31")
     staff_row = next(r for r in rows if r.key == str(shop.types["Staff"].id))
     assert (staff_row.sales, staff_row.total, staff_row.discount) == (1, D("10.28"), D("1.82"))
@@ -222,7 +223,7 @@ def test_by_item_counts_quantity_and_splits_vat(sold):
 
 
 def test_by_customer_pages_by_keyset_with_totals_for_the_whole_range(sold, shop):
-    more = [customers.save_customer(CustomerInput(first_name=f"Klant{i}", last_name="Test")).id
+    more = [customers.save_customer(OWNER, CustomerInput(first_name=f"Klant{i}", last_name="Test")).id
             for i in range(3)]
     for cid in more:
         sell("2026-03-10", [("COF-250", "1")], customer_id=cid)  # three ties at 6.95

@@ -20,6 +20,7 @@ from tui_pos.services.customers import CustomerInput
 from tui_pos.services.export import FORMULA_STARTS, safe_cell
 from tui_pos.services.sales import SaleDraft, complete_sale
 from tui_pos.services.text import printable
+from tests.actors import OWNER
 
 D = Decimal
 HOSTILE = {
@@ -65,11 +66,11 @@ def hostile_store(db, db_file, shop):
     """Sales to customers whose names an older tui-pos stored unchecked."""
     ids = []
     for n, key in enumerate(HOSTILE):
-        customer = customers.save_customer(CustomerInput(first_name=f"Klant{n}"))
+        customer = customers.save_customer(OWNER, CustomerInput(first_name=f"Klant{n}"))
         draft = SaleDraft.new()
         draft.set_customer(customer.id)
         draft.add_item("MUG-01")
-        complete_sale(draft, at=dt.datetime(2026, 3, 1, 12, n))
+        complete_sale(OWNER, draft, at=dt.datetime(2026, 3, 1, 12, n))
         ids.append((customer.id, HOSTILE[key]))
     close_database()
     con = sqlite3.connect(db_file)

@@ -13,13 +13,16 @@ from tui_pos.db.models import Sale, SaleLine, Sequence, database
 from tui_pos.services import catalog
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.sales import SaleDraft, complete_sale
+from tests.actors import OWNER
 
 KILLED_MID_SALE = r"""
 import os, sys
 from tui_pos.db.connection import open_database
 from tui_pos.db import bulk, models
+from tui_pos.services.actors import cli_actor
 from tui_pos.services.sales import SaleDraft, complete_sale
 
+OWNER = cli_actor("crash-test")
 open_database(sys.argv[1])
 real_insert = bulk.insert_rows
 def insert_then_die(model, *args, **kwargs):
@@ -29,14 +32,15 @@ def insert_then_die(model, *args, **kwargs):
 bulk.insert_rows = insert_then_die
 draft = SaleDraft.new()
 draft.add_item("MUG-01", "2")
-complete_sale(draft)
+complete_sale(OWNER, draft)
 """
 
 
 def make_store(path: str) -> None:
     open_database(path)
-    vat = catalog.save_vat_class("Hoog", "21")
-    catalog.save_item(ItemInput(sku="MUG-01", name="Mug", price="12.10", vat_class_id=vat.id))
+    vat = catalog.save_vat_class(OWNER, "Hoog", "21")
+    catalog.save_item(OWNER, ItemInput(sku="MUG-01", name="Mug", price="12.10",
+                                       vat_class_id=vat.id))
 
 
 def test_a_killed_process_mid_sale_leaves_no_trace(tmp_path):
@@ -52,7 +56,7 @@ def test_a_killed_process_mid_sale_leaves_no_trace(tmp_path):
         assert Sequence.get(Sequence.name == "sale").value == 0
         draft = SaleDraft.new()
         draft.add_item("MUG-01")
-        assert complete_sale(draft).number == 1  # the next sale goes through normally
+        assert complete_sale(OWNER, draft).number == 1  # the next sale goes through normally
     finally:
         close_database()
 
@@ -67,7 +71,7 @@ def test_terminals_selling_at_once_get_unique_numbers(tmp_path):
             for _ in range(15):
                 draft = SaleDraft.new()
                 draft.add_item("MUG-01", "1")
-                complete_sale(draft, tendered="20")
+                complete_sale(OWNER, draft, tendered="20")
         except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
@@ -104,7 +108,7 @@ def test_a_locked_database_refuses_the_sale_clearly_and_keeps_the_bill(tmp_path)
     try:
         database.execute_sql("PRAGMA busy_timeout = 50")
         with pytest.raises(ValidationError) as refused:
-            complete_sale(draft)
+            complete_sale(OWNER, draft)
         assert refused.value.field == "method"
         assert "could not be saved" in refused.value.message
         assert "still open" in refused.value.message
@@ -114,6 +118,6 @@ def test_a_locked_database_refuses_the_sale_clearly_and_keeps_the_bill(tmp_path)
     try:
         assert Sale.select().count() == 0
         assert len(draft.lines) == 1
-        assert complete_sale(draft).number == 1  # once the lock is gone it goes through
+        assert complete_sale(OWNER, draft).number == 1  # once the lock is gone it goes through
     finally:
         close_database()

@@ -13,9 +13,11 @@ from tui_pos.db.models import Payment, Sale, SaleLine, SaleVat, Sequence
 from tui_pos.services import config, customers, masters
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import NotFound, ValidationError
+from tui_pos.services.actors import Actor
 from tui_pos.services.sales import (
     SaleDraft, change_due, complete_sale, get_sale, parse_tender, sale_lines,
 )
+from tests.actors import OWNER
 
 D = Decimal
 
@@ -30,7 +32,7 @@ NOTHING = {"Sale": 0, "SaleLine": 0, "SaleVat": 0, "Payment": 0, "sequence": 0}
 
 def customer(shop, type_name: str | None = None, profile: str | None = None,
              **kwargs) -> int:
-    return customers.save_customer(CustomerInput(
+    return customers.save_customer(OWNER, CustomerInput(
         first_name=kwargs.pop("first_name", "Daan"), last_name="Smit",
         customer_type_id=shop.types[type_name].id if type_name else None,
         profile_id=shop.profiles[profile].id if profile else None, **kwargs)).id
@@ -86,7 +88,7 @@ def test_a_non_discountable_line_refuses_a_line_discount(shop):
     draft = SaleDraft.new()
     draft.add_item("GIFT-25")
     with pytest.raises(ValidationError) as info:
-        draft.set_line_discount(0, "10")
+        draft.set_line_discount(OWNER, 0, "10")
     assert info.value.field == "discount"
     assert draft.lines[0].discount_override is None
 
@@ -95,7 +97,7 @@ def test_line_discount_out_of_range_is_refused(shop):
     draft = SaleDraft.new()
     draft.add_item("MUG-01")
     with pytest.raises(ValidationError) as info:
-        draft.set_line_discount(0, "150")
+        draft.set_line_discount(OWNER, 0, "150")
     assert info.value.field == "discount"
     assert draft.priced().total == D("12.10")
 
@@ -136,7 +138,7 @@ def test_the_customers_own_discount_beats_the_type(shop):
     draft.set_customer(daan)
     (line,) = draft.priced().lines
     assert (line.discount_percent, line.discount_source) == (D("20"), "customer")
-    draft.set_line_discount(0, "5")
+    draft.set_line_discount(OWNER, 0, "5")
     assert draft.priced().lines[0].discount_source == "override"
     assert draft.priced().total == D("11.49")  # 12.10 − 0.605 → 0.61
 
@@ -147,7 +149,7 @@ def test_profile_follows_the_customer_and_an_inactive_one_is_refused(shop):
     draft = SaleDraft.new()
     draft.set_customer(anna)
     assert draft.profile_id == retail
-    masters.set_profile_active(wholesale, False)
+    masters.set_profile_active(OWNER, wholesale, False)
     with pytest.raises(ValidationError) as info:
         draft.set_profile(wholesale)
     assert info.value.field == "profile"
@@ -158,7 +160,7 @@ def test_profile_follows_the_customer_and_an_inactive_one_is_refused(shop):
 
 def test_a_customers_inactive_profile_is_not_carried_into_a_new_sale(shop):
     anna = customer(shop, profile="Wholesale", first_name="Anna")
-    masters.set_profile_active(shop.profiles["Wholesale"].id, False)
+    masters.set_profile_active(OWNER, shop.profiles["Wholesale"].id, False)
     draft = SaleDraft.new()
     draft.set_customer(anna)
     assert draft.profile_id is None
@@ -166,7 +168,7 @@ def test_a_customers_inactive_profile_is_not_carried_into_a_new_sale(shop):
 
 def test_an_inactive_customer_cannot_be_attached(shop):
     anna = customer(shop, first_name="Anna")
-    customers.set_active(anna, False)
+    customers.set_active(OWNER, anna, False)
     draft = SaleDraft.new()
     with pytest.raises(ValidationError) as info:
         draft.set_customer(anna)
@@ -176,7 +178,7 @@ def test_an_inactive_customer_cannot_be_attached(shop):
 def test_prices_excl_vat_follow_business_configuration(shop):
     s = config.get_settings()
     s.prices_include_vat = False
-    config.update_settings(s)
+    config.update_settings(OWNER, s)
     draft = SaleDraft.new()
     draft.add_item("MUG-01")  # 12.10 excl. → VAT 2.54
     bill = draft.priced()
@@ -227,7 +229,7 @@ def big_item(shop, price: str = "9999999999.99", vat: str = "Hoog"):
     from tui_pos.services import catalog
     from tui_pos.services.catalog import ItemInput
 
-    return catalog.save_item(ItemInput(sku="YACHT", name="A yacht", price=price,
+    return catalog.save_item(OWNER, ItemInput(sku="YACHT", name="A yacht", price=price,
                                        vat_class_id=shop.vat[vat].id))
 
 
@@ -247,7 +249,7 @@ def test_a_line_larger_than_a_sale_holds_is_refused_and_the_bill_kept(shop):
     with pytest.raises(ValidationError):
         draft.set_quantity(0, "3")
     assert [(x.sku, x.quantity) for x in draft.lines] == [("YACHT", D("1"))]
-    assert complete_sale(draft).total == D("9999999999.00")
+    assert complete_sale(OWNER, draft).total == D("9999999999.00")
 
 
 def test_a_bill_total_larger_than_a_sale_holds_is_refused(shop):
@@ -256,27 +258,27 @@ def test_a_bill_total_larger_than_a_sale_holds_is_refused(shop):
     draft.add_item("YACHT")
     from tui_pos.services import catalog
     from tui_pos.services.catalog import ItemInput
-    catalog.save_item(ItemInput(sku="SHIP", name="A ship", price="5000000000",
+    catalog.save_item(OWNER, ItemInput(sku="SHIP", name="A ship", price="5000000000",
                                 vat_class_id=shop.vat["Hoog"].id))
     with pytest.raises(ValidationError) as info:
         draft.add_item("SHIP")
     assert "the bill would be too large" in info.value.message.lower()
     assert [x.sku for x in draft.lines] == ["YACHT"]
-    assert complete_sale(draft).total == D("6000000000.00")
+    assert complete_sale(OWNER, draft).total == D("6000000000.00")
 
 
 def test_a_vat_change_that_would_overflow_a_line_is_refused_and_undone(shop):
     from tui_pos.services import catalog
 
     big_item(shop, "9000000000", vat="Nul")
-    hundred = catalog.save_vat_class("Luxury", "100")
+    hundred = catalog.save_vat_class(OWNER, "Luxury", "100")
     draft = SaleDraft.new()
     draft.add_item("YACHT")
     with pytest.raises(ValidationError) as info:
-        draft.set_line_vat(0, hundred.id)  # re-based: 9,000,000,000 × 2
+        draft.set_line_vat(OWNER, 0, hundred.id)  # re-based: 9,000,000,000 × 2
     assert info.value.field == "vat" and draft.lines[0].vat_override is None
     with pytest.raises(ValidationError):
-        draft.set_bill_vat(hundred.id)
+        draft.set_bill_vat(OWNER, hundred.id)
     assert draft.bill_vat is None and draft.priced().total == D("9000000000.00")
 
 
@@ -329,9 +331,9 @@ def test_anything_typed_into_the_bill_raises_only_validation_errors(shop):
                 elif action == "qty":
                     draft.set_quantity(0, text)
                 elif action == "line_discount":
-                    draft.set_line_discount(0, text)
+                    draft.set_line_discount(OWNER, 0, text)
                 elif action == "bill_discount":
-                    draft.set_bill_discount(text)
+                    draft.set_bill_discount(OWNER, text)
                 elif action == "tender":
                     parse_tender(text, draft.priced().total)
                 else:
@@ -349,7 +351,7 @@ def test_anything_typed_into_the_bill_raises_only_validation_errors(shop):
 def test_with_show_customer_type_off_the_type_is_not_applied_nor_recorded(shop):
     staff = customer(shop, "Staff")
     exempt = customer(shop, "Tax exempt", first_name="Els")
-    config.set_switch("show_customer_type", False)
+    config.set_switch(OWNER, "show_customer_type", False)
     draft = SaleDraft.new()
     draft.add_item("MUG-01")
     draft.set_customer(staff)
@@ -357,10 +359,10 @@ def test_with_show_customer_type_off_the_type_is_not_applied_nor_recorded(shop):
     assert draft.priced().total == D("12.10")
     draft.set_customer(exempt)
     assert draft.customer.type_vat is None and draft.priced().total == D("12.10")
-    sale = get_sale(complete_sale(draft).number)
+    sale = get_sale(complete_sale(OWNER, draft).number)
     assert sale.customer_type_id is None and sale.customer_type_name == ""
 
-    config.set_switch("show_customer_type", True)
+    config.set_switch(OWNER, "show_customer_type", True)
     draft = SaleDraft.new()
     draft.add_item("MUG-01")
     draft.set_customer(staff)
@@ -375,13 +377,15 @@ def test_complete_sale_writes_sale_lines_vat_and_payment_with_change(shop):
     draft.add_item("MUG-01")
     draft.add_item("COF-250", "3")
     at = dt.datetime(2026, 3, 14, 10, 30)
-    done = complete_sale(draft, tendered="50", cashier="Emma", at=at)
+    emma = Actor(staff_id=None, name="Emma", role="cashier", terminal="till-2")
+    done = complete_sale(emma, draft, tendered="50", at=at)
     assert (done.number, done.total, done.paid, done.change) == (1, D("32.95"), D("50.00"),
                                                                  D("17.05"))
     sale = get_sale(1)
     assert (sale.total, sale.paid, sale.change, sale.vat_total) == (D("32.95"), D("50.00"),
                                                                     D("17.05"), D("3.82"))
     assert sale.business_date == dt.date(2026, 3, 14) and sale.cashier == "Emma"
+    assert (sale.staff_id, sale.terminal) == (None, "till-2")
     assert sale.profile is None and sale.profile_name == "" and sale.customer is None
     lines = sale_lines(sale.id)
     assert [(x.position, x.sku, x.quantity, x.amount, x.vat_rate) for x in lines] == [
@@ -401,7 +405,7 @@ def test_sale_numbers_are_sequential(shop):
     for _ in range(3):
         draft = SaleDraft.new()
         draft.add_item("MUG-01")
-        numbers.append(complete_sale(draft).number)
+        numbers.append(complete_sale(OWNER, draft).number)
     assert numbers == [1, 2, 3]
     assert [s.number for s in Sale.select().order_by(Sale.id)] == [1, 2, 3]
     assert Sequence.get(Sequence.name == "sale").value == 3
@@ -410,9 +414,9 @@ def test_sale_numbers_are_sequential(shop):
 def test_empty_tender_means_exact_and_card_pays_the_total(shop):
     draft = SaleDraft.new()
     draft.add_item("MUG-01")
-    exact = complete_sale(draft)
+    exact = complete_sale(OWNER, draft)
     assert (exact.paid, exact.change) == (D("12.10"), D("0"))
-    card = complete_sale(draft, tendered="5", method="card")
+    card = complete_sale(OWNER, draft, tendered="5", method="card")
     assert (card.paid, card.change) == (D("12.10"), D("0"))
     assert Payment.select().where(Payment.method == "card").get().amount == D("12.10")
 
@@ -422,7 +426,7 @@ def test_tendered_less_than_total_is_refused_and_nothing_written(shop, tendered)
     draft = SaleDraft.new()
     draft.add_item("MUG-01")
     with pytest.raises(ValidationError) as info:
-        complete_sale(draft, tendered=tendered)
+        complete_sale(OWNER, draft, tendered=tendered)
     assert info.value.field == "tendered"
     assert "less than the total" in info.value.message
     assert written() == NOTHING
@@ -435,14 +439,14 @@ def test_bad_payment_is_refused_and_nothing_written(shop, kwargs, field):
     draft = SaleDraft.new()
     draft.add_item("MUG-01")
     with pytest.raises(ValidationError) as info:
-        complete_sale(draft, **kwargs)
+        complete_sale(OWNER, draft, **kwargs)
     assert info.value.field == field
     assert written() == NOTHING
 
 
 def test_an_empty_bill_cannot_be_completed(shop):
     with pytest.raises(ValidationError):
-        complete_sale(SaleDraft.new())
+        complete_sale(OWNER, SaleDraft.new())
     assert written() == NOTHING
 
 
@@ -450,9 +454,9 @@ def test_a_profile_made_inactive_during_the_sale_is_refused_at_completion(shop):
     draft = SaleDraft.new()
     draft.add_item("MUG-01")
     draft.set_profile(shop.profiles["Retail"].id)
-    masters.set_profile_active(shop.profiles["Retail"].id, False)
+    masters.set_profile_active(OWNER, shop.profiles["Retail"].id, False)
     with pytest.raises(ValidationError) as info:
-        complete_sale(draft)
+        complete_sale(OWNER, draft)
     assert info.value.field == "profile"
     assert written() == NOTHING
 
@@ -463,12 +467,12 @@ def test_completed_sale_keeps_its_snapshot_when_the_type_changes_later(shop):
     draft = SaleDraft.new()
     draft.add_item("MUG-01")
     draft.set_customer(daan)
-    done = complete_sale(draft)
+    done = complete_sale(OWNER, draft)
     assert done.total == D("10.28")
 
-    masters.save_type("Personeel", discount="50", type_id=staff.id)
-    masters.save_profile("Winkel", profile_id=shop.profiles["Retail"].id)
-    customers.save_customer(CustomerInput(first_name="Daniel", last_name="Smit",
+    masters.save_type(OWNER, "Personeel", discount="50", type_id=staff.id)
+    masters.save_profile(OWNER, "Winkel", profile_id=shop.profiles["Retail"].id)
+    customers.save_customer(OWNER, CustomerInput(first_name="Daniel", last_name="Smit",
                                           customer_type_id=staff.id), daan)
 
     sale = get_sale(done.number)
@@ -488,11 +492,11 @@ def test_completed_sale_keeps_its_snapshot_when_the_type_changes_later(shop):
 def test_receipt_text_names_the_sale_and_its_total(shop):
     s = config.get_settings()
     s.store_name, s.receipt_footer = "De Hoek", "Dank je wel!"
-    config.update_settings(s)
+    config.update_settings(OWNER, s)
     draft = SaleDraft.new()
     draft.add_item("MUG-01", "2")
     draft.set_customer(customer(shop, "Staff"))
-    done = complete_sale(draft, tendered="30")
+    done = complete_sale(OWNER, draft, tendered="30")
     text = done.receipt_text
     assert "Sale 1" in text
     assert "TOTAL EUR" in text and "20,57" in text  # 24.20 − 3.63, in the store's nl_NL
@@ -510,8 +514,8 @@ def test_a_bill_discount_comes_on_top_of_the_staff_discount_and_is_recorded(shop
     draft.add_item("MUG-01", "2")
     draft.add_item("LAB-REP")
     draft.set_customer(customer(shop, "Staff"))
-    draft.set_bill_discount("5")
-    done = complete_sale(draft, tendered="100")
+    draft.set_bill_discount(OWNER, "5")
+    done = complete_sale(OWNER, draft, tendered="100")
     assert (done.total, done.change) == (D("80.04"), D("19.96"))
     sale = get_sale(done.number)
     assert (sale.bill_discount, sale.discount_total, sale.vat_total, sale.total) == (
@@ -533,8 +537,8 @@ def test_a_bill_discount_comes_on_top_of_the_staff_discount_and_is_recorded(shop
 def test_a_bill_discount_of_zero_records_no_bill_discount_on_the_lines(shop):
     draft = SaleDraft.new()
     draft.add_item("MUG-01")
-    draft.set_bill_discount("0")
-    done = complete_sale(draft)
+    draft.set_bill_discount(OWNER, "0")
+    done = complete_sale(OWNER, draft)
     (line,) = sale_lines(get_sale(done.number).id)
     assert (line.bill_discount_percent, line.bill_discount_amount, line.amount) == (
         None, 0, D("12.10"))
@@ -545,8 +549,8 @@ def test_a_discounted_return_shows_its_discounts_with_one_sign(shop):
     draft = SaleDraft.new()
     draft.add_item("MUG-01", "-1")
     draft.set_customer(customer(shop, "Staff"))
-    draft.set_bill_discount("5")
-    rows = complete_sale(draft).receipt_text.splitlines()
+    draft.set_bill_discount(OWNER, "5")
+    rows = complete_sale(OWNER, draft).receipt_text.splitlines()
     # −12.10 + 1.82 (15 %) + 0.51 (5 % of −10.28) = −9.77 refunded
     assert "  discount 15% (type)".ljust(36) + "1,82" in rows
     assert "  bill discount 5%".ljust(36) + "0,51" in rows
@@ -557,7 +561,7 @@ def test_receipts_dir_gets_a_file(shop, tmp_path):
     folder = tmp_path / "receipts"
     draft = SaleDraft.new()
     draft.add_item("COF-250")
-    done = complete_sale(draft, receipts_dir=folder)
+    done = complete_sale(OWNER, draft, receipts_dir=folder)
     path = Path(done.receipt_path)
     assert path == folder / "receipt-000001.txt"
     assert path.read_text(encoding="utf-8") == done.receipt_text
@@ -579,8 +583,8 @@ def test_a_failure_mid_transaction_leaves_nothing(shop, monkeypatch):
 
     monkeypatch.setattr(bulk, "insert_rows", broken)
     with pytest.raises(RuntimeError):
-        complete_sale(draft, tendered="50")
+        complete_sale(OWNER, draft, tendered="50")
     assert written() == NOTHING
     monkeypatch.undo()
-    assert complete_sale(draft, tendered="50").number == 1  # the next one goes through
+    assert complete_sale(OWNER, draft, tendered="50").number == 1  # the next one goes through
     assert SaleLine.select().count() == 2

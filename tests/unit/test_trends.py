@@ -12,6 +12,7 @@ from tui_pos.db.models import Sale
 from tui_pos.services import masters, trends
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.sales import SaleDraft, complete_sale
+from tests.actors import OWNER
 
 D = Decimal
 
@@ -22,7 +23,7 @@ def sell(day: str, code: str, qty: str = "1", profile_id=None):
         draft.set_profile(profile_id)
     draft.add_item(code, qty)
     at = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(12, 0))
-    return complete_sale(draft, at=at)
+    return complete_sale(OWNER, draft, at=at)
 
 
 @pytest.fixture
@@ -78,19 +79,19 @@ def test_by_type_uses_the_type_the_sale_recorded(shop):
     from tui_pos.services import customers
     from tui_pos.services.customers import CustomerInput
 
-    daan = customers.save_customer(CustomerInput(
+    daan = customers.save_customer(OWNER, CustomerInput(
         first_name="Daan", last_name="Smit", customer_type_id=shop.types["Staff"].id)).id
     draft = SaleDraft.new()
     draft.set_customer(daan)
     draft.add_item("MUG-01", "1")
-    complete_sale(draft, at=dt.datetime(2026, 3, 2, 12))
+    complete_sale(OWNER, draft, at=dt.datetime(2026, 3, 2, 12))
     sell("2026-03-02", "COF-250")
     trend = trends.sales_trend("type", "day", "2026-03-02", "2026-03-02")
     assert by_name(trend) == {"Staff": (D("10.28"),), "(no type)": (D("6.95"),)}
 
 
 def test_profile_names_are_the_snapshots_taken_at_the_sale(sold, shop):
-    masters.save_profile("Groothandel", profile_id=sold["wholesale"])  # renamed later
+    masters.save_profile(OWNER, "Groothandel", profile_id=sold["wholesale"])  # renamed later
     sell("2026-01-06", "MUG-01", "1", sold["wholesale"])
     trend = trends.sales_trend("profile", "week", "2026-01-05", "2026-01-11")
     assert by_name(trend) == {"Wholesale": (D("12.10"),), "Groothandel": (D("12.10"),)}
@@ -110,7 +111,7 @@ def test_no_sales_gives_buckets_and_no_series(shop):
 
 
 def test_beyond_top_the_rest_is_one_other_series(shop):
-    ids = [masters.save_profile(f"P{n}").id for n in range(4)]
+    ids = [masters.save_profile(OWNER, f"P{n}").id for n in range(4)]
     for n, profile_id in enumerate(ids):
         sell("2026-05-01", "MUG-01", str(n + 1), profile_id)
     trend = trends.sales_trend("profile", "day", "2026-05-01", "2026-05-01", top=2)
@@ -120,7 +121,7 @@ def test_beyond_top_the_rest_is_one_other_series(shop):
 
 
 def test_names_lose_control_characters_but_keep_markup_literally(shop):
-    profile = masters.save_profile("[red]VIP[/red]")
+    profile = masters.save_profile(OWNER, "[red]VIP[/red]")
     sell("2026-05-01", "MUG-01", "1", profile.id)
     Sale.update(profile_name="[red]VIP[/red]\x1b[2J").execute()  # as an old row might hold
     trend = trends.sales_trend("profile", "day", "2026-05-01", "2026-05-01")

@@ -21,6 +21,7 @@ from tui_pos.services import catalog, config, customers, masters, sales, webshop
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
+from tests.actors import OWNER
 
 DATA = Path(__file__).parent.parent / "data" / "webshop"
 TABLES = ("customer", "sale", "sale_line", "sale_vat", "payment", "web_order",
@@ -30,7 +31,7 @@ TABLES = ("customer", "sale", "sale_line", "sale_vat", "payment", "web_order",
 @pytest.fixture
 def webshop_store(shop):
     """The test shop with the item the web shop uses for shipping."""
-    catalog.save_item(ItemInput(sku="SHIP-NL", name="Shipping NL", price="6.95",
+    catalog.save_item(OWNER, ItemInput(sku="SHIP-NL", name="Shipping NL", price="6.95",
                                 vat_class_id=shop.vat["Hoog"].id, discountable=False))
     return shop
 
@@ -69,7 +70,7 @@ def sale_of(number: str) -> Sale:
 # -- The example file --------------------------------------------------------------------
 
 def test_example_file_records_the_paid_orders(webshop_store):
-    report = webshop.import_orders(DATA / "orders.json")
+    report = webshop.import_orders(OWNER, DATA / "orders.json")
     assert report.recorded == ["WS-10021", "WS-10024"]
     assert report.unpaid == ["WS-10022"] and report.already == []
     assert reasons(report) == {"WS-10023": "line 1: No item with SKU or barcode 'NO-SUCH-SKU'"}
@@ -107,9 +108,9 @@ def test_example_file_records_the_paid_orders(webshop_store):
 
 
 def test_the_same_file_twice_records_nothing_new(webshop_store, db_file):
-    webshop.import_orders(DATA / "orders.json")
+    webshop.import_orders(OWNER, DATA / "orders.json")
     before = counts(db_file)
-    again = webshop.import_orders(DATA / "orders.json")
+    again = webshop.import_orders(OWNER, DATA / "orders.json")
     assert counts(db_file) == before
     assert again.recorded == [] and again.already == ["WS-10021", "WS-10024"]
     assert again.unpaid == ["WS-10022"] and list(reasons(again)) == ["WS-10023"]
@@ -133,7 +134,7 @@ def test_cli_lists_unpaid_and_refused_orders_and_says_each_is_its_own_transactio
 
 
 def test_a_csv_with_one_row_per_line_is_read_like_the_json(webshop_store, db_file):
-    report = webshop.import_orders(DATA / "orders.csv")  # semicolons, a BOM, "yes"/"no"
+    report = webshop.import_orders(OWNER, DATA / "orders.csv")  # semicolons, a BOM, "yes"/"no"
     assert (report.recorded, report.unpaid, list(reasons(report))) == \
         (["WS-10021", "WS-10024"], ["WS-10022"], ["WS-10023"])
     sale = sale_of("WS-10021")
@@ -142,7 +143,7 @@ def test_a_csv_with_one_row_per_line_is_read_like_the_json(webshop_store, db_fil
     zoe = customers.get_customer(sale.customer_id)
     assert (zoe.first_name, zoe.newsletter, zoe.city) == ("Zoë", True, "Utrecht")
     before = counts(db_file)
-    assert webshop.import_orders(DATA / "orders.csv").already == ["WS-10021", "WS-10024"]
+    assert webshop.import_orders(OWNER, DATA / "orders.csv").already == ["WS-10021", "WS-10024"]
     assert counts(db_file) == before
 
 
@@ -158,7 +159,7 @@ def test_an_xlsx_sheet_of_orders_is_read_too(webshop_store, tmp_path):
     sheet.append(["X-2", "maybe", "2026-11-20T10:00:00", "Jan", "Jansen", "jan@example.nl",
                   "MUG-01", 1, "11.50"])
     book.save(tmp_path / "orders.xlsx")
-    report = webshop.import_orders(tmp_path / "orders.xlsx")
+    report = webshop.import_orders(OWNER, tmp_path / "orders.xlsx")
     assert report.recorded == ["X-1"] and sale_of("X-1").total == D("34.50")
     assert reasons(report) == {"X-2": "paid must be true or false"}
 
@@ -166,11 +167,11 @@ def test_an_xlsx_sheet_of_orders_is_read_too(webshop_store, tmp_path):
 # -- Customers ---------------------------------------------------------------------------
 
 def test_a_customer_is_matched_by_phone_filled_in_and_never_doubled(webshop_store, tmp_path):
-    known = customers.save_customer(CustomerInput(first_name="Jan", last_name="Jansen",
+    known = customers.save_customer(OWNER, CustomerInput(first_name="Jan", last_name="Jansen",
                                                   phone="06-1234 5678"))
     path = write(tmp_path, order(email="jan@example.nl", phone="06 12345678",
                                  newsletter=True, paid_at="2026-11-02T10:00:00"))
-    report = webshop.import_orders(path)
+    report = webshop.import_orders(OWNER, path)
     assert report.recorded == ["WS-1"] and report.customers_created == 0
     assert Customer.select().count() == 1
     jan = customers.get_customer(known.id)
@@ -184,10 +185,10 @@ def test_a_customer_is_matched_by_phone_filled_in_and_never_doubled(webshop_stor
 def test_no_opt_in_records_no_consent_and_never_withdraws_it(webshop_store, tmp_path):
     path = write(tmp_path, order("WS-1", newsletter=False),
                  order("WS-2", email="piet@example.nl", newsletter=True))
-    webshop.import_orders(path)
+    webshop.import_orders(OWNER, path)
     jan = customers.get_customer(Customer.get(Customer.email == "jan@example.nl").id)
     assert (jan.newsletter, jan.contact_email, jan.consent_date) == (False, False, None)
-    webshop.import_orders(write(tmp_path, order("WS-3", email="piet@example.nl",
+    webshop.import_orders(OWNER, write(tmp_path, order("WS-3", email="piet@example.nl",
                                                 newsletter=False), name="later.json"))
     piet = customers.get_customer(Customer.get(Customer.email == "piet@example.nl").id)
     assert (piet.newsletter, piet.contact_email) == (True, True)
@@ -195,10 +196,10 @@ def test_no_opt_in_records_no_consent_and_never_withdraws_it(webshop_store, tmp_
 
 def test_the_web_price_wins_over_the_customers_discount_and_vat_class(webshop_store,
                                                                      tmp_path):
-    staff = customers.save_customer(CustomerInput(
+    staff = customers.save_customer(OWNER, CustomerInput(
         first_name="Jan", last_name="Jansen", email="jan@example.nl",
         customer_type_id=webshop_store.types["Tax exempt"].id, discount="15"))
-    webshop.import_orders(write(tmp_path, order()))
+    webshop.import_orders(OWNER, write(tmp_path, order()))
     sale = sale_of("WS-1")
     line = SaleLine.get(SaleLine.sale == sale)
     assert (sale.customer_id, sale.customer_type_name) == (staff.id, "Tax exempt")
@@ -208,10 +209,10 @@ def test_the_web_price_wins_over_the_customers_discount_and_vat_class(webshop_st
 
 def test_a_deactivated_customer_is_reported_and_nothing_recorded(webshop_store, tmp_path,
                                                                  db_file):
-    gone = customers.save_customer(CustomerInput(last_name="Jansen", email="jan@example.nl"))
-    customers.set_active(gone.id, False)
+    gone = customers.save_customer(OWNER, CustomerInput(last_name="Jansen", email="jan@example.nl"))
+    customers.set_active(OWNER, gone.id, False)
     before = counts(db_file)
-    report = webshop.import_orders(write(tmp_path, order()))
+    report = webshop.import_orders(OWNER, write(tmp_path, order()))
     assert reasons(report) == {"WS-1": "Jansen is deactivated"}
     before["customer_profile"] += 1  # "Web shop", made before the first order
     assert counts(db_file) == before  # and the customer's empty fields not filled either
@@ -222,13 +223,13 @@ def test_a_deactivated_customer_is_reported_and_nothing_recorded(webshop_store, 
 
 def test_the_profile_is_made_once_and_an_inactive_one_refuses_the_file(webshop_store,
                                                                        tmp_path):
-    webshop.import_orders(write(tmp_path, order("WS-1")))
-    webshop.import_orders(write(tmp_path, order("WS-2"), name="two.json"))
+    webshop.import_orders(OWNER, write(tmp_path, order("WS-1")))
+    webshop.import_orders(OWNER, write(tmp_path, order("WS-2"), name="two.json"))
     profiles = CustomerProfile.select().where(CustomerProfile.name == "Web shop")
     assert [p.active for p in profiles] == [True]
-    masters.set_profile_active(profiles[0].id, False)
+    masters.set_profile_active(OWNER, profiles[0].id, False)
     with pytest.raises(ValidationError, match="'Web shop' is inactive"):
-        webshop.import_orders(write(tmp_path, order("WS-3"), name="three.json"))
+        webshop.import_orders(OWNER, write(tmp_path, order("WS-3"), name="three.json"))
     assert not WebOrder.select().where(WebOrder.order_number == "WS-3").exists()
 
 
@@ -265,7 +266,7 @@ def test_each_bad_order_is_refused_with_its_number_and_the_good_ones_recorded(
     bad = [order(number, **fields) for number, (fields, _) in BAD_ORDERS.items()]
     path = write(tmp_path, order("GOOD-1"), *bad, order("GOOD-2", email="piet@example.nl"),
                  order("GOOD-1", email="again@example.nl"))
-    report = webshop.import_orders(path)
+    report = webshop.import_orders(OWNER, path)
     assert report.recorded == ["GOOD-1", "GOOD-2"]
     found = reasons(report)
     for number, (_, reason) in BAD_ORDERS.items():
@@ -277,7 +278,7 @@ def test_each_bad_order_is_refused_with_its_number_and_the_good_ones_recorded(
 
 def test_orders_without_a_usable_number_are_refused_by_their_place(webshop_store, tmp_path):
     path = write(tmp_path, order(""), "not an order", order("WS\x07"), order(12345))
-    report = webshop.import_orders(path)
+    report = webshop.import_orders(OWNER, path)
     assert reasons(report) == {"#1": "Order number is required",
                                "#2": "an order must be a JSON object",
                                "#3": "Order number holds a control character; type plain "
@@ -288,14 +289,14 @@ def test_orders_without_a_usable_number_are_refused_by_their_place(webshop_store
 def test_a_total_that_does_not_match_the_lines_refuses_the_order(webshop_store, tmp_path):
     right, wrong = order("WS-1"), order("WS-2")
     right["total"], wrong["total"] = "11.50", "11.00"
-    report = webshop.import_orders(write(tmp_path, right, wrong))
+    report = webshop.import_orders(OWNER, write(tmp_path, right, wrong))
     assert report.recorded == ["WS-1"]
     assert reasons(report) == {"WS-2": "the lines add up to 11.50 but the order's total "
                                        "is 11.00"}
 
 
 def test_markup_in_names_is_stored_as_typed(webshop_store, tmp_path):
-    webshop.import_orders(write(tmp_path, order(first_name="[b]Jan[/b]",
+    webshop.import_orders(OWNER, write(tmp_path, order(first_name="[b]Jan[/b]",
                                                 last_name="$(rm -rf /)")))
     assert sale_of("WS-1").customer_name == "[b]Jan[/b] $(rm -rf /)"
 
@@ -333,14 +334,14 @@ def test_a_huge_file_is_refused_before_it_is_read(webshop_store, tmp_path, monke
     path = write(tmp_path, order())
     monkeypatch.setattr(webshop, "MAX_BYTES", path.stat().st_size - 1)
     with pytest.raises(ValidationError, match="files over 0 MB are not imported"):
-        webshop.import_orders(path)
+        webshop.import_orders(OWNER, path)
 
 
 def test_prices_in_the_other_vat_convention_refuse_the_file(webshop_store, tmp_path):
     path = write(tmp_path, order(), prices_include_vat=False)
     with pytest.raises(ValidationError, match="gives prices excl. VAT but this store's "
                                               "prices are incl. VAT"):
-        webshop.import_orders(path)
+        webshop.import_orders(OWNER, path)
     assert config.get_settings().prices_include_vat and not Sale.select().exists()
 
 
@@ -357,7 +358,7 @@ def test_a_failure_writing_the_web_order_row_leaves_no_sale_and_no_customer(
 
     before = counts(db_file)
     monkeypatch.setattr(sales.bulk, "insert_rows", crash_at_web_order)
-    report = webshop.import_orders(write(tmp_path, order()))
+    report = webshop.import_orders(OWNER, write(tmp_path, order()))
     assert "could not be saved (disk I/O error)" in reasons(report)["WS-1"]
     after = counts(db_file)
     profile_made = {"customer_profile": before["customer_profile"] + 1}
@@ -370,10 +371,10 @@ def test_complete_sale_refuses_an_order_number_recorded_before(webshop_store):
         draft.add_item("MUG-01", "1", unit_price="9.99")
         return draft
 
-    first = sales.complete_sale(web_draft(), method=sales.WEB_SHOP, web_order="WS-9")
+    first = sales.complete_sale(OWNER, web_draft(), method=sales.WEB_SHOP, web_order="WS-9")
     assert first.total == D("9.99")
     with pytest.raises(ValidationError, match="Web-shop order WS-9 is already recorded"):
-        sales.complete_sale(web_draft(), method=sales.WEB_SHOP, web_order="WS-9")
+        sales.complete_sale(OWNER, web_draft(), method=sales.WEB_SHOP, web_order="WS-9")
     assert Sale.select().count() == 1 == WebOrder.select().count()
     assert WebOrder.get().sale_id == first.id
 
@@ -414,7 +415,7 @@ def test_any_json_gives_a_report_never_a_crash(webshop_store, tmp_path, number, 
     path.write_text(json.dumps({"orders": [{"order_number": number, "paid": paid,
                                             "paid_at": paid_at, "customer": person,
                                             "lines": lines}]}))
-    report = webshop.import_orders(path)
+    report = webshop.import_orders(OWNER, path)
     assert report.orders == 1
     assert len(report.recorded) + len(report.unpaid) + len(report.already) \
         + len(report.refused) == 1

@@ -19,9 +19,11 @@ from tui_pos.db.models import (
     database, display_name, now,
 )
 from tui_pos.money import ZERO, parse_money, parse_number, parse_percent
+from tui_pos.services import audit
+from tui_pos.services.actors import Actor, require
 from tui_pos.services.errors import Errors, NotFound, ValidationError, as_field, check
 from tui_pos.services.masters import is_id
-from tui_pos.services.text import checked, clean, digits, fold, name_key, query_text
+from tui_pos.services.text import checked, clean, digits, fold, name_key, printable, query_text
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE_RE = re.compile(r"^\+?[\d\s\-()/.]+$")
@@ -103,6 +105,7 @@ class CustomerInput:
 
 TAGS_LIMIT = 1000  # the whole comma-separated line of tags
 NOTE_LIMIT = 4000
+AUTHOR_LENGTH = CustomerNote._meta.fields["author"].max_length
 CUSTOM_TEXT_LIMIT = 250
 # Field → how a message names it; the length limit comes from the column.
 TEXT_FIELDS = {
@@ -381,27 +384,38 @@ def next_customer_number() -> str:
             return number
 
 
-def save_customer(data: CustomerInput, customer_id: int | None = None,
-                  note: str = "", author: str = "") -> CustomerDetail:
-    """Create or update a customer with tags, custom fields and an optional note.
+def author_of(actor: Actor) -> str:
+    """A note's author: the actor's name as the note column holds it."""
+    require(actor, "cashier", "Write a note")
+    return printable(actor.name).strip()[:AUTHOR_LENGTH]
+
+
+def save_customer(actor: Actor, data: CustomerInput, customer_id: int | None = None,
+                  note: str = "") -> CustomerDetail:
+    """Create or update a customer with tags, custom fields and an optional note
+    (its author: ``actor``).
 
     Validates everything first and writes nothing when anything is wrong: one
     ValidationError naming its field, or ValidationErrors with one per field. The number is checked again inside
     the write transaction, so two terminals saving the same number at once get
-    one customer and one clear message, never a crash.
+    one customer and one clear message, never a crash. Any signed-in staff may
+    edit a customer (no audit entry: personal data stays out of the append-only
+    log); deactivating one needs a manager and is logged by number only.
     """
+    author = author_of(actor)
     errors = Errors()
     values = _validated(data, customer_id, errors)
     custom = _validated_custom(data.custom, errors)
     tags = errors.take(split_tags, data.tags)
     note = errors.take(checked, note, "Note", "note", NOTE_LIMIT, multiline=True)
-    author = errors.take(checked, author, "Author", "author",
-                         CustomerNote._meta.fields["author"].max_length)
     errors.errors.sort(key=_form_order)
     errors.raise_any()  # one ValidationError, or ValidationErrors with every field's
     try:
         with database.atomic():
+            was_active = _active_before(customer_id)
             saved = _write(values, customer_id, tags, custom, note, author)
+            if was_active is not None and was_active != saved.active:
+                _active_changed(actor, saved, was_active)
     except pw.IntegrityError:
         # Another terminal committed between our check and our write (PostgreSQL
         # checks at the insert, not at the start of the transaction).
@@ -410,6 +424,23 @@ def save_customer(data: CustomerInput, customer_id: int | None = None,
         raise ValidationError("Another terminal changed this customer's details at the same "
                               "time; look them up and save again") from None
     return get_customer(saved.id)
+
+
+def _active_before(customer_id: int | None) -> bool | None:
+    """The customer's active flag before a save (None for a new customer)."""
+    if customer_id is None:
+        return None
+    found = _row_or_none(Customer, customer_id)
+    return None if found is None else bool(found.active)
+
+
+def _active_changed(actor: Actor, customer: Customer, was_active: bool) -> None:
+    """Deactivating needs a manager; either way the change is logged — by the
+    customer's NUMBER, never their personal data (it may be erased later)."""
+    if was_active:
+        require(actor, "manager", f"Deactivate customer {customer.number}")
+    audit.record(actor, "customer", f"Customer {customer.number}",
+                 {"active": [was_active, bool(customer.active)]})
 
 
 def _write(values: dict, customer_id: int | None, tags: list[str],
@@ -783,10 +814,11 @@ def to_input(customer: CustomerDetail) -> CustomerInput:
     )
 
 
-def add_note(customer_id: int, text: str, author: str = "") -> NoteRow:
+def add_note(actor: Actor, customer_id: int, text: str) -> NoteRow:
+    """A note on the customer, kept with the date and ``actor``'s name."""
+    author = author_of(actor)
     text = checked(text, "Note", "note", NOTE_LIMIT, multiline=True)
     check(bool(text), "The note is empty", "note")
-    author = checked(author, "Author", "author", CustomerNote._meta.fields["author"].max_length)
     _row(customer_id)
     with database.atomic():
         note = CustomerNote.create(customer=customer_id, text=text, author=author)
@@ -801,11 +833,17 @@ def notes(customer_id: int) -> list[NoteRow]:
             .order_by(CustomerNote.created_at.desc(), CustomerNote.id.desc()).tuples()]
 
 
-def set_active(customer_id: int, active: bool) -> CustomerDetail:
-    _row(customer_id)
+def set_active(actor: Actor, customer_id: int, active: bool) -> CustomerDetail:
+    """Deactivate (a manager's) or reactivate a customer; logged by number."""
+    require(actor, "cashier", "Change a customer")
     with database.atomic():
-        Customer.update(active=bool(active), updated_at=now()).where(
-            Customer.id == customer_id).execute()
+        customer = _row(customer_id)
+        was_active = bool(customer.active)
+        if was_active != bool(active):
+            Customer.update(active=bool(active), updated_at=now()).where(
+                Customer.id == customer_id).execute()
+            customer.active = bool(active)
+            _active_changed(actor, customer, was_active)
     return get_customer(customer_id)
 
 

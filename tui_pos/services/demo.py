@@ -7,6 +7,7 @@ import random
 
 from tui_pos.db.models import Customer, Item, database
 from tui_pos.services import catalog, config, custom_fields, customers, masters, setup
+from tui_pos.services.actors import Actor
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.sales import SaleDraft, complete_sale
@@ -43,21 +44,21 @@ PEOPLE = [
 ]
 
 
-def demo_vat_classes() -> dict:
+def demo_vat_classes(actor: Actor) -> dict:
     """The Dutch standard classes (Hoog 21 %, Laag 9 %, Nul 0 %), made the way
     ``tui-pos init`` makes them for a new store; those already there are kept."""
-    setup.create_standard_vat_classes()
+    setup.create_standard_vat_classes(actor)
     vat = {v.name: v for v in catalog.list_vat_classes(include_inactive=True)}
     for name, rate in setup.standard_vat_classes("nl_NL"):
         if name not in vat:
-            vat[name] = catalog.save_vat_class(name, rate)
+            vat[name] = catalog.save_vat_class(actor, name, rate)
     return vat
 
 
-def demo_configuration() -> dict:
+def demo_configuration(actor: Actor) -> dict:
     """The demo store's VAT classes and its Business Configuration; returns the
     VAT classes by name."""
-    vat = demo_vat_classes()
+    vat = demo_vat_classes(actor)
     s = config.get_settings()
     s.store_name = "De Hoek — koffie & thee"
     s.address = "Prinsengracht 100\n1015 EA Amsterdam"
@@ -65,7 +66,7 @@ def demo_configuration() -> dict:
     s.default_vat_class_id = vat["Hoog"].id
     s.receipt_footer = "Dank je wel! Thank you!"
     s.show_customer_profile = True
-    config.update_settings(s)
+    config.update_settings(actor, s)
     return vat
 
 # The demo store's staff and PINs, as the README lists them; `tui-pos --demo` opens
@@ -90,39 +91,41 @@ def demo_pin(name: str) -> str:
     return next(pin for who, _, pin in DEMO_STAFF if who == name)
 
 
-def build_demo_store(sales_days: int = 30, seed: int = 7) -> bool:
+def build_demo_store(actor: Actor, sales_days: int = 30, seed: int = 7) -> bool:
     """Fill an empty, migrated database with the demo store, all of it in one
     transaction (a failure, e.g. a full disk, leaves none of it). Returns
-    False, adding nothing, when the store already has items or customers."""
+    False, adding nothing, when the store already has items or customers. ``actor``
+    (a manager or above) is recorded in the audit log as who set the store up."""
     with database.atomic():
         if Customer.select().exists() or Item.select().exists():
             return False
         add_demo_staff()
-        _fill_demo_store(sales_days, seed)
+        _fill_demo_store(actor, sales_days, seed)
     return True
 
 
-def _fill_demo_store(sales_days: int, seed: int) -> None:
-    vat = demo_configuration()
+def _fill_demo_store(actor: Actor, sales_days: int, seed: int) -> None:
+    vat = demo_configuration(actor)
     for sku, barcode, name, price, vat_name, discountable, labour in ITEMS:
-        catalog.save_item(ItemInput(sku=sku, barcode=barcode, name=name, price=price,
-                                    vat_class_id=vat[vat_name].id, discountable=discountable,
-                                    is_labour=labour))
-    profiles = {name: masters.save_profile(name) for name in ("Retail", "Wholesale", "Online")}
-    masters.save_profile("Seasonal 2025", active=False)
+        catalog.save_item(actor, ItemInput(
+            sku=sku, barcode=barcode, name=name, price=price, vat_class_id=vat[vat_name].id,
+            discountable=discountable, is_labour=labour))
+    profiles = {name: masters.save_profile(actor, name)
+                for name in ("Retail", "Wholesale", "Online")}
+    masters.save_profile(actor, "Seasonal 2025", active=False)
     types = {
-        "Staff": masters.save_type("Staff", discount="15"),
-        "Wholesale": masters.save_type("Wholesale", discount="10"),
-        "Tax exempt": masters.save_type("Tax exempt", vat_class_id=vat["Nul"].id),
+        "Staff": masters.save_type(actor, "Staff", discount="15"),
+        "Wholesale": masters.save_type(actor, "Wholesale", discount="10"),
+        "Tax exempt": masters.save_type(actor, "Tax exempt", vat_class_id=vat["Nul"].id),
     }
-    membership = custom_fields.save_field("Loyalty card", "text")
-    custom_fields.save_field("Preferred contact time", "choice",
+    membership = custom_fields.save_field(actor, "Loyalty card", "text")
+    custom_fields.save_field(actor, "Preferred contact time", "choice",
                              options="Morning, Afternoon, Evening")
     today = dt.date.today()
     people = []
     for n, (first, last, company, profile, ctype, phone, email, city, tags) in enumerate(PEOPLE):
         consent = today - dt.timedelta(days=200) if email else ""
-        people.append(customers.save_customer(CustomerInput(
+        people.append(customers.save_customer(actor, CustomerInput(
             first_name=first, last_name=last, company=company, phone=phone, email=email,
             city=city, country="Sweden" if city == "Stockholm" else "Nederland",
             profile_id=profiles[profile].id if profile else None,
@@ -133,7 +136,7 @@ def _fill_demo_store(sales_days: int, seed: int) -> None:
             newsletter="newsletter" in tags,
             credit_limit="500" if company else "",
             custom={membership.id: f"LC{9000 + n}"},
-        ), note="Demo customer" if n == 0 else "", author="demo"))
+        ), note="Demo customer" if n == 0 else ""))
     rng = random.Random(seed)
     items = list(Item.select())
     for day in range(sales_days, 0, -1):
@@ -146,4 +149,4 @@ def _fill_demo_store(sales_days: int, seed: int) -> None:
                 draft.add_item_id(item.id, str(rng.randint(1, 3)))
             at = dt.datetime.combine(today - dt.timedelta(days=day),
                                      dt.time(rng.randint(9, 17), rng.randint(0, 59)))
-            complete_sale(draft, at=at)
+            complete_sale(actor, draft, at=at)

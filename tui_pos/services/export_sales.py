@@ -27,6 +27,7 @@ SALE_PART = (
     (Column("Sold at", DATETIME), Sale.created_at),
     (Column("Status"), Sale.status),
     (Column("Cashier"), Sale.cashier),
+    (Column("Terminal"), Sale.terminal),
     (Column("Customer number"), Sale.customer_number),
     (Column("Customer name"), Sale.customer_name),
     (Column("Customer type"), Sale.customer_type_name),

@@ -40,7 +40,8 @@ from tui_pos.db.models import (
     Customer, CustomerNote, CustomerSearchTerm, CustomerTag, CustomFieldValue, Sequence, Tag,
     database, now,
 )
-from tui_pos.services import catalog, custom_fields, customers, layouts, masters
+from tui_pos.services import audit, catalog, custom_fields, customers, layouts, masters
+from tui_pos.services.actors import Actor, require
 from tui_pos.services.customers import CONTACT_FIELDS, CustomerInput
 from tui_pos.services.errors import Errors, ValidationError, check
 from tui_pos.services.export import FORMULA_STARTS, safe_cell
@@ -224,7 +225,15 @@ class Masters:
 
 # -- The import -----------------------------------------------------------------------------
 
-def import_customers(path: str | Path, *, dry_run: bool = False, good_rows_only: bool = False,
+def may_import(actor: Actor) -> Actor:
+    """``actor`` if they may import (a manager or above, or approved by one);
+    else ``NeedsApproval``. A check or dry run writes nothing and needs no one."""
+    require(actor, "manager", "Import customers")
+    return actor
+
+
+def import_customers(actor: Actor, path: str | Path, *, dry_run: bool = False,
+                     good_rows_only: bool = False,
                      create_missing: bool = False, rejects: str | Path | None = None,
                      sheet: str | None = None, by_hand: layouts.Layout | None = None,
                      progress: Progress | None = None, batch: int = BATCH) -> ImportReport:
@@ -233,7 +242,11 @@ def import_customers(path: str | Path, *, dry_run: bool = False, good_rows_only:
     A file that cannot be read as a customer list raises ValidationError and
     writes nothing. Bad rows are in the report; with any of them nothing is
     written unless ``good_rows_only`` (then they go to ``rejects`` too).
+    Writing needs a manager; the import's "import" audit entry (file, counts)
+    is written in its last batch's transaction.
     """
+    if not dry_run:
+        may_import(actor)
     table = open_sheet(path, sheet)
     try:
         rows = table.rows()
@@ -252,11 +265,12 @@ def import_customers(path: str | Path, *, dry_run: bool = False, good_rows_only:
             if dry_run or report.refused:
                 return report
             spool.seek(0)
-            writer = Write(known, check_pass.file_numbers, report, progress)
+            writer = Write(known, check_pass.file_numbers, report, progress, actor)
             try:
                 writer.run(spool)
             except Cancelled:
                 report.cancelled = True
+                writer.log_alone()  # the batches written before Esc
             report.rows_written = writer.done
     finally:
         table.close()
@@ -316,6 +330,15 @@ def _owner_only(path: Path):
         raise ValidationError(f"the rejects file {path} cannot be written "
                               f"({exc.strerror or exc})") from None
     return os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="")
+
+
+def _spooled(spool) -> Iterator[list]:
+    """The checked batches back from the spool file, in order."""
+    while True:
+        try:
+            yield pickle.load(spool)
+        except EOFError:
+            return
 
 
 def _batches(rows: Iterable, size: int) -> Iterator[list]:
@@ -708,20 +731,37 @@ TERM_FIELDS = [CustomerSearchTerm.customer, CustomerSearchTerm.term]
 
 class Write:
     def __init__(self, known: Masters, file_numbers: set[str], report: ImportReport,
-                 progress: Progress | None):
+                 progress: Progress | None, actor: Actor):
         self.known = known
         self.file_numbers = file_numbers
         self.report = report
         self.progress = progress
+        self.actor = actor
         self.done = 0
+        self.logged = False
+
+    def log(self, written: int) -> None:
+        """The import's audit entry: the file and its counts (no personal data)."""
+        r = self.report
+        audit.record(self.actor, "import", f"Customers from {r.file}", {
+            "rows": [None, r.rows], "added": [None, r.added], "updated": [None, r.updated],
+            "unchanged": [None, r.unchanged], "rejected": [None, r.rejected],
+            "written": [None, written], "cancelled": [None, r.cancelled]})
+        self.logged = True
+
+    def log_alone(self) -> None:
+        """The entry in its own transaction, when no batch carried it (cancelled,
+        or nothing but new types and profiles to write)."""
+        if not self.logged and self.report.written:
+            with database.atomic():
+                self.log(self.done)
 
     def run(self, spool) -> None:
         types, profiles = self.create_masters()
-        while True:
-            try:
-                planned: list[Planned] = pickle.load(spool)
-            except EOFError:
-                break
+        batches = _spooled(spool)
+        planned = next(batches, None)
+        while planned is not None:
+            following = next(batches, None)  # None: this is the last batch
             for plan in planned:
                 if plan.new_type:
                     plan.values["customer_type"] = types[name_key(plan.new_type)]
@@ -730,7 +770,10 @@ class Write:
             try:
                 with database.atomic():
                     self.batch(planned)
+                    if following is None:
+                        self.log(self.done + len(planned))
             except pw.IntegrityError:
+                self.log_alone()  # the batches before this one are in
                 raise ValidationError(
                     f"another terminal changed customers while importing; the rows before "
                     f"line {planned[0].line} were imported. Import the file again to finish "
@@ -739,13 +782,16 @@ class Write:
             self.done += len(planned)
             if self.progress:
                 self.progress("written", self.done)
+            planned = following
+        self.log_alone()
 
     def create_masters(self) -> tuple[dict[str, int], dict[str, int]]:
         """Create the types and profiles the file names (only with create_missing)."""
+        actor = self.actor
         for name in self.known.to_create["customer type"].values():
-            masters.save_type(name)
+            masters.save_type(actor, name)
         for name in self.known.to_create["customer profile"].values():
-            masters.save_profile(name)
+            masters.save_profile(actor, name)
         if self.known.to_create["customer type"] or self.known.to_create["customer profile"]:
             self.report.written = True
         return ({name_key(t.name): t.id for t in masters.list_types()},

@@ -13,13 +13,14 @@ import peewee as pw
 
 from tui_pos.db import bulk
 from tui_pos.db.models import (
-    Customer, CustomerProfile, CustomerType, Payment, Sale, SaleLine, SaleVat,
+    BusinessConfig, Customer, CustomerProfile, CustomerType, Payment, Sale, SaleLine, SaleVat,
     Sequence, VatClass, WebOrder, database, now,
 )
 from tui_pos.money import ZERO, format_date, format_money, format_percent, format_quantity, \
     parse_money, parse_percent, parse_quantity
 from tui_pos.money import MAX_MONEY, MAX_QUANTITY
-from tui_pos.services import catalog, config, item_sales
+from tui_pos.services import audit, catalog, config, item_sales
+from tui_pos.services.actors import Actor, require
 from tui_pos.services.errors import NotFound, ValidationError, as_field, check
 from tui_pos.services.pricing import (
     LineInput, PricedBill, PricingContext, VatChoice, price_bill,
@@ -45,6 +46,10 @@ class DraftLine:
     discount_override: Decimal | None = None
     vat_override: VatChoice | None = None
     vat_override_id: int | None = None
+    # Who approved an override beyond the limit (the approved actor), kept until the
+    # sale's audit entry is written; dropped when the override goes back within it.
+    discount_approval: Actor | None = None
+    vat_approval: Actor | None = None
 
     def as_input(self) -> LineInput:
         return LineInput(self.quantity, self.unit_price, self.item_vat, self.discountable,
@@ -117,6 +122,43 @@ BILL_TOO_LARGE = f"The bill would be too large (its total must stay under {MAX_M
 QUANTITY_TOO_LARGE = f"The line would be too large (a quantity under {MAX_QUANTITY:,.0f})"
 
 
+# -- Overrides beyond the limit need a manager -------------------------------------------
+
+@dataclass(frozen=True)
+class OverrideRules:
+    """Business Configuration's limits on the cashier's overrides (schema 4)."""
+
+    discount_limit: Decimal  # a line or bill discount above this needs a manager
+    vat_needs_manager: bool  # any VAT override needs a manager
+
+
+def override_rules(settings: config.Settings | None = None) -> OverrideRules:
+    """The discount limit and the VAT-override switch, from the settings when they
+    carry them, else from the configuration row."""
+    if settings is not None and hasattr(settings, "discount_limit"):
+        return OverrideRules(Decimal(settings.discount_limit),
+                             bool(getattr(settings, "vat_override_needs_manager", True)))
+    row = BusinessConfig.get_or_none(BusinessConfig.id == 1) or BusinessConfig(id=1)
+    return OverrideRules(Decimal(row.discount_limit), bool(row.vat_override_needs_manager))
+
+
+def approval_for(actor: Actor, action: str) -> Actor | None:
+    """An override that needs a manager, by ``actor``: None when the actor is a
+    manager themselves, the actor (with its approver) when a manager approved it;
+    ``NeedsApproval(action)`` when nobody has yet."""
+    require(actor, "manager", action)
+    return None if actor.unapproved().may("manager") else actor
+
+
+@dataclass(frozen=True)
+class ApprovedOverride:
+    """One override a manager approved, as the sale's audit entry records it."""
+
+    actor: Actor  # who asked, with the approver
+    what: str  # "line 1 COF-250: discount 30 %"
+    changes: dict
+
+
 @dataclass
 class SaleDraft:
     """The bill in front of the cashier. Every change re-prices it (``priced``).
@@ -133,6 +175,8 @@ class SaleDraft:
     bill_discount: Decimal | None = None
     bill_vat: VatChoice | None = None
     bill_vat_id: int | None = None
+    bill_discount_approval: Actor | None = None
+    bill_vat_approval: Actor | None = None
     settings: config.Settings | None = field(default=None, repr=False, compare=False)
     _priced: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -170,21 +214,45 @@ class SaleDraft:
         return self._priced[1]
 
     # -- keeping it within what a sale holds -----------------------------------------------
+    BILL_STATE = ("customer", "profile_id", "bill_discount", "bill_vat", "bill_vat_id",
+                  "bill_discount_approval", "bill_vat_approval")
+
+    def _snapshot(self) -> tuple:
+        return ([(line, replace(line)) for line in self.lines],
+                {name: getattr(self, name) for name in self.BILL_STATE})
+
+    def _restore(self, before: tuple) -> None:
+        lines, state = before
+        for name, value in state.items():
+            setattr(self, name, value)
+        for line, was in lines:
+            vars(line).update(vars(was))
+        self.lines[:] = [line for line, _ in lines]
+
     def _within_limits(self, change, field_name: str):
         """Make ``change()``; refuse it, and undo it, if a line or the bill would
         hold an amount the sale's columns cannot."""
-        before = ([(line, replace(line)) for line in self.lines], self.customer,
-                  self.profile_id, self.bill_discount, self.bill_vat, self.bill_vat_id)
+        before = self._snapshot()
         result = change()
         problem = self._too_large()
         if problem:
-            lines, self.customer, self.profile_id, self.bill_discount, self.bill_vat, \
-                self.bill_vat_id = before
-            for line, was in lines:
-                vars(line).update(vars(was))
-            self.lines[:] = [line for line, _ in lines]
+            self._restore(before)
             raise ValidationError(problem, field_name)
         return result
+
+    def _all_or_nothing(self, *changes) -> None:
+        """Make each change; if one is refused (or needs a manager) undo them all."""
+        before = self._snapshot()
+        try:
+            for change in changes:
+                change()
+        except ValidationError:
+            self._restore(before)
+            raise
+
+    @property
+    def rules(self) -> OverrideRules:
+        return override_rules(self.settings)
 
     def _too_large(self) -> str | None:
         bill = self.priced()
@@ -292,40 +360,122 @@ class SaleDraft:
         self._line(index)
         del self.lines[index]
 
-    def set_line_discount(self, index: int, percent: str | Decimal | None) -> None:
-        """The cashier's discount on one line; None or '' takes the override off."""
+    def set_line_discount(self, actor: Actor, index: int,
+                          percent: str | Decimal | None) -> None:
+        """The cashier's discount on one line; None or '' takes the override off.
+        Above Business Configuration's limit it needs a manager (``NeedsApproval``)."""
         line = self._line(index)
-        if percent is None or (isinstance(percent, str) and not percent.strip()):
-            line.discount_override = None
+        if _blank(percent):
+            line.discount_override = line.discount_approval = None
             return
         value = as_field("discount", parse_percent, percent, "Discount")
         check(line.discountable, f"{line.name} is not discountable", "discount")
-        line.discount_override = value
+        if value == line.discount_override:
+            return  # unchanged: an approval it had stands
+        approval = None
+        limit = self.rules.discount_limit
+        if value > limit:
+            approval = approval_for(actor, f"{format_percent(value)} discount on {line.name} "
+                                           f"(above {format_percent(limit)})")
+        line.discount_override, line.discount_approval = value, approval
 
-    def set_line_vat(self, index: int, vat_class_id: int | None) -> None:
+    def set_line_vat(self, actor: Actor, index: int, vat_class_id: int | None) -> None:
+        """A VAT class for one line (None: automatic); a manager's when the
+        configuration says VAT overrides need one."""
         line = self._line(index)
         choice = _vat_choice(vat_class_id)
         check(vat_class_id is None or choice is not None, "That VAT class does not exist", "vat")
+        new_id = vat_class_id if choice else None
+        if new_id == line.vat_override_id and choice == line.vat_override:
+            return  # unchanged
+        approval = None
+        if choice is not None and self.rules.vat_needs_manager:
+            approval = approval_for(actor, f"VAT {choice.name} on {line.name}")
 
         def change() -> None:
-            line.vat_override, line.vat_override_id = choice, vat_class_id if choice else None
+            line.vat_override, line.vat_override_id, line.vat_approval = choice, new_id, approval
 
         self._within_limits(change, "vat")
 
-    def set_bill_discount(self, percent: str | Decimal | None) -> None:
-        if percent is None or (isinstance(percent, str) and not percent.strip()):
-            self.bill_discount = None
-            return
-        self.bill_discount = as_field("discount", parse_percent, percent, "Bill discount")
+    def edit_line(self, actor: Actor, index: int, quantity: str | Decimal,
+                  discount: str | Decimal | None, vat_class_id: int | None) -> None:
+        """The line pop-up's fields at once: all applied, or (refused, or waiting
+        for a manager) none of them."""
+        self._all_or_nothing(lambda: self.set_quantity(index, quantity),
+                             lambda: self.set_line_discount(actor, index, discount),
+                             lambda: self.set_line_vat(actor, index, vat_class_id))
 
-    def set_bill_vat(self, vat_class_id: int | None) -> None:
+    def set_bill_discount(self, actor: Actor, percent: str | Decimal | None) -> None:
+        """A discount on the whole bill; above the limit it needs a manager."""
+        if _blank(percent):
+            self.bill_discount = self.bill_discount_approval = None
+            return
+        value = as_field("discount", parse_percent, percent, "Bill discount")
+        if value == self.bill_discount:
+            return
+        approval = None
+        limit = self.rules.discount_limit
+        if value > limit:
+            approval = approval_for(actor, f"{format_percent(value)} discount on the bill "
+                                           f"(above {format_percent(limit)})")
+        self.bill_discount, self.bill_discount_approval = value, approval
+
+    def set_bill_vat(self, actor: Actor, vat_class_id: int | None) -> None:
         choice = _vat_choice(vat_class_id)
         check(vat_class_id is None or choice is not None, "That VAT class does not exist", "vat")
+        new_id = vat_class_id if choice else None
+        if new_id == self.bill_vat_id and choice == self.bill_vat:
+            return
+        approval = None
+        if choice is not None and self.rules.vat_needs_manager:
+            approval = approval_for(actor, f"VAT {choice.name} on the whole bill")
 
         def change() -> None:
-            self.bill_vat, self.bill_vat_id = choice, vat_class_id if choice else None
+            self.bill_vat, self.bill_vat_id, self.bill_vat_approval = choice, new_id, approval
 
         self._within_limits(change, "vat")
+
+    def adjust_bill(self, actor: Actor, discount: str | Decimal | None,
+                    vat_class_id: int | None) -> None:
+        """The bill pop-up's discount and VAT at once: both applied, or neither."""
+        self._all_or_nothing(lambda: self.set_bill_discount(actor, discount),
+                             lambda: self.set_bill_vat(actor, vat_class_id))
+
+    def approvals(self, actor: Actor) -> list[ApprovedOverride]:
+        """The overrides beyond the limits, each with its manager's approval: the one
+        given when it was made, else ``actor``'s own right or approver
+        (``NeedsApproval`` when there is none). Empty when nothing needs one."""
+        rules = self.rules
+        found: list[ApprovedOverride] = []
+
+        def need(given: Actor | None, action: str, what: str, changes: dict) -> None:
+            approved = given if given is not None else approval_for(actor, action)
+            if approved is not None:
+                found.append(ApprovedOverride(approved, what, changes))
+
+        for n, line in enumerate(self.lines, 1):
+            where = f"line {n} {line.sku}"
+            if line.discount_override is not None and line.discount_override > rules.discount_limit:
+                pct = format_percent(line.discount_override)
+                need(line.discount_approval, f"{pct} discount on {line.name}",
+                     f"{where}: discount {pct}",
+                     {"discount": [None, str(line.discount_override)]})
+            if line.vat_override is not None and rules.vat_needs_manager:
+                need(line.vat_approval, f"VAT {line.vat_override.name} on {line.name}",
+                     f"{where}: VAT {line.vat_override.name}",
+                     {"vat": [line.item_vat.name, line.vat_override.name]})
+        if self.bill_discount is not None and self.bill_discount > rules.discount_limit:
+            pct = format_percent(self.bill_discount)
+            need(self.bill_discount_approval, f"{pct} discount on the bill",
+                 f"bill: discount {pct}", {"bill_discount": [None, str(self.bill_discount)]})
+        if self.bill_vat is not None and rules.vat_needs_manager:
+            need(self.bill_vat_approval, f"VAT {self.bill_vat.name} on the whole bill",
+                 f"bill: VAT {self.bill_vat.name}", {"bill_vat": [None, self.bill_vat.name]})
+        return found
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 # -- Completing a sale -----------------------------------------------------------------
@@ -343,7 +493,8 @@ class CompletedSale:
 
 
 SALE_FIELDS = (
-    Sale.number, Sale.created_at, Sale.business_date, Sale.status, Sale.cashier, Sale.customer,
+    Sale.number, Sale.created_at, Sale.business_date, Sale.status, Sale.cashier, Sale.staff,
+    Sale.terminal, Sale.customer,
     Sale.customer_number, Sale.customer_name, Sale.customer_type, Sale.customer_type_name,
     Sale.profile, Sale.profile_name, Sale.prices_include_vat, Sale.bill_discount,
     Sale.subtotal, Sale.discount_total, Sale.vat_total, Sale.total, Sale.paid, Sale.change,
@@ -377,6 +528,8 @@ class SaleHeader:
     profile_name: str
     paid: Decimal
     change: Decimal
+    staff_id: int | None = None
+    terminal: str = ""
 
 
 def parse_tender(text: str | Decimal, total: Decimal) -> Decimal:
@@ -394,13 +547,18 @@ def change_due(total: Decimal, tendered: str | Decimal) -> Decimal:
     return parse_tender(tendered, total) - total
 
 
-def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = "cash",
-                  cashier: str = "", receipts_dir: str | Path | None = None,
+def complete_sale(actor: Actor, draft: SaleDraft, tendered: str | Decimal = "",
+                  method: str = "cash", receipts_dir: str | Path | None = None,
                   at: dt.datetime | None = None, web_order: str | None = None) -> CompletedSale:
     """Save the bill as a sale — all of it or nothing — with the next number.
 
-    ``web_order``: the web-shop order number this sale records, written in the
-    sale's own transaction (``WebOrder``), so neither is ever saved without the other."""
+    The sale records ``actor`` as its cashier (name, staff member, terminal).
+    Overrides beyond the limits need a manager's approval (given on the bill,
+    or ``actor``'s own); each approved one gets an "approval" audit entry in the
+    sale's own transaction. ``web_order``: the web-shop order number this sale
+    records, written in the sale's own transaction (``WebOrder``), so neither
+    is ever saved without the other."""
+    require(actor, "cashier", "Complete a sale")
     check(bool(draft.lines), "The bill has no lines", "code")
     check(method in PAYMENT_METHODS, f"Payment method must be one of {', '.join(PAYMENT_METHODS)}",
           "method")
@@ -418,11 +576,13 @@ def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = 
         check(profile is not None, "That customer profile does not exist", "profile")
         profile_name, active = profile
         check(active, f"The profile {profile_name!r} is inactive", "profile")
+    approvals = draft.approvals(actor)  # NeedsApproval before anything is written
     customer = draft.customer
     settings = draft.settings or config.get_settings()
     created = at or now()
     header = SaleHeader(
-        created_at=created, cashier=cashier,
+        created_at=created, cashier=printable(actor.name)[:60],
+        staff_id=actor.staff_id, terminal=printable(actor.terminal)[:60],
         customer_id=customer.id if customer else None,
         customer_number=customer.number if customer else "",
         customer_name=customer.name if customer else "",
@@ -435,7 +595,7 @@ def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = 
     # One transaction, five statements whose SQL text is built once (db.bulk).
     try:
         number, sale_id, text = _save_sale(draft, bill, header, settings, method, total,
-                                           web_order)
+                                           web_order, approvals)
     except pw.OperationalError as exc:  # e.g. the database stayed locked: nothing was written
         raise ValidationError(f"The sale could not be saved ({exc}); the bill is still open "
                               "— try again.", "method") from None
@@ -450,13 +610,15 @@ def complete_sale(draft: SaleDraft, tendered: str | Decimal = "", method: str = 
 
 def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
                settings: config.Settings, method: str, total: Decimal,
-               web_order: str | None = None) -> tuple[int, int, str]:
+               web_order: str | None = None,
+               approvals: list[ApprovedOverride] = ()) -> tuple[int, int, str]:
     created, paid, change, cashier = header.created_at, header.paid, header.change, header.cashier
     with database.atomic():
         number = bulk.next_value(Sequence, "sale")
         text = receipt_text(number, header, draft, bill, settings, method)
         sale_id = bulk.insert_rows(Sale, SALE_FIELDS, [(
-            number, created, created.date(), "completed", cashier, header.customer_id,
+            number, created, created.date(), "completed", cashier, header.staff_id,
+            header.terminal, header.customer_id,
             header.customer_number, header.customer_name, header.customer_type_id,
             header.customer_type_name, header.profile_id, header.profile_name,
             bill.prices_include_vat, draft.bill_discount, bill.subtotal, bill.discount_total,
@@ -475,6 +637,9 @@ def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
         bulk.insert_rows(Payment, PAYMENT_FIELDS, [(sale_id, method, paid)])
         if web_order is not None:
             bulk.insert_rows(WebOrder, WEB_ORDER_FIELDS, [(web_order, sale_id, now())])
+        for approved in approvals:  # no sale, no entry: the same transaction
+            audit.record(approved.actor, "approval", f"Sale {number}, {approved.what}",
+                         approved.changes)
     return number, sale_id, text
 
 
@@ -516,6 +681,15 @@ def _row(left: str, right: str) -> str:
     return f"{left}{' ' * space}{right}"
 
 
+def _who(sale: SaleHeader) -> list[str]:
+    """'Cashier: Cas   Till: till-1' on one line, or on two when too wide."""
+    cashier = f"Cashier: {_plain(sale.cashier)}" if _plain(sale.cashier) else ""
+    till = f"Till: {_plain(sale.terminal)}" if _plain(sale.terminal) else ""
+    if cashier and till and cells(cashier) + 2 + cells(till) <= WIDTH:
+        return [_row(cashier, till)]
+    return [_cut(text) for text in (cashier, till) if text]
+
+
 def receipt_text(number: int, sale: SaleHeader, draft: SaleDraft, bill: PricedBill,
                  settings: config.Settings, method: str) -> str:
     """A plain-text receipt, 40 terminal columns wide, in the store's locale.
@@ -541,6 +715,7 @@ def receipt_text(number: int, sale: SaleHeader, draft: SaleDraft, bill: PricedBi
         out.append(_cut(f"Customer: {sale.customer_name} ({sale.customer_number})"))
     if sale.profile_name:
         out.append(_cut(f"Profile: {sale.profile_name}"))
+    out.extend(_who(sale))
     out.append("-" * WIDTH)
     for d, p in zip(draft.lines, bill.lines):
         out.append(_cut(d.name))

@@ -32,7 +32,8 @@ from pathlib import Path
 
 from tui_pos.db.models import CustomerProfile, WebOrder, database, now
 from tui_pos.money import parse_money, parse_quantity
-from tui_pos.services import config, customers, importer, masters, sales, sheets
+from tui_pos.services import audit, config, customers, importer, masters, sales, sheets
+from tui_pos.services.actors import Actor, require
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import Errors, ValidationError, as_field, check
 from tui_pos.services.text import checked, name_key
@@ -333,17 +334,32 @@ def _money(raw, fieldname: str, what: str) -> Decimal:
 
 # -- Pass 2: record -----------------------------------------------------------------------
 
-def import_orders(path: str | Path) -> OrdersReport:
-    """Check the whole file, then record each good paid order in its own transaction."""
+def import_orders(actor: Actor, path: str | Path) -> OrdersReport:
+    """Check the whole file, then record each good paid order in its own transaction.
+
+    A manager's (or the command line's) job; one "import" audit entry with the
+    file name and the counts, written after the last order's transaction (each
+    order is its own: the entry records what the import did as a whole)."""
+    require(actor, "manager", "Import web-shop orders")
     entries = read_orders(path)
     report = OrdersReport(Path(path).name)
     good = check_orders(entries, report)
-    if not good:
-        return report
-    profile_id = web_profile()
+    if good:
+        _record_all(actor, good, report)
+    with database.atomic():
+        audit.record(actor, "import", f"Web-shop orders from {report.file}", {
+            "orders": [None, report.orders], "recorded": [None, len(report.recorded)],
+            "unpaid": [None, len(report.unpaid)], "already": [None, len(report.already)],
+            "refused": [None, len(report.refused)],
+            "customers_created": [None, report.customers_created]})
+    return report
+
+
+def _record_all(actor: Actor, good: list[Order], report: OrdersReport) -> None:
+    profile_id = web_profile(actor)
     for order in good:
         try:
-            created = record_order(order, profile_id)
+            created = record_order(actor, order, profile_id)
         except ValidationError as exc:
             if _recorded([order.number]):  # another import recorded it meanwhile
                 report.already.append(order.number)
@@ -352,45 +368,47 @@ def import_orders(path: str | Path) -> OrdersReport:
             continue
         report.recorded.append(order.number)
         report.customers_created += created
-    return report
 
 
-def web_profile() -> int:
-    """The "Web shop" customer profile, created if missing; refused if deactivated."""
+def web_profile(actor: Actor) -> int:
+    """The "Web shop" customer profile, created (by ``actor``) if missing; refused if
+    deactivated."""
     found = CustomerProfile.get_or_none(CustomerProfile.name_key == name_key(PROFILE))
     if found is None:
-        return masters.save_profile(PROFILE).id
+        return masters.save_profile(actor, PROFILE).id
     check(found.active, f"the customer profile {found.name!r} is inactive; activate it "
           "under Customer Profiles to import web-shop orders (nothing imported)")
     return found.id
 
 
-def record_order(order: Order, profile_id: int) -> bool:
+def record_order(actor: Actor, order: Order, profile_id: int) -> bool:
     """The customer, the sale and its ``web_order`` row, all or nothing.
     True when a new customer was made."""
     with database.atomic():
-        customer_id, created = order_customer(order)
+        customer_id, created = order_customer(actor, order)
         draft = order.draft
         # The customer as the sale records them; the web shop priced the order, so
         # their counter discount and VAT class do not apply (VAT: each item's class).
         draft.customer = replace(sales.attach_info(customer_id), discount=None, vat=None,
                                  type_discount=None, type_vat=None)
         draft.set_profile(profile_id)
-        sales.complete_sale(draft, method=sales.WEB_SHOP, cashier=CASHIER, at=order.paid_at,
+        # the web shop rang it up; the import (who, where) is in the audit log
+        seller = replace(actor, staff_id=None, name=CASHIER)
+        sales.complete_sale(seller, draft, method=sales.WEB_SHOP, at=order.paid_at,
                             web_order=order.number)
     return created
 
 
-def order_customer(order: Order) -> tuple[int, bool]:
+def order_customer(actor: Actor, order: Order) -> tuple[int, bool]:
     """(customer id, made now): matched by e-mail, then phone, else created."""
     data = order.customer
     keys = importer._keys({"email": data.email, "phone": data.phone})
     customer_id = importer._matches([keys]).customer_for(keys)
     if customer_id is None:
-        return customers.save_customer(data).id, True
+        return customers.save_customer(actor, data).id, True
     changed = _with_order(customers.to_input(customers.get_customer(customer_id)), data)
     if changed is not None:
-        customers.save_customer(changed, customer_id)
+        customers.save_customer(actor, changed, customer_id)
     return customer_id, False
 
 

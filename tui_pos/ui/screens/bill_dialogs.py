@@ -1,7 +1,9 @@
 """The Sales Bill's pop-ups: item search, line and bill overrides, payment, receipt.
 
 Every one is a ``PosModal`` (Esc cancels, errors at their field); names, money
-and percentages are shown literally and in the store's locale.
+and percentages are shown literally and in the store's locale. Changes go
+through ``attempt``: an override beyond the limit asks a manager's PIN on the
+spot, and nothing changes unless it is given.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from tui_pos.services.receipts import reprint
 from tui_pos.services.sales import COUNTER_METHODS, CompletedSale, SaleDraft, change_due, \
     complete_sale
 from tui_pos.ui.literal import cell, literal
+from tui_pos.ui.screens.approval import attempt
 from tui_pos.ui.screens.base import FieldError, PosModal, select_value, set_select
 
 
@@ -139,17 +142,16 @@ class LineEditScreen(Dialog):
         self.query_one("#quantity", Input).focus()
 
     def action_apply(self) -> None:
+        """All three fields, or none: a discount above the limit (or a VAT
+        override) asks a manager's PIN first."""
         self.clear_errors()
-        try:
-            self.draft.set_quantity(self.index, self.query_one("#quantity", Input).value)
-            discount = self.query("#discount")
-            if discount:
-                self.draft.set_line_discount(self.index, discount.first(Input).value.strip())
-            self.draft.set_line_vat(self.index, select_value(self.query_one("#vat", Select)))
-        except ValidationError as error:
-            self.show_error(error, "quantity")
-            return
-        self.dismiss(True)
+        quantity = self.query_one("#quantity", Input).value
+        field = self.query("#discount")
+        discount = field.first(Input).value.strip() if field else None
+        vat = select_value(self.query_one("#vat", Select))
+        attempt(self, lambda actor: self.draft.edit_line(actor, self.index, quantity,
+                                                         discount, vat),
+                lambda _: self.dismiss(True), lambda error: self.show_error(error, "discount"))
 
 
 class BillAdjustScreen(Dialog):
@@ -181,13 +183,10 @@ class BillAdjustScreen(Dialog):
 
     def action_apply(self) -> None:
         self.clear_errors()
-        try:
-            self.draft.set_bill_discount(self.query_one("#discount", Input).value.strip())
-            self.draft.set_bill_vat(select_value(self.query_one("#vat", Select)))
-        except ValidationError as error:
-            self.show_error(error, "discount")
-            return
-        self.dismiss(True)
+        discount = self.query_one("#discount", Input).value.strip()
+        vat = select_value(self.query_one("#vat", Select))
+        attempt(self, lambda actor: self.draft.adjust_bill(actor, discount, vat),
+                lambda _: self.dismiss(True), lambda error: self.show_error(error, "discount"))
 
 
 AMOUNT_LABEL = {"cash": "Cash received", "card": "Paid by card"}
@@ -272,13 +271,12 @@ class PaymentScreen(Dialog):
         self.clear_errors()
         method = self.method
         tendered = self.query_one("#tendered", Input).value if method == "cash" else ""
-        try:
-            result = complete_sale(self.draft, tendered, method, cashier=self.app.cashier,
-                                   receipts_dir=self.app.receipts_dir)
-        except ValidationError as error:  # bad cash, or the database refused: bill kept
-            self.show_error(error, "tendered")
-            return
-        self.dismiss(result)
+        receipts = self.app.receipts_dir
+        # bad cash, or the database refused: the bill is kept; an override made by
+        # someone else that needs a manager asks for the PIN here
+        attempt(self, lambda actor: complete_sale(actor, self.draft, tendered, method,
+                                                  receipts_dir=receipts),
+                self.dismiss, lambda error: self.show_error(error, "tendered"))
 
 
 class ReceiptScreen(PosModal):

@@ -21,8 +21,8 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select
 
 from tui_pos.services import config, custom_fields, customers, masters
 from tui_pos.services.customers import CustomerInput
-from tui_pos.services.errors import ValidationError
 from tui_pos.ui.literal import fit, literal
+from tui_pos.ui.screens.approval import attempt
 from tui_pos.ui.screens.base import (
     ConfirmScreen, PosModal, SnapshotDirty, editable, form_row, option, select_value,
     vat_options,
@@ -280,14 +280,15 @@ class CustomerFormScreen(SnapshotDirty, PosModal[int | None]):
         return True
 
     def action_save(self) -> None:
+        """Saved as the signed-in staff member (the note's author); deactivating
+        the customer here asks a manager's PIN first."""
         self.clear_errors()
-        author = getattr(self.app, "cashier", "") or "staff"
-        try:
-            customer = customers.save_customer(self.collect(), self.customer_id,
-                                               note=self._text("note"), author=author)
-        except ValidationError as error:
-            self.show_error(error)
-            return
+        data, note = self.collect(), self._text("note")
+        attempt(self, lambda actor: customers.save_customer(actor, data, self.customer_id,
+                                                            note=note),
+                self.saved)
+
+    def saved(self, customer) -> None:
         if self.customer_id is None and not self.assign_to_sale:
             self.notify(f"Customer {customer.number} saved", timeout=3, markup=False)
         self.dismiss(customer.id)

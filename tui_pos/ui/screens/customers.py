@@ -16,8 +16,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from tui_pos.money import format_date, format_money, format_percent
 from tui_pos.services import config, customers
-from tui_pos.services.errors import ValidationError
 from tui_pos.ui.literal import cell, fit, literal
+from tui_pos.ui.screens.approval import attempt
 from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosModal, PosScreen
 from tui_pos.ui.screens.customer_form import CustomerFormScreen
 from tui_pos.ui.screens.privacy_dialogs import EraseCustomerScreen, ExportDataScreen
@@ -27,10 +27,6 @@ LABEL_WIDTH = 13
 PROFILE_WIDTH = 20  # the history's profile column
 NAME_IN_TEXT = 40  # a name quoted in a title or question is cut to this many cells
 BALANCE_PLACEHOLDER = "Account balance: — (credit accounts come with checkout)"
-
-
-def author_of(app) -> str:
-    return getattr(app, "cashier", "") or "staff"
 
 
 class CustomersScreen(PosScreen):
@@ -98,13 +94,9 @@ class CustomerNoteScreen(PosModal[bool]):
 
     def action_apply(self) -> None:
         self.clear_errors()
-        try:
-            customers.add_note(self.customer_id, self.query_one("#note", Input).value,
-                               author=author_of(self.app))
-        except ValidationError as error:
-            self.show_error(error, "note")
-            return
-        self.dismiss(True)
+        text = self.query_one("#note", Input).value
+        attempt(self, lambda actor: customers.add_note(actor, self.customer_id, text),
+                lambda _: self.dismiss(True), lambda error: self.show_error(error, "note"))
 
 
 def _padded(text: str, width: int) -> str:
@@ -279,13 +271,17 @@ class CustomerPageScreen(PosScreen):
                                                 self.customer.display_name), added)
 
     def _set_active(self, active: bool, question: str, yes: str) -> None:
+        def changed(_) -> None:
+            self.load()
+            self.notify(f"{self.short_name} is "
+                        f"{'active again' if active else 'deactivated'}", timeout=3,
+                        markup=False)
+
         def answer(sure: bool | None) -> None:
-            if sure:
-                customers.set_active(self.customer_id, active)
-                self.load()
-                self.notify(f"{self.short_name} is "
-                            f"{'active again' if active else 'deactivated'}", timeout=3,
-                            markup=False)
+            if sure:  # deactivating asks a manager's PIN first
+                attempt(self, lambda actor: customers.set_active(actor, self.customer_id, active),
+                        changed, lambda error: self.notify(error.message, severity="error",
+                                                           markup=False))
 
         self.app.push_screen(ConfirmScreen(question, yes=yes, no="Cancel"), answer)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -35,9 +35,11 @@ from textual.widgets import (
 
 from tui_pos.db.connection import close_database
 from tui_pos.services import importer, layouts, mappings
+from tui_pos.services.actors import Actor
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.text import name_key
 from tui_pos.ui.literal import cell, fit, literal
+from tui_pos.ui.screens.approval import attempt
 from tui_pos.ui.screens.base import FieldError, PosModal, PosScreen, option, select_value
 from tui_pos.ui.screens.import_mappings import SavedMappingsScreen
 from tui_pos.ui.widgets.tick import Tick
@@ -142,6 +144,7 @@ class Job:
     rejects: Path | None = None
     rows: int = 0  # the rows the check found (for the progress bar's total)
     to_write: int = 0
+    actor: Actor | None = None  # who imports (a manager, or approved by one); None: the app's
 
 
 class ImportCustomersScreen(PosScreen):
@@ -548,9 +551,16 @@ class ImportCustomersScreen(PosScreen):
             self.notify(message, severity="warning", timeout=8)
             return
         job = self.job_for(check=False)
-        self.start(job)
-        self.say("Importing… Esc cancels." if not job.dry_run
-                 else "Dry run: checking what would change…")
+        if job.dry_run:  # writes nothing: anyone may
+            self.start(job)
+            self.say("Dry run: checking what would change…")
+            return
+
+        def approved(actor: Actor) -> None:  # a cashier gets the manager-PIN pop-up first
+            self.start(replace(job, actor=actor))
+            self.say("Importing… Esc cancels.")
+
+        attempt(self, importer.may_import, approved)
 
     def start(self, job: Job) -> None:
         self.job = job
@@ -575,7 +585,7 @@ class ImportCustomersScreen(PosScreen):
 
         try:
             report = importer.import_customers(
-                job.path, dry_run=job.dry_run, good_rows_only=job.good_rows_only,
+                job.actor or self.app.actor, job.path, dry_run=job.dry_run, good_rows_only=job.good_rows_only,
                 create_missing=job.create_missing, rejects=job.rejects, sheet=job.sheet,
                 by_hand=job.by_hand, progress=progress)
         except importer.Cancelled:

@@ -127,7 +127,15 @@ class SalesBillScreen(PosScreen):
         self.take_held_bill()
         self.load_profiles()
         self.refresh_bill()
+        self.show_cashier()
         self.query_one("#customer", Input).focus()
+
+    def show_cashier(self) -> None:
+        """Who rings up this bill, and where, in the header: "Sales Bill — Cas · till-1"
+        (plain text: the header does not read markup)."""
+        actor = getattr(self.app, "actor", None)
+        if actor is not None:
+            self.sub_title = " · ".join(part for part in (actor.name, actor.terminal) if part)
 
     def take_held_bill(self) -> None:
         """The bill this cashier left open when they switched user, back as it was."""
