@@ -71,6 +71,8 @@ class PosApp(App, inherit_bindings=False):
     TITLE = "tui-pos"
     CSS_PATH = style_paths()
     ENABLE_COMMAND_PALETTE = True
+    # a screen narrower than 80 columns has the class -narrow (styles/*.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     BINDINGS = [
         # Type-ahead over a slow link: Tab (and Enter in a form) move the focus
         # when the key is read, so the keys of the same burst that follow it land

@@ -22,6 +22,7 @@ from tui_pos.ui.literal import cell, fit, literal
 from tui_pos.ui.screens.bill_dialogs import (
     BillAdjustScreen, ItemSearchPopup, LineEditScreen, PaymentScreen, ReceiptScreen,
 )
+from tui_pos.ui.widgets.bill_layout import bill_columns, totals_line
 from tui_pos.ui.widgets.scan_input import ScanInput
 
 SOURCE_MARK = {"override": "O", "bill": "B", "customer": "C", "type": "T", "item": "", "none": ""}
@@ -78,6 +79,10 @@ class SalesBillScreen(PosScreen):
         Binding("escape", "back", "Back", show=False, id="back"),
     ]
 
+    columns: list = []  # the table's columns as laid out (add_columns)
+    column_keys: list = []
+    item_width = 24
+
     def __init__(self) -> None:
         super().__init__()
         self.draft = SaleDraft.new()
@@ -119,23 +124,11 @@ class SalesBillScreen(PosScreen):
         yield Footer(show_command_palette=False, compact=True)  # "F4/^Y Pay" and 6 more in 80
 
     def on_mount(self) -> None:
-        table = self.query_one("#lines", DataTable)
-        for label, key, width in (("#", "n", 2), ("Item", "item", 24), ("Qty", "qty", 6),
-                                  ("Price", "price", 8), ("Disc", "disc", DISC_WIDTH),
-                                  ("VAT", "vat", 6), ("Total", "total", 10)):
-            table.add_column(label, key=key, width=width)
+        self.add_columns(self.app.size.width)
         self.take_held_bill()
         self.load_profiles()
         self.refresh_bill()
-        self.show_cashier()
         self.query_one("#customer", Input).focus()
-
-    def show_cashier(self) -> None:
-        """Who rings up this bill, and where, in the header: "Sales Bill — Cas · till-1"
-        (plain text: the header does not read markup)."""
-        actor = getattr(self.app, "actor", None)
-        if actor is not None:
-            self.sub_title = " · ".join(part for part in (actor.name, actor.terminal) if part)
 
     def take_held_bill(self) -> None:
         """The bill this cashier left open when they switched user, back as it was."""
@@ -163,12 +156,13 @@ class SalesBillScreen(PosScreen):
         row = table.cursor_row
         table.clear()
         for i, (line, priced) in enumerate(zip(self.draft.lines, bill.lines), start=1):
-            table.add_row(
-                cell(i, justify="right"), cell(line.name, 24),
-                cell(format_quantity(priced.quantity, self.locale), justify="right"),
-                cell(self.money(priced.unit_price), justify="right"),
-                cell(self._discount_cell(priced)), cell(self._vat_cell(priced)),
-                cell(self.money(priced.amount), justify="right"), key=str(i - 1))
+            cells = {
+                "n": cell(i, justify="right"), "item": cell(line.name, self.item_width),
+                "qty": cell(format_quantity(priced.quantity, self.locale), justify="right"),
+                "price": cell(self.money(priced.unit_price), justify="right"),
+                "disc": cell(self._discount_cell(priced)), "vat": cell(self._vat_cell(priced)),
+                "total": cell(self.money(priced.amount), justify="right")}
+            table.add_row(*(cells[key] for key in self.column_keys), key=str(i - 1))
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
         self._show_customer_info()
@@ -179,7 +173,26 @@ class SalesBillScreen(PosScreen):
         vat_word = "VAT incl." if bill.prices_include_vat else "VAT"
         parts.append(f"{vat_word} {self.money(bill.vat_total)}")
         parts.append(f"TOTAL {self.currency} {self.money(bill.total)}")
-        self.query_one("#totals", Static).update(literal("   ".join(parts)))
+        # below 80 columns the first parts give way: the TOTAL is always whole
+        width = max(self.app.size.width - 2, 1)
+        self.query_one("#totals", Static).update(literal(totals_line(parts, width)))
+
+    def add_columns(self, width: int) -> None:
+        """The columns that fit ``width`` (widgets/bill_layout.py): Total always whole."""
+        columns = bill_columns(width)
+        table = self.query_one("#lines", DataTable)
+        table.clear(columns=True)
+        for label, key, column_width in columns:
+            table.add_column(label, key=key, width=column_width)
+        self.columns = columns
+        self.column_keys = [key for _, key, _ in columns]
+        self.item_width = dict((key, w) for _, key, w in columns)["item"]
+
+    def on_resize(self, event) -> None:
+        """A resized terminal: the columns and the totals line fit it again."""
+        if bill_columns(event.size.width) != self.columns:
+            self.add_columns(event.size.width)
+        self.refresh_bill()
 
     def _discount_cell(self, p: PricedLine) -> str:
         """The line's own discount and its mark (O/C/T), "+B" when the bill
