@@ -10,12 +10,13 @@ from tui_pos.services.sales import SaleDraft, complete_sale
 from tui_pos.ui.screens.reports import ReportsScreen
 
 from tests.ui.keys import SIZE, open_from_menu, screen_text, tab_to, type_text
+from tests.actors import OWNER
 
 
 def sell(code: str, staff_id: int, terminal: str) -> None:
     draft = SaleDraft.new()
     draft.add_item(code)
-    done = complete_sale(draft)
+    done = complete_sale(OWNER, draft)
     Sale.update(staff=staff_id, terminal=terminal).where(Sale.id == done.id).execute()
 
 

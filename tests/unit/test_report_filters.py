@@ -15,6 +15,7 @@ from tui_pos.services import reports
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.reports import ReportFilter
 from tui_pos.services.sales import SaleDraft, complete_sale
+from tests.actors import OWNER
 
 
 def sell(day: str, items, profile_id=None, staff_id=None, terminal=""):
@@ -24,7 +25,7 @@ def sell(day: str, items, profile_id=None, staff_id=None, terminal=""):
     for code, qty in items:
         draft.add_item(code, qty)
     at = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(12, 0))
-    done = complete_sale(draft, at=at)
+    done = complete_sale(OWNER, draft, at=at)
     # who and where, as the till records them (set here: this test is about reading them)
     Sale.update(staff=staff_id, terminal=terminal).where(Sale.id == done.id).execute()
     return done
