@@ -117,3 +117,13 @@ async def test_without_f_keys_the_footer_shows_the_ctrl_keys_and_they_work(app, 
         await pilot.press("ctrl+y")
         await pilot.pause()
         assert isinstance(app.screen, PaymentScreen)
+
+
+def test_the_readme_example_is_a_keymap_that_works():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    example = re.search(r"```toml\n(\[keys\].*?)```", readme, re.S)
+    assert example, "README has a [keys] example"
+    assert parse_keymap(example.group(1))["bill.pay"] == "f10,ctrl+y"
