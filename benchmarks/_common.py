@@ -80,6 +80,7 @@ def code_version() -> dict:
             return ""
 
     return {"commit": git("rev-parse", "--short", "HEAD"),
+            "subject": git("log", "-1", "--format=%s")[:100],
             "modified": git("diff", "--name-only", "HEAD", "--", "tui_pos").split()}
 
 
@@ -90,8 +91,11 @@ def check_db(path: Path) -> None:
 
 def save_result(name: str, result: dict) -> Path:
     """Keep the figures beside the data (benchmarks/data is not committed)."""
-    DATA.mkdir(parents=True, exist_ok=True)
-    out = DATA / f"result-{name}.json"
+    import os
+
+    folder = Path(os.environ.get("BENCH_RESULTS", DATA))  # the runner keeps each run's own
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"result-{name}.json"
     out.write_text(json.dumps({"machine": machine(), "code": code_version(), **result},
                               indent=2, default=str))
     return out
@@ -113,3 +117,46 @@ def print_footer(name: str, result: dict, load_before) -> None:
     print("machine:", machine())
     print("code:", code_version())
     print("saved", save_result(name, result))
+
+
+# -- engines: a SQLite file or a postgresql:// URL -----------------------------------
+
+def is_postgres(target: str | Path) -> bool:
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def engine_of(target: str | Path) -> str:
+    return "postgresql" if is_postgres(target) else "sqlite"
+
+
+def check_target(target: str) -> None:
+    """A SQLite file must exist; a PostgreSQL URL is checked by connecting."""
+    if not is_postgres(target):
+        check_db(Path(target))
+
+
+def bare_connect(target: str):
+    """The bare tool for ``target``: raw sqlite3 with tui-pos's pragmas, or a
+    psycopg connection in autocommit (both answer ``.execute(sql, params)``)."""
+    if not is_postgres(target):
+        return raw_connect(Path(target))
+    import psycopg
+
+    return psycopg.connect(target, autocommit=True)
+
+
+def sql_for(con, sql: str) -> str:
+    """SQL written with ``?`` placeholders, for this connection's driver."""
+    return sql if isinstance(con, sqlite3.Connection) else sql.replace("?", "%s")
+
+
+def explain(con, sql: str, params) -> list[str]:
+    """The engine's query plan, one line a step."""
+    if isinstance(con, sqlite3.Connection):
+        return [row[-1] for row in con.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    return [row[0] for row in con.execute("EXPLAIN " + sql, params)]
+
+
+def result_name(name: str, target: str | Path) -> str:
+    """``search`` on SQLite is saved as result-search-sqlite.json, and so on."""
+    return f"{name}-{engine_of(target)}"

@@ -1,6 +1,6 @@
 """Reports against bare sqlite3: a 30-day report by profile, then the paged reports.
 
-    python benchmarks/bench_report.py [PATH] [--runs 30] [--days 30] [--year-runs 10]
+    python benchmarks/bench_report.py [PATH|postgresql://URL] [--runs 30] [--days 30] [--year-runs 10]
 
 Times ``sales_by("profile", today - 30 days, today)`` through the service and,
 in the same run and alternating with it, the bare ``sqlite3`` statement the
@@ -17,6 +17,8 @@ floor of any un-aggregated design). And the customer list's last page at 1M
 customers (keyset on (sort_name, id)) against the same bare keyset statement and
 the OFFSET statement it replaced; the items list's last page likewise.
 
+On PostgreSQL the bare tool is psycopg running the same statements.
+
 SPEC §5 / issue 9 target: ≤ 100 ms for any report page.
 """
 
@@ -28,10 +30,10 @@ import datetime as dt
 import logging
 import sys
 import time
-from pathlib import Path
 
 from _common import (
-    DEFAULT_DB, check_db, fmt, print_footer, ratio, raw_connect, summary,
+    DEFAULT_DB, bare_connect, check_target, engine_of, explain, fmt, print_footer, ratio,
+    result_name, sql_for, summary,
 )
 
 from tui_pos.db.connection import open_database
@@ -79,19 +81,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--year-runs", type=int, default=10, help="runs of each paged case")
     ap.add_argument("--page", type=int, default=50, help="rows a report page")
     args = ap.parse_args(argv)
-    path = Path(args.path)
-    check_db(path)
+    path = args.path
+    check_target(path)
 
-    open_database(str(path))
-    con = raw_connect(path)
+    open_database(path)
+    con = bare_connect(path)
     today = dt.date.today()
     start = today - dt.timedelta(days=args.days)
     n_sales, n_lines = con.execute(
         "SELECT (SELECT COUNT(*) FROM sale), (SELECT COUNT(*) FROM sale_line)").fetchone()
-    in_range = con.execute(
+    in_range = con.execute(sql_for(con,
         "SELECT COUNT(*), (SELECT COUNT(*) FROM sale_line l JOIN sale s ON s.id = l.sale_id "
-        "WHERE s.business_date BETWEEN ? AND ?) FROM sale WHERE business_date BETWEEN ? AND ?",
-        (start.isoformat(), today.isoformat()) * 2).fetchone()
+        "WHERE s.business_date BETWEEN ? AND ?) FROM sale WHERE business_date BETWEEN ? AND ?"),
+        (start, today) * 2).fetchone()
     print(f"{path}: {n_sales:,} sales, {n_lines:,} sale lines; {start} .. {today}: "
           f"{in_range[0]:,} sales, {in_range[1]:,} lines")
 
@@ -102,11 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     sql, params = statements[-1]
     print("service SQL:", sql)
     print("params:", params)
-    for label, s, p in (("service", sql, params),
-                        ("lines", LINES_SQL, (start.isoformat(), today.isoformat()))):
-        print(f"EXPLAIN QUERY PLAN ({label}):")
-        for row in con.execute("EXPLAIN QUERY PLAN " + s, p):
-            print("   ", row[-1])
+    lines_sql = sql_for(con, LINES_SQL)
+    for label, s, p in (("service", sql, params), ("lines", lines_sql, (start, today))):
+        print(f"query plan ({label}):")
+        for line in explain(con, s, p):
+            print("   ", line)
 
     rows = service()
     bare_rows = con.execute(sql, params).fetchall()
@@ -129,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                 con.execute(sql, params).fetchall()
                 b_times.append(clock() - t)
             else:
-                con.execute(LINES_SQL, (start.isoformat(), today.isoformat())).fetchall()
+                con.execute(lines_sql, (start, today)).fetchall()
                 l_times.append(clock() - t)
     # the first two runs of each only warm the cache
     s_times, b_times, l_times = s_times[2:], b_times[2:], l_times[2:]
@@ -137,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     res = {"sales": n_sales, "lines": n_lines, "sales_in_range": in_range[0],
            "lines_in_range": in_range[1], "service": summary(s_times),
            "bare_same_query": summary(b_times), "bare_lines_group_by": summary(l_times),
-           "sql": sql, "loadavg_before": load_before, "loadavg_after": os.getloadavg()}
+           "sql": sql, "loadavg_before": load_before, "loadavg_after": os.getloadavg(),
+           "engine": engine_of(path), "target_ms": TARGET_MS}
     print(f"  reports.sales_by('profile', 30 days)   {fmt(res['service'])}")
     print(f"  bare: the same GROUP BY over sale      {fmt(res['bare_same_query'])}")
     print(f"  bare: GROUP BY over the sale lines     {fmt(res['bare_lines_group_by'])}")
@@ -151,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
           f"(p95 {res['service']['p95_ms']:.1f} ms)")
     res["paged"] = paged_cases(con, args.year_runs, args.page)
     res["loadavg_after"] = os.getloadavg()
-    print_footer("report", res, load_before)
+    print_footer(result_name("report", path), res, load_before)
     return 0
 
 
@@ -196,7 +199,7 @@ def timed_alternating(runs: int, cases: dict) -> dict:
 def paged_cases(con, runs: int, page: int) -> dict:
     today = dt.date.today()
     start = today - dt.timedelta(days=364)
-    days = (start.isoformat(), today.isoformat())
+    days = (start, today)
     out = {}
     for by in ("customer", "item"):
         cursor, groups = last_cursor(by, start, today, page)
@@ -211,7 +214,8 @@ def paged_cases(con, runs: int, page: int) -> dict:
             res = timed_alternating(runs, {
                 "service": service,
                 "bare_same_sql": lambda sql=sql, params=params: con.execute(sql, params).fetchall(),
-                "bare_group_by": lambda by=by: con.execute(FLOORS[by], days).fetchall(),
+                "bare_group_by": lambda by=by: con.execute(sql_for(con, FLOORS[by]),
+                                                           days).fetchall(),
             })
             res["rows"], res["groups"] = len(got.rows), groups
             out[f"{by}_365_{which}"] = res
@@ -222,9 +226,9 @@ def paged_cases(con, runs: int, page: int) -> dict:
 
 def list_cases(con, runs: int, page: int) -> dict:
     out = {}
-    n = con.execute("SELECT COUNT(*) FROM customer WHERE active = 1").fetchone()[0]
+    n = con.execute("SELECT COUNT(*) FROM customer WHERE active = TRUE").fetchone()[0]
     name, last_id = con.execute(
-        "SELECT sort_name, id FROM customer WHERE active = 1 ORDER BY sort_name DESC, id DESC "
+        "SELECT sort_name, id FROM customer WHERE active = TRUE ORDER BY sort_name DESC, id DESC "
         f"LIMIT 1 OFFSET {page}").fetchone()
 
     def service():
@@ -232,9 +236,9 @@ def list_cases(con, runs: int, page: int) -> dict:
 
     sql, params = captured(service)[0]
     assert len(service()) == page and service()[-1].id == con.execute(
-        "SELECT id FROM customer WHERE active = 1 ORDER BY sort_name DESC, id DESC LIMIT 1"
+        "SELECT id FROM customer WHERE active = TRUE ORDER BY sort_name DESC, id DESC LIMIT 1"
     ).fetchone()[0]
-    offset_sql = ("SELECT * FROM customer WHERE active = 1 ORDER BY sort_name, id "
+    offset_sql = ("SELECT * FROM customer WHERE active = TRUE ORDER BY sort_name, id "
                   f"LIMIT {page} OFFSET {n - page}")
     res = timed_alternating(runs, {
         "service": service,
@@ -244,8 +248,8 @@ def list_cases(con, runs: int, page: int) -> dict:
     out["customer_list_last"] = res
     report_case(f"customer list, last page of {n:,} (keyset)", res, floor="bare_offset")
 
-    skus = [r[0] for r in con.execute("SELECT sku FROM item ORDER BY sku DESC LIMIT ?",
-                                      (page + 1,))]
+    skus = [r[0] for r in con.execute("SELECT sku FROM item ORDER BY sku DESC LIMIT "
+                                      + str(page + 1))]
     def items():
         return catalog.list_items(include_inactive=True, limit=page, after=skus[-1])
 

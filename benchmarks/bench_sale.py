@@ -1,6 +1,6 @@
 """Completing a sale: ``complete_sale`` of a 7-line bill vs bare sqlite3.
 
-    python benchmarks/bench_sale.py [PATH] [--sales 500]
+    python benchmarks/bench_sale.py [PATH|postgresql://URL] [--sales 500]
 
 Each round builds a 7-line draft (7 different items, a customer with a
 profile and sometimes a customer type; not timed), then times
@@ -13,12 +13,15 @@ The bare figure, in the same run and alternating with the service, is one
 ``sqlite3`` transaction on a second connection with the same pragmas (WAL,
 synchronous=NORMAL, foreign keys on): bump the sale sequence and read it,
 insert 1 sale row (receipt text included), 7 line rows, the VAT rows and the
-payment, commit. The rows are prepared beforehand.
+payment, commit. The rows are prepared beforehand. On PostgreSQL the bare
+tool is psycopg doing the same statements in one transaction (``RETURNING``
+for the number and the sale's id, ``executemany`` for the lines and VAT rows).
 
 The sales made are deleted again at the end (``--keep`` keeps them), so the
 database stays as ``fill.py`` left it.
 
-SPEC §5 target (raised 2026-11-25): ≤ 1 ms median, ≤ 3 ms p95.
+SPEC §5 target (raised 2026-11-25): ≤ 1 ms median, ≤ 3 ms p95; on PostgreSQL
+over loopback ≤ 3 ms median.
 """
 
 from __future__ import annotations
@@ -31,10 +34,10 @@ import shutil
 import sqlite3
 import sys
 import time
-from pathlib import Path
 
 from _common import (
-    DATA, DEFAULT_DB, check_db, fmt, print_footer, ratio, raw_connect, summary,
+    DATA, DEFAULT_DB, bare_connect, check_target, engine_of, fmt, print_footer, ratio,
+    result_name, sql_for, summary,
 )
 
 from tui_pos.db.connection import open_database
@@ -43,8 +46,8 @@ from tui_pos.services import item_sales
 from tui_pos.services.actors import Actor
 from tui_pos.services.sales import LINE_FIELDS, SALE_FIELDS, SaleDraft, complete_sale
 
-TARGET_MEDIAN_MS = 1.0
-TARGET_P95_MS = 3.0
+TARGET_MEDIAN_MS = {"sqlite": 1.0, "postgresql": 3.0}
+TARGET_P95_MS = {"sqlite": 3.0, "postgresql": None}  # SPEC §5 names none on PostgreSQL
 
 SALE_COLS = tuple(f.column_name for f in SALE_FIELDS)  # the columns complete_sale writes
 LINE_COLS = tuple(f.column_name for f in LINE_FIELDS)
@@ -68,12 +71,12 @@ def bare_rows(draft: SaleDraft) -> tuple:
     bill = draft.priced()
     c = draft.customer
     sale = ["now", "today", "completed", "bench", None, "bench", c.id, c.number, c.name, c.type_id,
-            c.type_name, draft.profile_id, "Retail", 1, None,
+            c.type_name, draft.profile_id, "Retail", True, None,
             int(bill.subtotal * 100), int(bill.discount_total * 100),
             int(bill.vat_total * 100), int(bill.total * 100), int(bill.total * 100), 0,
             "x" * 820]
     lines = [(i + 1, d.item_id, d.sku, d.name, int(p.quantity * 1000), int(p.unit_price * 100),
-              int(p.discountable), int(p.gross * 100), int(p.discount_percent * 100),
+              bool(p.discountable), int(p.gross * 100), int(p.discount_percent * 100),
               p.discount_source, int(p.discount_amount * 100), p.vat.name,
               int(p.vat.rate * 100), p.vat_source, int(p.amount * 100),
               None if p.bill_discount_percent is None else int(p.bill_discount_percent * 100),
@@ -84,7 +87,10 @@ def bare_rows(draft: SaleDraft) -> tuple:
     return sale, lines, vats, int(bill.total * 100)
 
 
-def bare_sale(con: sqlite3.Connection, rows: tuple, created: str, day: str) -> None:
+def bare_sale(con, rows: tuple, created: str, day: str) -> None:
+    """One sale's rows in one transaction, as raw sqlite3 or psycopg would write them."""
+    if not isinstance(con, sqlite3.Connection):
+        return bare_sale_pg(con, rows, created, day)
     sale, lines, vats, paid = rows
     con.execute("BEGIN IMMEDIATE")
     con.execute("UPDATE sequence SET value = value + 1 WHERE name = 'sale'")
@@ -102,6 +108,27 @@ def bare_sale(con: sqlite3.Connection, rows: tuple, created: str, day: str) -> N
     con.execute("COMMIT")
 
 
+PG_SALE = INS_SALE.replace("?", "%s") + " RETURNING id"
+PG_LINE = INS_LINE.replace("?", "%s")
+PG_RECORD = item_sales._record_sql("%s")
+
+
+def bare_sale_pg(con, rows: tuple, created: str, day: str) -> None:
+    sale, lines, vats, paid = rows
+    with con.transaction():
+        number = con.execute("UPDATE sequence SET value = value + 1 WHERE name = 'sale' "
+                             "RETURNING value").fetchone()[0]
+        sale_id = con.execute(PG_SALE, (number, created, day, *sale[2:])).fetchone()[0]
+        cur = con.cursor()
+        cur.executemany(PG_LINE, [(sale_id, *line) for line in lines])
+        con.execute(PG_RECORD[0], (sale_id,))
+        con.execute(PG_RECORD[1], (day[:8] + "01", sale_id))
+        cur.executemany("INSERT INTO sale_vat (sale_id, rate, base, vat, total) "
+                        "VALUES (%s, %s, %s, %s, %s)", [(sale_id, *v) for v in vats])
+        con.execute("INSERT INTO payment (sale_id, method, amount) VALUES (%s, 'cash', %s)",
+                    (sale_id, paid))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("path", nargs="?", default=str(DEFAULT_DB))
@@ -109,11 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--keep", action="store_true", help="keep the sales made (default: delete)")
     args = ap.parse_args(argv)
-    path = Path(args.path)
-    check_db(path)
+    path = args.path
+    check_target(path)
+    engine = engine_of(path)
 
-    open_database(str(path))
-    con = raw_connect(path)
+    open_database(path)
+    con = bare_connect(path)
     rng = random.Random(args.seed)
     item_ids = [i.id for i in Item.select(Item.id).where(Item.active == True)  # noqa: E712
                 .order_by(Item.id).limit(500)]
@@ -153,26 +181,29 @@ def main(argv: list[str] | None = None) -> int:
                 bare.append(clock() - t)
     shutil.rmtree(receipts, ignore_errors=True)
     if not args.keep:  # leave the database as filled (the report benchmark reads today's sales)
-        con.execute("DELETE FROM sale WHERE id > ?", (last_id,))  # cascades to lines, VAT, payment
+        con.execute(sql_for(con, "DELETE FROM sale WHERE id > ?"), (last_id,))  # cascades to lines, VAT, payment
         today = dt.date.today()  # and the by-item sums of the days they were made
         item_sales.rebuild(today, today)
 
     res = {"sales_before": before, "service": summary(service),
            "service_with_receipt_file": summary(service_file), "bare": summary(bare),
            "service_cpu": summary(service_cpu), "loadavg_before": load_before,
-           "loadavg_after": os.getloadavg()}
+           "loadavg_after": os.getloadavg(), "engine": engine,
+           "target_median_ms": TARGET_MEDIAN_MS[engine], "target_p95_ms": TARGET_P95_MS[engine]}
     print(f"  complete_sale (no receipt file)   {fmt(res['service'])}")
     print(f"  complete_sale, CPU time only      {fmt(res['service_cpu'])}")
     print(f"  complete_sale + receipt file      {fmt(res['service_with_receipt_file'])}")
-    print(f"  bare sqlite3 transaction          {fmt(res['bare'])}")
+    print(f"  bare {'sqlite3' if engine == 'sqlite' else 'psycopg'} transaction"
+          f"{'' if engine == 'sqlite' else ' '}          {fmt(res['bare'])}")
     for key in ("median_ms", "p95_ms"):
         print(f"  ratio service / bare ({key[:-3]}): {ratio(res['service'], res['bare'], key):.1f}x"
               f"  (with file {ratio(res['service_with_receipt_file'], res['bare'], key):.1f}x)")
     s = res["service"]
-    met = s["median_ms"] <= TARGET_MEDIAN_MS and s["p95_ms"] <= TARGET_P95_MS
-    print(f"  target median <= {TARGET_MEDIAN_MS} ms, p95 <= {TARGET_P95_MS} ms: "
-          f"{'MET' if met else 'NOT MET'}")
-    print_footer("sale", res, load_before)
+    median, top = TARGET_MEDIAN_MS[engine], TARGET_P95_MS[engine]
+    met = s["median_ms"] <= median and (top is None or s["p95_ms"] <= top)
+    print(f"  target median <= {median} ms" + (f", p95 <= {top} ms" if top else "")
+          + f": {'MET' if met else 'NOT MET'}")
+    print_footer(result_name("sale", path), res, load_before)
     return 0
 
 

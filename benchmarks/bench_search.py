@@ -1,6 +1,6 @@
 """Search as you type: one ``search_customers`` call per keystroke.
 
-    python benchmarks/bench_search.py [PATH] [--rounds 3] [--random 30]
+    python benchmarks/bench_search.py [PATH|postgresql://URL] [--rounds 3] [--random 30]
 
 Every query is typed one character at a time; each prefix is looked up
 through the service (``search_customers(prefix, limit=20)``: the term index
@@ -17,7 +17,10 @@ peewee's logger, whatever it currently is) through bare ``sqlite3``, which
 separates the cost of the SQL from the cost of the Python around it.
 
 The order of service and bare calls alternates per keystroke. SPEC §5
-target: ≤ 5 ms per keystroke at the service.
+target: ≤ 2 ms p95 per keystroke at the service (≤ 5 ms on PostgreSQL),
+one letter on a cold cache included: each of a few single letters is also
+typed as the first search of a fresh connection (``--cold``), through the
+service and bare. On PostgreSQL the bare tool is psycopg with the same SQL.
 """
 
 from __future__ import annotations
@@ -26,19 +29,19 @@ import argparse
 import logging
 import os
 import random
-import sqlite3
 import sys
 import time
-from pathlib import Path
 
 from _common import (
-    DEFAULT_DB, check_db, fmt, print_footer, ratio, raw_connect, summary,
+    DEFAULT_DB, bare_connect, check_target, engine_of, explain, fmt, print_footer, ratio,
+    result_name, sql_for, summary,
 )
 
-from tui_pos.db.connection import open_database
+from tui_pos.db.connection import close_database, open_database
 from tui_pos.services.customers import TOP, query_prefix, search_customers
 
-TARGET_MS = 2.0  # SPEC §5, raised 2026-11-25 (was 5 ms)
+TARGET_MS = {"sqlite": 2.0, "postgresql": 5.0}  # SPEC §5, raised 2026-11-25 (was 5 ms)
+COLD_LETTERS = "jmsdbkvpae"
 
 FIXED = [
     "jan", "jansen", "de vries", "de v", "van den berg", "mohamed", "\u00f6zdemir",
@@ -52,20 +55,20 @@ FIXED = [
 BARE_TERMS = (
     'SELECT "t1"."customer_id", "t1"."term" FROM "customer_search_term" AS "t1" '
     'INNER JOIN "customer" AS "t2" ON ("t1"."customer_id" = "t2"."id") '
-    'WHERE ((("t1"."term" >= ?) AND ("t1"."term" < ?)) AND ("t2"."active" = 1)) '
+    'WHERE ((("t1"."term" >= ?) AND ("t1"."term" < ?)) AND ("t2"."active" = TRUE)) '
     'ORDER BY "t1"."term", "t1"."customer_id" LIMIT 60')
 BARE_LOAD = ('SELECT c.*, ct.* FROM customer AS c LEFT OUTER JOIN customer_type AS ct '
              'ON c.customer_type_id = ct.id WHERE c.id IN ({})')
 
 
-def random_queries(con: sqlite3.Connection, n: int, rng: random.Random) -> list[str]:
+def random_queries(con, n: int, rng: random.Random) -> list[str]:
     """What a cashier would type for customers that exist: names, phones, e-mails."""
     top = con.execute("SELECT MAX(id) FROM customer").fetchone()[0]
     out = []
     while len(out) < n:
         cid = rng.randint(1, top)
         row = con.execute("SELECT first_name, last_name, mobile, phone, email, number, "
-                          "additional FROM customer WHERE id = ?", (cid,)).fetchone()
+                          "additional FROM customer WHERE id = " + str(cid)).fetchone()
         if row is None:
             continue
         first, last, mobile, phone, email, number, additional = row
@@ -78,11 +81,14 @@ def random_queries(con: sqlite3.Connection, n: int, rng: random.Random) -> list[
     return out
 
 
-def bare_terms(con: sqlite3.Connection, prefix: str) -> list[tuple]:
-    return con.execute(BARE_TERMS, (prefix, prefix + TOP)).fetchall()
+SQL: dict[str, str] = {}  # the bare statements in the bare connection's placeholders
 
 
-def bare_page(con: sqlite3.Connection, prefix: str, limit: int = 20) -> list[tuple]:
+def bare_terms(con, prefix: str) -> list[tuple]:
+    return con.execute(SQL["terms"], (prefix, prefix + TOP)).fetchall()
+
+
+def bare_page(con, prefix: str, limit: int = 20) -> list[tuple]:
     rows = bare_terms(con, prefix)
     ids: list[int] = []
     for cid, _ in rows:
@@ -92,7 +98,8 @@ def bare_page(con: sqlite3.Connection, prefix: str, limit: int = 20) -> list[tup
                 break
     if not ids:
         return []
-    return con.execute(BARE_LOAD.format(", ".join("?" * len(ids))), ids).fetchall()
+    marks = ", ".join([SQL["param"]] * len(ids))
+    return con.execute(SQL["load"].format(marks), ids).fetchall()
 
 
 class SqlCapture(logging.Handler):
@@ -129,15 +136,35 @@ def service_terms_statement() -> tuple[str, list]:
     return sql, list(params)
 
 
-def bare_service_sql(con: sqlite3.Connection, template: tuple[str, list], prefix: str) -> list:
+def bare_service_sql(con, template: tuple[str, list], prefix: str) -> list:
     sql, params = template
     values = [prefix if p == SENTINEL else prefix + TOP if p == SENTINEL + TOP else p
               for p in params]
     return con.execute(sql, values).fetchall()
 
 
-def explain(con: sqlite3.Connection, sql: str, params) -> list[str]:
-    return [row[-1] for row in con.execute("EXPLAIN QUERY PLAN " + sql, params)]
+def cold_letters(target: str, letters: str) -> dict:
+    """Each letter as the first search of a fresh connection: the service (the
+    store opened again) and the bare tool (a new connection), alternating.
+    The connection's own cache is empty; the OS's (and PostgreSQL's shared
+    buffers) stay as the run left them: dropping those would disturb others."""
+    clock = time.perf_counter_ns
+    service, bare = [], []
+    for n, letter in enumerate(letters):
+        for what in (("s", "b") if n % 2 else ("b", "s")):
+            if what == "s":
+                close_database()
+                open_database(target, migrate=False)
+                t = clock()
+                search_customers(letter, limit=20)
+                service.append(clock() - t)
+            else:
+                con = bare_connect(target)
+                t = clock()
+                bare_page(con, letter)
+                bare.append(clock() - t)
+                con.close()
+    return {"letters": letters, "service": summary(service), "bare_full_page": summary(bare)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,12 +173,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3, help="times every query is typed")
     ap.add_argument("--random", type=int, default=30, help="extra queries from real rows")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--cold", default=COLD_LETTERS, help="letters typed on a fresh connection")
     args = ap.parse_args(argv)
-    path = Path(args.path)
-    check_db(path)
+    path = args.path
+    check_target(path)
+    engine = engine_of(path)
 
-    open_database(str(path))
-    con = raw_connect(path)
+    open_database(path)
+    con = bare_connect(path)
+    SQL.update(terms=sql_for(con, BARE_TERMS), load=sql_for(con, BARE_LOAD),
+               param=sql_for(con, "?"))
     customers = con.execute("SELECT COUNT(*) FROM customer").fetchone()[0]
     terms = con.execute("SELECT COUNT(*) FROM customer_search_term").fetchone()[0]
     rng = random.Random(args.seed)
@@ -249,8 +280,9 @@ def main(argv: list[str] | None = None) -> int:
         "per_query": {q: {"service": summary(v["service"]), "bare": summary(v["bare"])}
                       for q, v in per_query.items()},
         "worst": [(t / 1e6, q) for t, q in sorted(worst, reverse=True)[:10]],
-        "plans": plans,
+        "plans": plans, "engine": engine, "target_p95_ms": TARGET_MS[engine],
     }
+    res["cold_one_letter"] = cold_letters(path, args.cold)
     print(f"{'query':22s} {'service median / p95 ms':>24s} {'bare median / p95 ms':>22s}")
     for q, v in res["per_query"].items():
         s, b = v["service"], v["bare"]
@@ -275,10 +307,16 @@ def main(argv: list[str] | None = None) -> int:
               f"{ratio(res['service'], res['bare_index_query'], key):.1f}x;  "
               f"service / bare full page: {ratio(res['service'], res['bare_full_page'], key):.1f}x")
     print("  slowest keystrokes:", ", ".join(f"{q!r} {t:.2f} ms" for t, q in res["worst"][:5]))
-    met = res["service"]["p95_ms"] <= TARGET_MS
-    print(f"  target <= {TARGET_MS} ms per keystroke at the service: "
-          f"{'MET' if met else 'NOT MET'} (p95 {res['service']['p95_ms']:.2f} ms)")
-    print_footer("search", res, load_before)
+    cold = res["cold_one_letter"]
+    print(f"  one letter, fresh connection: service {fmt(cold['service'])}")
+    print(f"                                bare    {fmt(cold['bare_full_page'])}")
+    target = TARGET_MS[engine]
+    met = max(res["service"]["p95_ms"], cold["service"]["p95_ms"]) <= target
+    print(f"  target <= {target} ms p95 per keystroke at the service: "
+          f"{'MET' if met else 'NOT MET'} (p95 {res['service']['p95_ms']:.2f} ms, "
+          f"cold one letter p95 {cold['service']['p95_ms']:.2f} ms)")
+    res["loadavg_after"] = os.getloadavg()
+    print_footer(result_name("search", path), res, load_before)
     return 0
 
 

@@ -1,6 +1,7 @@
 """Fill a benchmark database: 1,000,000 customers and ~1,000,000 sale lines.
 
     python benchmarks/fill.py [PATH] [--customers N] [--sales N] [--force]
+    python benchmarks/fill.py postgresql://URL [--from FILLED.db] [--force]   (fill_pg.py)
 
 The schema comes from ``open_database()`` (the real migrations) and the
 masters (VAT classes, profiles, types, the custom field, settings) from the
@@ -437,6 +438,31 @@ def fill_sales(con: sqlite3.Connection, n_sales: int, days: int, today: dt.date,
     return n_lines
 
 
+# -- PostgreSQL: the same rows, copied ---------------------------------------------------
+
+def fill_postgres(args) -> int:
+    """Copy a filled SQLite store (made first when missing) into the URL's database."""
+    import psycopg
+    from fill_pg import copy_store
+
+    with psycopg.connect(args.path, autocommit=True) as pg:
+        filled = pg.execute("SELECT to_regclass('sale') IS NOT NULL").fetchone()[0] and \
+            pg.execute("SELECT EXISTS (SELECT 1 FROM sale)").fetchone()[0]
+    if filled and not args.force:
+        print("that database already holds sales; pass --force to replace them",
+              file=sys.stderr)
+        return 2
+    source = Path(args.source) if args.source else \
+        DEFAULT_DB.parent / f"for-pg-{args.customers}-{args.sales}-{args.seed}.db"
+    if not source.exists():
+        made = main([str(source), "--customers", str(args.customers), "--sales",
+                     str(args.sales), "--days", str(args.days), "--seed", str(args.seed)])
+        if made:
+            return made
+    copy_store(source, args.path)
+    return 0
+
+
 # -- Main -------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -447,7 +473,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--force", action="store_true", help="replace an existing file")
+    ap.add_argument("--from", dest="source", help="for a postgresql:// URL: the filled "
+                    "SQLite store to copy (default: fill one with the same options)")
     args = ap.parse_args(argv)
+    if args.path.startswith(("postgresql://", "postgres://")):
+        return fill_postgres(args)
 
     path = Path(args.path)
     if path.exists():
