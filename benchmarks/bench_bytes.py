@@ -100,15 +100,16 @@ def make_shop(folder: str) -> str:
     sys.path.insert(0, str(ROOT))
     from tui_pos.db.connection import close_database, open_database
     from tui_pos.services import catalog
+    from tui_pos.services.actors import cli_actor
     from tui_pos.services.catalog import ItemInput
 
     path = os.path.join(folder, "bytes.db")
     open_database(path)
     try:
-        vat = catalog.save_vat_class("Hoog", "21")
+        vat = catalog.save_vat_class(cli_actor(), "Hoog", "21")
         for n in range(1, LINES + 1):
-            catalog.save_item(ItemInput(sku=f"B-{n:02d}", name=f"Bench item {n}",
-                                        price=f"{n}.25", vat_class_id=vat.id))
+            catalog.save_item(cli_actor(), ItemInput(sku=f"B-{n:02d}", name=f"Bench item {n}",
+                                                     price=f"{n}.25", vat_class_id=vat.id))
         bench_cashier()
     finally:
         close_database()

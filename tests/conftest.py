@@ -23,6 +23,7 @@ import pytest
 from hypothesis import settings
 
 from tui_pos.db.connection import close_database, open_database
+from tests.actors import OWNER
 
 ENGINES = ("sqlite", "postgresql")
 SHARED_DB = "tui_pos_tests"  # each worker's one migrated database
@@ -215,25 +216,25 @@ def shop(db):
     from tui_pos.services import catalog, masters
     from tui_pos.services.catalog import ItemInput
 
-    vat = {name: catalog.save_vat_class(name, rate)
+    vat = {name: catalog.save_vat_class(OWNER, name, rate)
            for name, rate in (("Hoog", "21"), ("Laag", "9"), ("Nul", "0"))}
     items = {
-        "MUG-01": catalog.save_item(ItemInput(
+        "MUG-01": catalog.save_item(OWNER, ItemInput(
             sku="MUG-01", barcode="8712345000048", name="Stoneware mug", price="12.10",
             vat_class_id=vat["Hoog"].id)),
-        "COF-250": catalog.save_item(ItemInput(
+        "COF-250": catalog.save_item(OWNER, ItemInput(
             sku="COF-250", barcode="8712345000017", name="Coffee beans 250 g", price="6.95",
             vat_class_id=vat["Laag"].id)),
-        "GIFT-25": catalog.save_item(ItemInput(
+        "GIFT-25": catalog.save_item(OWNER, ItemInput(
             sku="GIFT-25", name="Gift card 25", price="25.00", vat_class_id=vat["Nul"].id,
             discountable=False)),
-        "LAB-REP": catalog.save_item(ItemInput(
+        "LAB-REP": catalog.save_item(OWNER, ItemInput(
             sku="LAB-REP", name="Repair labour", price="60.50", vat_class_id=vat["Hoog"].id,
             is_labour=True)),
     }
     types = {
-        "Staff": masters.save_type("Staff", discount="15"),
-        "Tax exempt": masters.save_type("Tax exempt", vat_class_id=vat["Nul"].id),
+        "Staff": masters.save_type(OWNER, "Staff", discount="15"),
+        "Tax exempt": masters.save_type(OWNER, "Tax exempt", vat_class_id=vat["Nul"].id),
     }
-    profiles = {name: masters.save_profile(name) for name in ("Retail", "Wholesale")}
+    profiles = {name: masters.save_profile(OWNER, name) for name in ("Retail", "Wholesale")}
     return SimpleNamespace(db=db, vat=vat, items=items, types=types, profiles=profiles)

@@ -19,6 +19,7 @@ pexpect = pytest.importorskip("pexpect")
 from tui_pos.db.connection import close_database, open_database  # noqa: E402
 from tui_pos.services import catalog  # noqa: E402
 from tui_pos.services.catalog import ItemInput  # noqa: E402
+from tests.actors import OWNER  # noqa: E402
 
 TIMEOUT = 60  # a safety net only: every step waits for text on the screen
 SKUS = [f"SCAN-{n:02d}" for n in range(1, 11)]
@@ -33,9 +34,9 @@ def shop_file(tmp_path):
     open_database(path)
     try:
         add_cashier()
-        vat = catalog.save_vat_class("Hoog", "21")
+        vat = catalog.save_vat_class(OWNER, "Hoog", "21")
         for n, sku in enumerate(SKUS, start=1):
-            catalog.save_item(ItemInput(sku=sku, barcode=f"87100000000{n:02d}",
+            catalog.save_item(OWNER, ItemInput(sku=sku, barcode=f"87100000000{n:02d}",
                                         name=f"Scanned thing {n}", price=f"{n}.25",
                                         vat_class_id=vat.id))
     finally:

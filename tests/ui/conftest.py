@@ -24,16 +24,17 @@ def store(db_path):
     database when it starts.
     """
     open_database(db_path)
-    vat = {name: catalog.save_vat_class(name, rate)
+    vat = {name: catalog.save_vat_class(OWNER, name, rate)
            for name, rate in (("Hoog", "21"), ("Laag", "9"), ("Nul", "0"))}
-    catalog.save_item(ItemInput(sku="MUG-01", barcode="8712345000048", name="Stoneware mug",
-                                price="12.10", vat_class_id=vat["Hoog"].id))
-    catalog.save_item(ItemInput(sku="COF-250", barcode="8712345000017",
-                                name="Coffee beans 250 g", price="6.95",
-                                vat_class_id=vat["Laag"].id))
-    catalog.save_item(ItemInput(sku="GIFT-25", name="Gift card 25", price="25.00",
-                                vat_class_id=vat["Nul"].id, discountable=False))
-    masters.save_type("Staff", discount="15")
+    catalog.save_item(OWNER, ItemInput(sku="MUG-01", barcode="8712345000048",
+                                       name="Stoneware mug", price="12.10",
+                                       vat_class_id=vat["Hoog"].id))
+    catalog.save_item(OWNER, ItemInput(sku="COF-250", barcode="8712345000017",
+                                       name="Coffee beans 250 g", price="6.95",
+                                       vat_class_id=vat["Laag"].id))
+    catalog.save_item(OWNER, ItemInput(sku="GIFT-25", name="Gift card 25", price="25.00",
+                                       vat_class_id=vat["Nul"].id, discountable=False))
+    masters.save_type(OWNER, "Staff", discount="15")
     yield {"path": db_path, "vat": {k: v.id for k, v in vat.items()}}
     close_database()
 

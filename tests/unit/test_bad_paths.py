@@ -23,6 +23,7 @@ from tests.cli_run import one_line, run
 from tui_pos.db import connection, migrations
 from tui_pos.db.connection import close_database, open_database
 from tui_pos.services.errors import ValidationError
+from tests.actors import OWNER
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 
@@ -141,7 +142,7 @@ def test_the_database_its_wal_and_shm_and_the_backup_are_owner_only(tmp_path, mo
         open_database(str(path))
         from tui_pos.services import masters
 
-        masters.save_profile("Retail")  # writes the -wal; the -shm is there while open
+        masters.save_profile(OWNER, "Retail")  # writes the -wal; the -shm is there while open
         companions = [Path(f"{path}-wal"), Path(f"{path}-shm")]
         assert all(p.exists() for p in companions)
         assert [mode(p) for p in [path, *companions]] == [0o600, 0o600, 0o600]
@@ -428,15 +429,15 @@ def test_services_refuse_to_write_a_read_only_database(db_file):
     from tui_pos.services import config, masters
 
     open_database(db_file)
-    masters.save_profile("Retail")
+    masters.save_profile(OWNER, "Retail")
     close_database()
     before = Path(db_file).read_bytes()
     open_database(db_file, read_only=True)
     try:
         with pytest.raises(ValidationError, match="read-only: nothing can be saved"):
-            masters.save_profile("Wholesale")
+            masters.save_profile(OWNER, "Wholesale")
         with pytest.raises(ValidationError, match="read-only"):
-            config.set_switch("show_customer_profile", True)
+            config.set_switch(OWNER, "show_customer_profile", True)
         with pytest.raises(ValidationError, match="read-only"):  # a write outside a transaction
             BusinessConfig.update(store_name="x").execute()
         assert [p.name for p in masters.list_profiles()] == ["Retail"]  # reading works

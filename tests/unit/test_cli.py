@@ -15,6 +15,7 @@ from tests.cli_run import one_line, run
 from tui_pos.db.connection import close_database, open_database
 from tui_pos.db.migrations import LATEST
 from tui_pos.services import reports
+from tests.actors import OWNER
 
 D = Decimal
 
@@ -63,7 +64,7 @@ def test_a_new_store_gets_the_standard_vat_classes_and_the_first_item_saves(tmp_
         assert classes == {"Hoog": D("21"), "Laag": D("9"), "Nul": D("0")}
         default = config.get_settings().default_vat_class_id
         assert catalog.get_vat_class(default).name == "Hoog"
-        item = catalog.save_item(ItemInput(sku="MUG-01", name="Mug", price="12.10",
+        item = catalog.save_item(OWNER, ItemInput(sku="MUG-01", name="Mug", price="12.10",
                                            vat_class_id=default))
         assert item.id
     finally:

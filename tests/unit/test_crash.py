@@ -28,6 +28,7 @@ from tui_pos.services import catalog
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.receipts import TEMP_PREFIX, receipt_path, receipts_folder, \
     repair_receipts
+from tests.actors import OWNER
 
 SELLER = Path(__file__).with_name("crash_seller.py")
 KILLS = 40
@@ -86,13 +87,13 @@ class Till:
 
 def make_store(path: str) -> None:
     open_database(path)
-    vat = {name: catalog.save_vat_class(name, rate) for name, rate in (("Hoog", "21"),
+    vat = {name: catalog.save_vat_class(OWNER, name, rate) for name, rate in (("Hoog", "21"),
                                                                        ("Laag", "9"),
                                                                        ("Nul", "0"))}
     for sku, name, price, rate in (("MUG-01", "Stoneware mug", "12.10", "Hoog"),
                                    ("COF-250", "Coffee beans 250 g", "6.95", "Laag"),
                                    ("GIFT-25", "Gift card 25", "25.00", "Nul")):
-        catalog.save_item(ItemInput(sku=sku, name=name, price=price,
+        catalog.save_item(OWNER, ItemInput(sku=sku, name=name, price=price,
                                     vat_class_id=vat[rate].id))
     close_database()
 

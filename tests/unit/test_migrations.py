@@ -10,6 +10,7 @@ import pytest
 from tui_pos.db import migrations
 from tui_pos.db.connection import DatabaseError, close_database, open_database
 from tui_pos.db.models import ALL_MODELS, BusinessConfig, Sequence, SchemaVersion
+from tests.actors import OWNER
 
 
 def versions(path: str) -> list[int]:
@@ -40,7 +41,7 @@ def test_reopening_is_idempotent(db_file):
     from tui_pos.services import masters
 
     open_database(db_file)
-    masters.save_profile("Retail")
+    masters.save_profile(OWNER, "Retail")
     close_database()
     for _ in range(2):
         db = open_database(db_file)

@@ -20,6 +20,7 @@ from tui_pos.services import catalog, config, custom_fields, masters
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.text import checked, clean, has_controls
+from tests.actors import OWNER
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -82,8 +83,8 @@ def vat_classes() -> dict[str, int]:
     VatClass.delete().where(VatClass.name_key.not_in(["hoog", "nul"])).execute()
     found = {v.name: v.id for v in VatClass.select()}
     if not found:
-        found = {"Hoog": catalog.save_vat_class("Hoog", "21").id,
-                 "Nul": catalog.save_vat_class("Nul", "0").id}
+        found = {"Hoog": catalog.save_vat_class(OWNER, "Hoog", "21").id,
+                 "Nul": catalog.save_vat_class(OWNER, "Nul", "0").id}
     return found
 
 
@@ -99,7 +100,7 @@ def test_save_profile_refuses_or_reads_back_cleaned(db):
     @given(a_name, st.booleans())
     def run(name, active):
         empty_masters()
-        saved = accepted(lambda: masters.save_profile(name, active=active))
+        saved = accepted(lambda: masters.save_profile(OWNER, name, active=active))
         if saved is None:
             assert CustomerProfile.select().count() == 0
             return
@@ -122,7 +123,8 @@ def test_save_type_refuses_or_reads_back(db):
         empty_masters()
         vat = vat_classes()
         vat_id = vat["Nul"] if vat_class_id in (1, 2, 3) else vat_class_id
-        saved = accepted(lambda: masters.save_type(name, discount=discount, vat_class_id=vat_id))
+        saved = accepted(lambda: masters.save_type(OWNER, name, discount=discount,
+                                                   vat_class_id=vat_id))
         if saved is None:
             assert CustomerType.select().count() == 0
             return
@@ -145,7 +147,7 @@ def test_save_vat_class_refuses_or_reads_back(db):
     def run(name, rate):
         empty_masters()
         VatClass.delete().execute()
-        saved = accepted(lambda: catalog.save_vat_class(name, rate))
+        saved = accepted(lambda: catalog.save_vat_class(OWNER, name, rate))
         if saved is None:
             assert VatClass.select().count() == 0
             return
@@ -169,7 +171,7 @@ def test_save_item_refuses_or_reads_back(db):
         vat = vat_classes()
         vat_id = vat["Hoog"] if vat_class_id in (1, 2, 3) else vat_class_id
         data = ItemInput(sku=sku, name=name, price=price, barcode=barcode, vat_class_id=vat_id)
-        saved = accepted(lambda: catalog.save_item(data))
+        saved = accepted(lambda: catalog.save_item(OWNER, data))
         if saved is None:
             assert Item.select().count() == 0
             return
@@ -195,7 +197,7 @@ def test_save_field_refuses_or_reads_back(db):
     @given(a_name, kinds, options)
     def run(name, kind, options):
         empty_masters()
-        saved = accepted(lambda: custom_fields.save_field(name, kind, options=options))
+        saved = accepted(lambda: custom_fields.save_field(OWNER, name, kind, options=options))
         if saved is None:
             assert CustomField.select().count() == 0
             return
@@ -237,7 +239,7 @@ def test_update_settings_refuses_or_reads_back(db):
         setattr(s, field, text)
         s.default_vat_class_id = vat["Nul"] if vat_class_id in (1, 2, 3) else vat_class_id
         before = config.get_settings()
-        saved = accepted(lambda: config.update_settings(s))
+        saved = accepted(lambda: config.update_settings(OWNER, s))
         if saved is None:
             assert config.get_settings() == before
             return
@@ -255,7 +257,7 @@ def test_update_settings_refuses_or_reads_back(db):
 
 def test_find_and_search_items_never_crash(db):
     vat = vat_classes()
-    catalog.save_item(ItemInput(sku="MUG-01", barcode="8712345000048", name="Stoneware mug",
+    catalog.save_item(OWNER, ItemInput(sku="MUG-01", barcode="8712345000048", name="Stoneware mug",
                                 price="12.10", vat_class_id=vat["Hoog"]))
     accepted = Outcomes()
 

@@ -1,4 +1,7 @@
-"""VAT classes and items: the minimum the bill needs (SPEC §2)."""
+"""VAT classes and items: the minimum the bill needs (SPEC §2).
+
+Adding or changing either needs a manager (or above) and is audited ("master").
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ import peewee as pw
 
 from tui_pos.db.models import Item, VatClass
 from tui_pos.money import parse_money, parse_percent
+from tui_pos.services.actors import Actor
 from tui_pos.services.errors import Errors, NotFound, ValidationError, as_field, check
-from tui_pos.services.masters import checked_name, is_id, written
+from tui_pos.services.masters import checked_name, is_id, logged, require_manager, written
 from tui_pos.services.text import checked, fold, query_text
 
 SKU_LENGTH = 40
@@ -78,9 +82,9 @@ def get_vat_class(vat_class_id: int) -> VatClassRow:
     return vat_class_row(_vat_class(vat_class_id))
 
 
-def save_vat_class(name: str, rate: str | Decimal, active: bool = True,
+def save_vat_class(actor: Actor, name: str, rate: str | Decimal, active: bool = True,
                    vat_class_id: int | None = None) -> VatClassRow:
-    """Add or edit a VAT class: a unique name and a rate 0–100 %."""
+    """Add or edit a VAT class (manager or above): a unique name and a rate 0–100 %."""
     def checks() -> tuple[str, str, Decimal]:
         errors = Errors()
         clean_name, key = checked_name(errors, VatClass, name, vat_class_id, "Name")
@@ -90,14 +94,18 @@ def save_vat_class(name: str, rate: str | Decimal, active: bool = True,
 
     def write() -> VatClassRow:
         clean_name, key, rate_value = checks()
+        require_manager(actor, "vat_class")
         if vat_class_id is None:
+            before = None
             row = VatClass.create(name=clean_name, name_key=key, rate=rate_value,
                                   active=bool(active))
         else:
             row = _vat_class(vat_class_id)
+            before = vat_class_row(row)
             row.name, row.name_key, row.rate = clean_name, key, rate_value
             row.active = bool(active)
             row.save()
+        logged(actor, "vat_class", before, vat_class_row(row))
         return vat_class_row(row)
 
     return written(write, checks)
@@ -170,15 +178,19 @@ def _item_values(data: ItemInput, item_id: int | None) -> dict:
                 is_labour=is_labour, active=bool(data.active))
 
 
-def save_item(data: ItemInput, item_id: int | None = None) -> ItemRow:
-    """Add or edit an item; SKU and barcode are checked for clashes inside the write."""
+def save_item(actor: Actor, data: ItemInput, item_id: int | None = None) -> ItemRow:
+    """Add or edit an item (manager or above); SKU and barcode are checked for clashes
+    inside the write."""
     def write() -> int:
         values = _item_values(data, item_id)
+        require_manager(actor, "item")
         if item_id is None:
-            return Item.create(**values).id
-        get_item(item_id)
-        Item.update(**values).where(Item.id == item_id).execute()
-        return item_id
+            before, saved = None, Item.create(**values).id
+        else:
+            before, saved = get_item(item_id), item_id
+            Item.update(**values).where(Item.id == item_id).execute()
+        logged(actor, "item", before, get_item(saved))
+        return saved
 
     return get_item(written(write, lambda: _item_values(data, item_id), "sku"))
 

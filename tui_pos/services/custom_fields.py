@@ -1,12 +1,16 @@
-"""The shop's own customer fields: text, number, date, yes/no, choice."""
+"""The shop's own customer fields: text, number, date, yes/no, choice.
+
+Adding or changing one needs a manager (or above) and is audited ("master").
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from tui_pos.db.models import CustomField
+from tui_pos.services.actors import Actor
 from tui_pos.services.errors import Errors, NotFound
-from tui_pos.services.masters import checked_name, is_id, written
+from tui_pos.services.masters import checked_name, is_id, logged, require_manager, written
 from tui_pos.services.text import checked, clean, name_key
 
 KIND_LABELS = {
@@ -71,9 +75,11 @@ def choice_lines(options: str) -> list[str]:
     return [clean(o) for o in typed.replace(",", "\n").splitlines() if clean(o)]
 
 
-def save_field(name: str, kind: str, options: str = "", required: bool = False,
-               active: bool = True, field_id: int | None = None) -> FieldRow:
-    """Add or edit a field; every bad field of the form is reported at once."""
+def save_field(actor: Actor, name: str, kind: str, options: str = "",
+               required: bool = False, active: bool = True,
+               field_id: int | None = None) -> FieldRow:
+    """Add or edit a field (manager or above); every bad field of the form is reported
+    at once."""
     def checks() -> tuple[str, str, list[str], CustomField | None]:
         errors = Errors()
         clean_name, key = checked_name(errors, CustomField, name, field_id, "Name")
@@ -97,6 +103,8 @@ def save_field(name: str, kind: str, options: str = "", required: bool = False,
 
     def write() -> FieldRow:
         clean_name, key, lines, row = checks()
+        require_manager(actor, "custom_field")
+        before = field_row(row) if row is not None else None
         if row is None:
             position = (CustomField.select().count() or 0) + 1
             row = CustomField.create(name=clean_name, name_key=key, kind=kind,
@@ -107,6 +115,7 @@ def save_field(name: str, kind: str, options: str = "", required: bool = False,
             row.options, row.required = "\n".join(lines), bool(required)
             row.active = bool(active)
             row.save()
+        logged(actor, "custom_field", before, field_row(row))
         return field_row(row)
 
     return written(write, checks)

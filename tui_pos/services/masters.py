@@ -1,8 +1,13 @@
-"""Customer Profiles and Customer Types: the two masters that group customers."""
+"""Customer Profiles and Customer Types: the two masters that group customers.
+
+Also what every master shares: adding, changing, (de)activating or deleting a
+master record needs a manager (or above) and writes a "master" audit entry with
+the changed fields before → after, in the same transaction (``logged``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Callable, TypeVar
 
@@ -12,6 +17,8 @@ from tui_pos.db.models import (
     Customer, CustomerProfile, CustomerType, CustomField, Item, Sale, VatClass, database,
 )
 from tui_pos.money import parse_percent
+from tui_pos.services import audit
+from tui_pos.services.actors import Actor, require
 from tui_pos.services.errors import Errors, NotFound, ValidationError, as_field
 from tui_pos.services.text import checked, name_key
 
@@ -65,17 +72,62 @@ def _masters() -> dict[str, tuple[type[pw.Model], Callable[[int], object]]]:
     }
 
 
-def set_active(kind: str, record_id: int, active: bool):
+# How the audit log and the approval pop-up name each master.
+LABELS = {
+    "profile": "Customer profile",
+    "customer_type": "Customer type",
+    "vat_class": "VAT class",
+    "item": "Item",
+    "custom_field": "Custom field",
+}
+# The fields of a master row the audit log compares (ids and sort keys left out).
+AUDITED = {
+    "profile": ("name", "active"),
+    "customer_type": ("name", "discount", "vat_class_name", "active"),
+    "vat_class": ("name", "rate", "active"),
+    "item": ("sku", "barcode", "name", "price", "vat_class_name", "discountable",
+             "is_labour", "active"),
+    "custom_field": ("name", "kind", "options", "required", "active"),
+}
+
+
+def require_manager(actor: Actor, kind: str, verb: str = "Change") -> None:
+    """Masters are a manager's: NeedsApproval("Change item") etc. for a cashier."""
+    require(actor, "manager", f"{verb} {LABELS[kind].lower()}")
+
+
+def logged(actor: Actor, kind: str, before: object | None, after: object | None) -> None:
+    """Write the "master" audit entry of one change of a master row (None before:
+    added; None after: deleted). Nothing changed: no entry. Call it in the change's
+    transaction."""
+    fields = AUDITED[kind]
+    old = {f: asdict(before)[f] for f in fields} if before is not None else {}
+    new = {f: asdict(after)[f] for f in fields} if after is not None else dict.fromkeys(old)
+    changes = audit.diff(old, new)
+    if not changes:
+        return
+    row = after if after is not None else before
+    label = getattr(row, "sku", "") or getattr(row, "name", "")
+    verb = "added" if before is None else "deleted" if after is None else "changed"
+    audit.record(actor, "master", f"{LABELS[kind]} #{row.id} {label} {verb}", changes)
+
+
+def set_active(actor: Actor, kind: str, record_id: int, active: bool):
     """(De)activate one master record — ``kind`` is profile, customer_type, vat_class,
-    item or custom_field — and return it as the screens see it."""
+    item or custom_field — and return it as the screens see it. Manager or above."""
     masters = _masters()
     if kind not in masters:
         raise ValidationError(f"There is no master called {kind!r}")
     model, get = masters[kind]
-    get(record_id)  # NotFound for an unknown id
     with database.atomic():
+        before = get(record_id)  # NotFound for an unknown id
+        require_manager(actor, kind, "Activate" if active else "Deactivate")
+        if before.active == bool(active):
+            return before
         model.update(active=bool(active)).where(model.id == record_id).execute()
-    return get(record_id)
+        after = get(record_id)
+        logged(actor, kind, before, after)
+    return after
 
 
 def is_id(value: object) -> bool:
@@ -142,8 +194,10 @@ def get_profile(profile_id: int) -> ProfileRow:
     return profile_row(_profile(profile_id))
 
 
-def save_profile(name: str, active: bool = True, profile_id: int | None = None) -> ProfileRow:
-    """Add (``profile_id`` None) or edit a profile. Name required, unique ignoring case."""
+def save_profile(actor: Actor, name: str, active: bool = True,
+                 profile_id: int | None = None) -> ProfileRow:
+    """Add (``profile_id`` None) or edit a profile (manager or above). Name required,
+    unique ignoring case."""
     def checks() -> tuple[str, str]:
         errors = Errors()
         result = checked_name(errors, CustomerProfile, name, profile_id, "Profile Name")
@@ -152,19 +206,23 @@ def save_profile(name: str, active: bool = True, profile_id: int | None = None) 
 
     def write() -> ProfileRow:
         clean_name, key = checks()
+        require_manager(actor, "profile")
         if profile_id is None:
+            before = None
             row = CustomerProfile.create(name=clean_name, name_key=key, active=bool(active))
         else:
             row = _profile(profile_id)
+            before = profile_row(row)
             row.name, row.name_key, row.active = clean_name, key, bool(active)
             row.save()
+        logged(actor, "profile", before, profile_row(row))
         return profile_row(row)
 
     return written(write, checks)
 
 
-def set_profile_active(profile_id: int, active: bool) -> ProfileRow:
-    return set_active("profile", profile_id, active)
+def set_profile_active(actor: Actor, profile_id: int, active: bool) -> ProfileRow:
+    return set_active(actor, "profile", profile_id, active)
 
 
 # -- Customer Types (Lightspeed "Klanttypen") ----------------------------------------
@@ -192,10 +250,10 @@ def get_type(type_id: int) -> TypeRow:
     return type_row(_type(type_id))
 
 
-def save_type(name: str, discount: str | Decimal | None = None,
+def save_type(actor: Actor, name: str, discount: str | Decimal | None = None,
               vat_class_id: int | None = None, active: bool = True,
               type_id: int | None = None) -> TypeRow:
-    """Add or edit a type; every bad field is reported at once (ValidationErrors)."""
+    """Add or edit a type (manager or above); every bad field is reported at once."""
     def checks() -> tuple[str, str, Decimal | None]:
         errors = Errors()
         clean_name, key = checked_name(errors, CustomerType, name, type_id, "Name")
@@ -211,28 +269,34 @@ def save_type(name: str, discount: str | Decimal | None = None,
 
     def write() -> int:
         clean_name, key, pct = checks()
+        require_manager(actor, "customer_type")
         if type_id is None:
-            return CustomerType.create(name=clean_name, name_key=key, discount=pct,
-                                       vat_class=vat_class_id, active=bool(active)).id
-        row = _type(type_id)
-        row.name, row.name_key, row.discount = clean_name, key, pct
-        row.vat_class, row.active = vat_class_id, bool(active)
-        row.save()
-        return row.id
+            before = None
+            saved = CustomerType.create(name=clean_name, name_key=key, discount=pct,
+                                        vat_class=vat_class_id, active=bool(active)).id
+        else:
+            row = _type(type_id)
+            before = type_row(row)
+            row.name, row.name_key, row.discount = clean_name, key, pct
+            row.vat_class, row.active = vat_class_id, bool(active)
+            row.save()
+            saved = row.id
+        logged(actor, "customer_type", before, get_type(saved))
+        return saved
 
     return get_type(written(write, checks))
 
 
-def set_type_active(type_id: int, active: bool) -> TypeRow:
-    return set_active("customer_type", type_id, active)
+def set_type_active(actor: Actor, type_id: int, active: bool) -> TypeRow:
+    return set_active(actor, "customer_type", type_id, active)
 
 
 def customers_using_type(type_id: int) -> int:
     return Customer.select().where(Customer.customer_type == type_id).count()
 
 
-def delete_type(type_id: int) -> None:
-    """Delete a type no customer uses; otherwise refuse with the count."""
+def delete_type(actor: Actor, type_id: int) -> None:
+    """Delete a type no customer uses (manager or above); otherwise refuse with the count."""
     def checks() -> CustomerType:
         row = _type(type_id)
         used = customers_using_type(type_id)
@@ -247,4 +311,11 @@ def delete_type(type_id: int) -> None:
                 "customer_type")
         return row
 
-    written(lambda: checks().delete_instance(), checks, "customer_type")
+    def write() -> None:
+        row = checks()
+        require_manager(actor, "customer_type", "Delete")
+        before = type_row(row)
+        row.delete_instance()
+        logged(actor, "customer_type", before, None)
+
+    written(write, checks, "customer_type")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tui_pos.db.models import VatClass, database
 from tui_pos.services import catalog, config
+from tui_pos.services.actors import Actor
 
 # The standard VAT classes per store locale, the first being the default.
 STANDARD_VAT_CLASSES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -24,17 +25,18 @@ def standard_vat_classes(locale: str | None = None) -> tuple[tuple[str, str], ..
                                     STANDARD_VAT_CLASSES[FALLBACK_LOCALE])
 
 
-def create_standard_vat_classes() -> dict[str, VatClass]:
+def create_standard_vat_classes(actor: Actor) -> dict[str, catalog.VatClassRow]:
     """Create the store country's standard VAT classes and make the first the
     default in Business Configuration, if the store has no VAT class at all.
 
-    Returns the classes created by name (empty when the store had some)."""
+    Returns the classes created by name (empty when the store had some). Needs a
+    manager (or above), like any VAT class; each class is audited."""
     with database.atomic():
         if VatClass.select().exists():
             return {}
         settings = config.get_settings()
-        created = {name: catalog.save_vat_class(name, rate)
+        created = {name: catalog.save_vat_class(actor, name, rate)
                    for name, rate in standard_vat_classes(settings.locale)}
         settings.default_vat_class_id = next(iter(created.values())).id
-        config.update_settings(settings)
+        config.update_settings(actor, settings)
     return created

@@ -13,6 +13,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.actions import SkipAction
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
@@ -29,19 +30,22 @@ from tui_pos.services.errors import ValidationError
 # name (as in the menu and the command palette) → (module, class, what it is for)
 SCREENS: dict[str, tuple[str, str, str]] = {
     "Business Configuration": ("configuration", "BusinessConfigScreen",
-                               "Tools › Configuration: store, VAT, feature switches"),
+                               "Tools › Configuration: store, VAT, feature switches "
+                               "[manager]"),
     "Customer Profile": ("profiles", "CustomerProfileScreen",
-                         "Master › Customer: profiles that group customers"),
+                         "Master › Customer: profiles that group customers [manager]"),
     "Customers": ("customers", "CustomersScreen",
                   "Master › Customer: find, add and edit customers"),
     "Customer Types": ("customer_types", "CustomerTypesScreen",
-                       "Master › Customer: types with their discount and VAT"),
+                       "Master › Customer: types with their discount and VAT [manager]"),
     "Custom Fields": ("custom_fields", "CustomFieldsScreen",
-                      "Master › Customer: the shop's own customer fields"),
+                      "Master › Customer: the shop's own customer fields [manager]"),
     "Import Customers": ("import_customers", "ImportCustomersScreen",
-                         "Master › Customer: customers from another POS's CSV or .xlsx"),
-    "Items": ("items", "ItemsScreen", "Master › Inventory: items and prices"),
-    "VAT Classes": ("vat_classes", "VatClassesScreen", "Master › Inventory: VAT rates"),
+                         "Master › Customer: customers from another POS's CSV or .xlsx "
+                         "[manager]"),
+    "Items": ("items", "ItemsScreen", "Master › Inventory: items and prices [manager]"),
+    "VAT Classes": ("vat_classes", "VatClassesScreen",
+                    "Master › Inventory: VAT rates [manager]"),
     "Staff": ("staff", "StaffScreen",
               "Master › Staff: who signs in, their role and PIN [manager to change]"),
     "Sales Bill": ("sales_bill", "SalesBillScreen", "Sales: sell to a customer"),
@@ -253,7 +257,8 @@ class PosApp(App, inherit_bindings=False):
             yield SystemCommand("Quit", "Quit tui-pos", self.action_quit_pos)
             return
         for name, (_, _, what) in SCREENS.items():
-            yield SystemCommand(name, what, lambda name=name: self.open_screen(name))
+            # the help is read as markup: "[manager]" must stay as typed
+            yield SystemCommand(name, escape(what), lambda name=name: self.open_screen(name))
         yield SystemCommand("Help", "What this screen is for and every key that works on it "
                             "(F1)", self.action_help)
         yield SystemCommand("Main Menu", "Back to the main menu", self.action_main_menu)

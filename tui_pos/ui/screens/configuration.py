@@ -2,7 +2,8 @@
 rules and the feature switches (TruePOS step 1: Show Customer Profile).
 
 F4 (or Ctrl+G, or the Update button) saves through ``config.update_settings``;
-a bad value is shown at its field and nothing is written.
+a bad value is shown at its field and nothing is written. Only a manager (or
+above) may change it: a cashier's save asks for a manager's PIN (``attempt``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from textual.widgets import (
 
 from tui_pos.services import config
 from tui_pos.ui.literal import literal
-from tui_pos.ui.screens.base import SAVE, FormScreen, form_row, select_value, set_select, \
-    vat_options
+from tui_pos.ui.screens.approval import attempt
+from tui_pos.ui.screens.base import SAVE, FormScreen, editable, form_row, select_value, \
+    set_select, vat_options
 from tui_pos.ui.screens.master_list import saved_stamp
 from tui_pos.ui.widgets.tick import Tick
 
@@ -52,11 +54,17 @@ class BusinessConfigScreen(FormScreen):
             "Customer Types master stays (Master › Customer), so the types are kept and "
             "come back when the switch is on again.\n"
             "Locale sets how money, numbers and dates are written on screens and "
-            "receipts (12,10 and 24-11-2026 for Nederlands).")
+            "receipts (12,10 and 24-11-2026 for Nederlands).\n"
+            "Staff: a cashier's line or bill discount above the discount limit needs a "
+            "manager's PIN, and so does a VAT override when that box is ticked; staff "
+            "are signed out after the idle minutes without a key (0: never).\n"
+            "Changing this form needs a manager: a cashier's save asks for a manager's "
+            "PIN, and every change is written to the audit log.")
     BINDINGS = [SAVE]
     FORM_FIELDS = ("store_name", "address", "vat_number", "currency", "locale",
                    "prices_include_vat", "vat_rounding", "default_vat_class_id",
                    "show_customer_profile", "show_customer_type",
+                   "discount_limit", "vat_override_needs_manager", "idle_minutes",
                    "receipt_header", "receipt_footer")
 
     def compose(self) -> ComposeResult:
@@ -95,6 +103,17 @@ class BusinessConfigScreen(FormScreen):
                 yield from form_row("", Tick(label, getattr(s, field), id=field,
                                              compact=True, tooltip=what))
                 yield Static(literal(what), classes="switch-hint")
+            yield Label("Staff", classes="section")
+            yield from form_row("Discount limit %", Input(
+                editable(s.discount_limit, s.locale, places=None), id="discount_limit",
+                max_length=10, compact=True,
+                tooltip="a cashier's discount above it needs a manager's PIN"))
+            yield from form_row("", Tick("VAT override needs a manager",
+                                         s.vat_override_needs_manager,
+                                         id="vat_override_needs_manager", compact=True))
+            yield from form_row("Idle minutes", Input(
+                str(s.idle_minutes), id="idle_minutes", max_length=3, restrict=r"[0-9]*",
+                compact=True, tooltip="signed out after this long without a key; 0: never"))
             yield Label("Receipt", classes="section")
             yield from form_row("Receipt header", _area(s.receipt_header, "receipt_header"))
             yield from form_row("Receipt footer", _area(s.receipt_footer, "receipt_footer"))
@@ -125,16 +144,28 @@ class BusinessConfigScreen(FormScreen):
             receipt_footer=q("#receipt_footer", TextArea).text.strip("\n"),
             show_customer_profile=q("#show_customer_profile", Checkbox).value,
             show_customer_type=q("#show_customer_type", Checkbox).value,
+            discount_limit=q("#discount_limit", Input).value,
+            vat_override_needs_manager=q("#vat_override_needs_manager", Checkbox).value,
+            idle_minutes=q("#idle_minutes", Input).value,
         )
 
     def save(self) -> bool:
-        saved = config.update_settings(self.settings_from_form())
+        """Save through ``attempt`` (a cashier is asked for a manager's PIN); returns
+        False: ``saved`` marks the form clean once the settings are stored."""
+        settings = self.settings_from_form()
+        attempt(self, lambda actor: config.update_settings(actor, settings), self.saved)
+        return False
+
+    def saved(self, saved: config.Settings) -> None:
         # show what was stored (names and codes are tidied by the service)
         self.query_one("#store_name", Input).value = saved.store_name
         self.query_one("#vat_number", Input).value = saved.vat_number
+        self.query_one("#discount_limit", Input).value = editable(
+            saved.discount_limit, saved.locale, places=None)
+        self.query_one("#idle_minutes", Input).value = str(saved.idle_minutes)
+        self.dirty = False
         stamp = saved_stamp("")
         on = [label for field, label, _ in SWITCHES if getattr(saved, field)]
         self.query_one("#saved", Static).update(
             literal(f"{stamp} — switched on: {', '.join(on) if on else 'none'}"))
         self.notify("Business Configuration saved", title=stamp, timeout=3, markup=False)
-        return True

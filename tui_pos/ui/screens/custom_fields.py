@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Checkbox, Input, Select
 
 from tui_pos.services import custom_fields, masters
+from tui_pos.services.actors import Actor
 from tui_pos.ui.screens.base import form_row, select_value
 from tui_pos.ui.screens.master_list import MasterListScreen, Row, status_text
 from tui_pos.ui.widgets.tick import Tick
@@ -65,9 +66,9 @@ class CustomFieldsScreen(MasterListScreen):
         required.value, active.value = row.required, row.active
         return f"Edit field: {row.name}"
 
-    def save_record(self, record_id: int | None) -> tuple[int, str]:
+    def save_record(self, actor: Actor, record_id: int | None) -> tuple[int, str]:
         row = custom_fields.save_field(
-            self.query_one("#name", Input).value,
+            actor, self.query_one("#name", Input).value,
             select_value(self.query_one("#kind", Select)) or "",
             options=self.query_one("#options", Input).value,
             required=self.query_one("#required", Checkbox).value,
@@ -75,5 +76,5 @@ class CustomFieldsScreen(MasterListScreen):
             field_id=record_id)
         return row.id, row.name
 
-    def set_active(self, record_id: int, active: bool) -> str:
-        return masters.set_active("custom_field", record_id, active).name
+    def set_active(self, actor: Actor, record_id: int, active: bool) -> str:
+        return masters.set_active(actor, "custom_field", record_id, active).name

@@ -12,7 +12,9 @@ from textual.widgets import Checkbox, Input, Select
 
 from tui_pos.money import format_percent
 from tui_pos.services import config, masters
-from tui_pos.services.errors import ValidationError
+from tui_pos.services.actors import Actor
+from tui_pos.services.errors import NeedsApproval, ValidationError
+from tui_pos.ui.screens.approval import attempt
 from tui_pos.ui.screens.base import (
     ConfirmScreen, editable, form_row, select_value, set_select, vat_options,
 )
@@ -86,17 +88,17 @@ class CustomerTypesScreen(MasterListScreen):
         active.value = row.active
         return f"Edit type: {row.name}"
 
-    def save_record(self, record_id: int | None) -> tuple[int, str]:
+    def save_record(self, actor: Actor, record_id: int | None) -> tuple[int, str]:
         row = masters.save_type(
-            self.query_one("#name", Input).value,
+            actor, self.query_one("#name", Input).value,
             discount=self.query_one("#discount", Input).value,
             vat_class_id=select_value(self.query_one("#vat_class", Select)),
             active=self.query_one("#active", Checkbox).value,
             type_id=record_id)
         return row.id, row.name
 
-    def set_active(self, record_id: int, active: bool) -> str:
-        return masters.set_type_active(record_id, active).name
+    def set_active(self, actor: Actor, record_id: int, active: bool) -> str:
+        return masters.set_type_active(actor, record_id, active).name
 
     # -- Delete, or deactivate when customers still use the type --------------------------
     def action_delete(self) -> None:
@@ -113,24 +115,28 @@ class CustomerTypesScreen(MasterListScreen):
                                            yes="Delete", no="Keep"), answer)
 
     def delete(self, record_id: int, name: str) -> None:
-        try:
-            masters.delete_type(record_id)
-        except ValidationError as error:
+        """Delete through ``attempt`` (a cashier is asked for a manager's PIN); a type
+        still in use is offered for deactivation instead."""
+        def done(_: None) -> None:
+            if self.editing_id == record_id:
+                self._fill(None)
+            self.reload()
+            self.notify(f"Customer type {name!r} deleted", timeout=3, markup=False)
+
+        def failed(error: ValidationError) -> None:
+            if isinstance(error, NeedsApproval):
+                self.notify(error.message, severity="error", timeout=6, markup=False)
+                return
             self.offer_deactivate(record_id, name, error.message)
-            return
-        if self.editing_id == record_id:
-            self._fill(None)
-        self.reload()
-        self.notify(f"Customer type {name!r} deleted", timeout=3, markup=False)
+
+        attempt(self, lambda actor: masters.delete_type(actor, record_id), done, failed)
 
     def offer_deactivate(self, record_id: int, name: str, message: str) -> None:
         def answer(deactivate: bool | None) -> None:
             if not deactivate:
                 self.notify(message, severity="warning", timeout=6, markup=False)
                 return
-            self.set_active(record_id, False)
-            self.after_active_change(record_id, False)
-            self.notify(f"{name} is deactivated", timeout=3, markup=False)
+            self.change_active(record_id, False)
 
         if not masters.get_type(record_id).active:
             self.notify(message, severity="warning", timeout=6, markup=False)

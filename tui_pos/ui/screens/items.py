@@ -10,6 +10,7 @@ from textual.widgets import Checkbox, Input, Select
 
 from tui_pos.money import format_money
 from tui_pos.services import catalog, config, masters
+from tui_pos.services.actors import Actor
 from tui_pos.services.catalog import ItemInput, ItemRow
 from tui_pos.ui.literal import fit
 from tui_pos.ui.screens.base import editable, form_row, select_value, set_select, vat_options
@@ -109,8 +110,8 @@ class ItemsScreen(MasterListScreen):
             is_labour=q("#is_labour", Checkbox).value,
             active=q("#active", Checkbox).value if active is None else active)
 
-    def save_record(self, record_id: int | None) -> tuple[int, str]:
-        item = catalog.save_item(self.form_input(), item_id=record_id)
+    def save_record(self, actor: Actor, record_id: int | None) -> tuple[int, str]:
+        item = catalog.save_item(actor, self.form_input(), item_id=record_id)
         return item.id, item.sku
 
     def after_save(self, record_id: int) -> None:
@@ -123,8 +124,8 @@ class ItemsScreen(MasterListScreen):
         if not self.move_to(record_id):
             self.notify("Saved. The list is sorted by SKU; it is further down.", timeout=4)
 
-    def set_active(self, record_id: int, active: bool) -> str:
-        return masters.set_active("item", record_id, active).sku
+    def set_active(self, actor: Actor, record_id: int, active: bool) -> str:
+        return masters.set_active(actor, "item", record_id, active).sku
 
     def after_active_change(self, record_id: int, active: bool) -> None:
         # keep the loaded pages; just redraw this row

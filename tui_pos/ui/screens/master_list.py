@@ -13,7 +13,10 @@ Items) is the same shape, so the shape lives here once:
   last row's sort key), else through ``fetch(offset, limit)``. Every cell, title and message shows the shop's text literally.
 
 The screens keep no business rules: they call the services and show a
-``ValidationError`` at the field it names.
+``ValidationError`` at the field it names. Masters are a manager's: the
+services refuse a cashier with ``NeedsApproval``, and every save and
+(de)activation goes through ``attempt``, which asks a manager's PIN on the spot
+and saves again with the approver recorded.
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Label, 
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from tui_pos.services import config
+from tui_pos.services.actors import Actor
 from tui_pos.services.errors import ValidationError
 from tui_pos.ui.literal import cell, literal
+from tui_pos.ui.screens.approval import attempt
 from tui_pos.ui.screens.base import SAVE, ConfirmScreen, FormScreen
 
 Row = tuple[Any, tuple[Any, ...]]  # (record id, cells)
@@ -127,12 +132,13 @@ class MasterListScreen(FormScreen):
         """Put the record (or, with None, an empty new one) in the form; return its title."""
         raise NotImplementedError
 
-    def save_record(self, record_id: Any | None) -> tuple[Any, str]:
-        """Save the form through the service; return (id, name). Raises ValidationError."""
+    def save_record(self, actor: Actor, record_id: Any | None) -> tuple[Any, str]:
+        """Save the form through the service as ``actor``; return (id, name).
+        Raises ValidationError (NeedsApproval for a cashier)."""
         raise NotImplementedError
 
-    def set_active(self, record_id: Any, active: bool) -> str:
-        """Activate/deactivate through the service; return the record's name."""
+    def set_active(self, actor: Actor, record_id: Any, active: bool) -> str:
+        """Activate/deactivate through the service as ``actor``; return the record's name."""
         raise ValidationError(f"A {self.NOUN} cannot be deactivated here")
 
     def is_active(self, record_id: Any) -> bool:
@@ -331,16 +337,22 @@ class MasterListScreen(FormScreen):
 
 
     def save(self) -> bool:
+        """Save through ``attempt``: a cashier is asked for a manager's PIN first.
+        Returns False: ``saved`` marks the form clean once the record is stored."""
         if self.unavailable:
             self.notify(self.unavailable, severity="warning", markup=False)
             return False
-        record_id, name = self.save_record(self.editing_id)
+        editing = self.editing_id
+        attempt(self, lambda actor: self.save_record(actor, editing), self.saved)
+        return False
+
+    def saved(self, result: tuple[Any, str]) -> None:
+        record_id, name = result
         self.after_save(record_id)
         self._fill(record_id)
         stamp = saved_stamp(name)
         self.query_one("#saved", Static).update(literal(stamp))
         self.notify(stamp, timeout=3, markup=False)
-        return True
 
     def after_save(self, record_id: Any) -> None:
         """Show the saved record in the list."""
@@ -351,14 +363,19 @@ class MasterListScreen(FormScreen):
         if self.unavailable or record_id is None or self.ACTIVE_FIELD is None:
             return
         active = not self.is_active(record_id)
-        try:
-            name = self.set_active(record_id, active)
-        except ValidationError as error:
+        self.change_active(record_id, active)
+
+    def change_active(self, record_id: Any, active: bool) -> None:
+        """(De)activate through ``attempt`` (a manager's PIN for a cashier)."""
+        def done(name: str) -> None:
+            self.after_active_change(record_id, active)
+            self.notify(f"{name} is {'active again' if active else 'deactivated'}",
+                        timeout=3, markup=False)
+
+        def failed(error: ValidationError) -> None:
             self.notify(error.message, severity="error", timeout=6, markup=False)
-            return
-        self.after_active_change(record_id, active)
-        self.notify(f"{name} is {'active again' if active else 'deactivated'}", timeout=3,
-                    markup=False)
+
+        attempt(self, lambda actor: self.set_active(actor, record_id, active), done, failed)
 
     def after_active_change(self, record_id: Any, active: bool) -> None:
         """Redraw the list; keep the form's other edits if the record is open."""

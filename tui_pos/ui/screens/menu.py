@@ -20,15 +20,19 @@ MENU: list[tuple[str, list[str]]] = [
     ("Sales", ["Sales Bill"]),
     ("Reports", ["Reports", "Sales Trend", "Audit Log"]),
 ]
-# marked, not hidden: a cashier opening one is asked for a manager's PIN
-NEEDS_MANAGER = {"Audit Log"}
+# marked, not hidden: a cashier opening the Audit Log, or saving a change in the
+# others, is asked for a manager's PIN on the spot
+NEEDS_MANAGER = {"Audit Log", "Business Configuration", "Customer Profile", "Customer Types",
+                 "Custom Fields", "Import Customers", "Items", "VAT Classes", "Staff"}
 MANAGER_MARK = "  [manager]"
 
 
 class MainMenuScreen(Screen):
     TITLE = "Main Menu"
     HELP = ("Arrow keys move, Enter opens. Every screen is also in the command "
-            "palette (Ctrl+P) by its name. F2 (or Ctrl+G) opens the Sales Bill directly.")
+            "palette (Ctrl+P) by its name. F2 (or Ctrl+G) opens the Sales Bill directly.\n"
+            "[manager] marks what needs a manager: a cashier may look, and a change "
+            "asks for a manager's PIN on the spot.")
     BINDINGS = [
         # not priority: the menu has no field that could take F2 first
         Binding("f2,ctrl+g", "open('Sales Bill')", "Sales Bill", key_display="F2",

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Select
 
 from tui_pos.services import config, masters
+from tui_pos.services.actors import Actor
 from tui_pos.ui.app import PROFILE_OFF
 from tui_pos.ui.screens.base import form_row, select_value
 from tui_pos.ui.screens.master_list import MasterListScreen, Row, status_text
@@ -56,11 +57,11 @@ class CustomerProfileScreen(MasterListScreen):
         name.value, status.value = profile.name, profile.active
         return f"Edit profile: {profile.name}"
 
-    def save_record(self, record_id: int | None) -> tuple[int, str]:
+    def save_record(self, actor: Actor, record_id: int | None) -> tuple[int, str]:
         active = bool(select_value(self.query_one("#status", Select)))
-        profile = masters.save_profile(self.query_one("#name", Input).value, active=active,
-                                       profile_id=record_id)
+        profile = masters.save_profile(actor, self.query_one("#name", Input).value,
+                                       active=active, profile_id=record_id)
         return profile.id, profile.name
 
-    def set_active(self, record_id: int, active: bool) -> str:
-        return masters.set_profile_active(record_id, active).name
+    def set_active(self, actor: Actor, record_id: int, active: bool) -> str:
+        return masters.set_profile_active(actor, record_id, active).name

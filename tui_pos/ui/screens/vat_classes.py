@@ -9,6 +9,7 @@ from textual.widgets import Checkbox, Input
 
 from tui_pos.money import format_percent
 from tui_pos.services import catalog, masters
+from tui_pos.services.actors import Actor
 from tui_pos.ui.screens.base import editable, form_row
 from tui_pos.ui.screens.master_list import MasterListScreen, Row, status_text
 from tui_pos.ui.widgets.tick import Tick
@@ -54,12 +55,12 @@ class VatClassesScreen(MasterListScreen):
         active.value = row.active
         return f"Edit VAT class: {row.name}"
 
-    def save_record(self, record_id: int | None) -> tuple[int, str]:
-        row = catalog.save_vat_class(self.query_one("#name", Input).value,
+    def save_record(self, actor: Actor, record_id: int | None) -> tuple[int, str]:
+        row = catalog.save_vat_class(actor, self.query_one("#name", Input).value,
                                      self.query_one("#rate", Input).value,
                                      active=self.query_one("#active", Checkbox).value,
                                      vat_class_id=record_id)
         return row.id, row.name
 
-    def set_active(self, record_id: int, active: bool) -> str:
-        return masters.set_active("vat_class", record_id, active).name
+    def set_active(self, actor: Actor, record_id: int, active: bool) -> str:
+        return masters.set_active(actor, "vat_class", record_id, active).name
