@@ -585,8 +585,9 @@ class ImportCustomersScreen(PosScreen):
 
         try:
             report = importer.import_customers(
-                job.actor or self.app.actor, job.path, dry_run=job.dry_run, good_rows_only=job.good_rows_only,
-                create_missing=job.create_missing, rejects=job.rejects, sheet=job.sheet,
+                job.actor or self.app.actor, job.path, dry_run=job.dry_run,
+                good_rows_only=job.good_rows_only, create_missing=job.create_missing,
+                rejects=job.rejects, sheet=job.sheet,
                 by_hand=job.by_hand, progress=progress)
         except importer.Cancelled:
             self.app.call_from_thread(self.finished, job, None, None)
