@@ -101,6 +101,21 @@ def test_the_line_pop_up_applies_all_its_fields_or_none(shop):
     assert (draft.lines[0].quantity, draft.lines[0].discount_override) == (D("3"), D("30"))
 
 
+def test_one_pin_is_asked_for_everything_the_pop_up_needs_and_each_is_logged(shop):
+    team = staff_team()
+    draft = bill("MUG-01")
+    with pytest.raises(NeedsApproval) as asked:
+        draft.edit_line(team["Cas"], 0, "2", "30", shop.vat["Nul"].id)
+    assert asked.value.action == ("30% discount on Stoneware mug (above 20%) and "
+                                  "VAT Nul on Stoneware mug")
+    assert (draft.lines[0].quantity, draft.lines[0].vat_override) == (D("1"), None)
+    draft.edit_line(approved(team, "Cas", asked.value.action), 0, "2", "30",
+                    shop.vat["Nul"].id)
+    complete_sale(team["Cas"], draft)
+    assert sorted(e.subject for e in approvals()) == [
+        "Sale 1, line 1 MUG-01: VAT Nul", "Sale 1, line 1 MUG-01: discount 30%"]
+
+
 def test_the_bill_pop_up_applies_both_or_neither(shop):
     draft = bill("MUG-01")
     with pytest.raises(NeedsApproval):

@@ -21,7 +21,7 @@ from tui_pos.money import ZERO, format_date, format_money, format_percent, forma
 from tui_pos.money import MAX_MONEY, MAX_QUANTITY
 from tui_pos.services import audit, catalog, config, item_sales
 from tui_pos.services.actors import Actor, require
-from tui_pos.services.errors import NotFound, ValidationError, as_field, check
+from tui_pos.services.errors import NeedsApproval, NotFound, ValidationError, as_field, check
 from tui_pos.services.pricing import (
     LineInput, PricedBill, PricingContext, VatChoice, price_bill,
 )
@@ -241,14 +241,22 @@ class SaleDraft:
         return result
 
     def _all_or_nothing(self, *changes) -> None:
-        """Make each change; if one is refused (or needs a manager) undo them all."""
+        """Make each change; if one is refused, or any needs a manager, undo them all.
+        Everything that needs a manager is asked at once (one PIN approves it all)."""
         before = self._snapshot()
+        needed: list[NeedsApproval] = []
         try:
             for change in changes:
-                change()
+                try:
+                    change()
+                except NeedsApproval as asked:
+                    needed.append(asked)
         except ValidationError:
             self._restore(before)
             raise
+        if needed:
+            self._restore(before)
+            raise NeedsApproval(" and ".join(n.action for n in needed), needed[0].role)
 
     @property
     def rules(self) -> OverrideRules:
