@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tui_pos.db.models import AuditEntry, BusinessConfig, Sale
 from tui_pos.services import audit, staff
@@ -69,6 +70,28 @@ def test_the_limit_comes_from_business_configuration(shop):
     with pytest.raises(NeedsApproval):
         draft.set_line_discount(CASHIER, 0, "36")
     assert draft.lines[0].discount_override == D("30")
+
+
+def test_a_cashier_gives_any_discount_up_to_the_limit_and_none_above(shop):
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.decimals(min_value=0, max_value=100, places=2), st.booleans())
+    def run(percent, on_the_bill):
+        draft = bill("MUG-01")
+        try:
+            if on_the_bill:
+                draft.set_bill_discount(CASHIER, percent)
+            else:
+                draft.set_line_discount(CASHIER, 0, percent)
+        except NeedsApproval:
+            assert percent > 20
+            assert (draft.bill_discount, draft.lines[0].discount_override) == (None, None)
+        else:
+            assert percent <= 20
+            given_now = draft.bill_discount if on_the_bill else draft.lines[0].discount_override
+            assert given_now == percent
+
+    run()
 
 
 def test_bill_discount_and_vat_overrides_need_a_manager(shop):
