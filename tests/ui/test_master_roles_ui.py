@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input
 
-from tests.actors import PINS, staff_team
+from tests.actors import OWNER, PINS, staff_team
 from tests.ui.keys import SIZE, open_from_menu, screen_text, tab_to, type_text
 from tui_pos.db.models import AuditEntry
-from tui_pos.services import audit, catalog, config, staff
+from tui_pos.services import audit, catalog, config, masters, staff
 from tui_pos.ui.screens.approval import ApprovalScreen
 from tui_pos.ui.screens.base import FieldError
 from tui_pos.ui.screens.configuration import BusinessConfigScreen
@@ -174,3 +174,41 @@ async def test_the_menu_marks_what_needs_a_manager_and_a_cashier_still_sees_it(t
         assert "Business Configuration  [manager]" in text
         assert "Items  [manager]" in text and "VAT Classes  [manager]" in text
         assert "Sales Bill  [manager]" not in text and "Sales Bill" in text
+
+
+async def test_the_palette_marks_what_needs_a_manager(team, store):
+    app = app_for(store, team["Cas"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "VAT Classes")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "VAT Classes" in text and "Master › Inventory: VAT rates [manager]" in text
+
+
+async def test_a_cashier_deleting_a_type_is_asked_and_esc_keeps_it(team, store):
+    masters.save_type(OWNER, "Wholesale", discount="10")
+    app = app_for(store, team["Cas"])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_from_menu(pilot, "Customer Types")
+        screen = app.screen
+        await pilot.press("down", "delete", "y")  # Wholesale; "Delete it?" yes
+        await pilot.pause()
+        assert isinstance(app.screen, ApprovalScreen)
+        assert "Delete customer type: a manager's PIN" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert [t.name for t in masters.list_types()] == ["Staff", "Wholesale"]
+        await pilot.press("delete", "y")
+        await pilot.pause()
+        await choose_approver(pilot, "Mona")
+        await type_text(pilot, PINS["Mona"])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+    assert [t.name for t in masters.list_types()] == ["Staff"]
+    entry = audit.entries(audit.AuditFilter(kind="master"))[0]
+    assert (entry.actor, entry.approver) == ("Cas", "Mona")
+    assert "Wholesale" in entry.subject and "deleted" in entry.subject
