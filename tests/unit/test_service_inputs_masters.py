@@ -255,6 +255,30 @@ def test_update_settings_refuses_or_reads_back(db):
     accepted.both()
 
 
+def test_the_staff_settings_refuse_or_read_back(db):
+    """Discount limit (a percentage) and idle minutes (0-240) as typed or handed over."""
+    accepted = Outcomes()
+
+    @FAST
+    @given(a_percent, mostly(st.one_of(st.integers(0, 240), st.integers(0, 240).map(str)),
+                             any_number))
+    def run(limit, idle):
+        s = config.get_settings()
+        s.discount_limit, s.idle_minutes = limit, idle
+        before = config.get_settings()
+        saved = accepted(lambda: config.update_settings(OWNER, s))
+        if saved is None:
+            assert config.get_settings() == before
+            return
+        again = config.get_settings()
+        assert again == saved
+        assert again.discount_limit == parse_percent(limit)
+        assert again.idle_minutes == int(idle) and 0 <= again.idle_minutes <= 240
+
+    run()
+    accepted.both()
+
+
 def test_find_and_search_items_never_crash(db):
     vat = vat_classes()
     catalog.save_item(OWNER, ItemInput(sku="MUG-01", barcode="8712345000048", name="Stoneware mug",
