@@ -127,3 +127,57 @@ def test_the_readme_example_is_a_keymap_that_works():
     example = re.search(r"```toml\n(\[keys\].*?)```", readme, re.S)
     assert example, "README has a [keys] example"
     assert parse_keymap(example.group(1))["bill.pay"] == "f10,ctrl+y"
+
+
+def test_every_f_key_action_has_a_route_without_f_keys():
+    """A Ctrl/Alt (or letter) key for the same action in the same class; F1 help
+    is "Help" in the palette; a form that Enter submits needs no alias for F4."""
+    import importlib
+    import inspect
+    import pkgutil
+    import re
+
+    import tui_pos.ui.screens
+    import tui_pos.ui.widgets
+    from textual.binding import Binding
+
+    fkey = re.compile(r"f\d{1,2}")
+    names = ["tui_pos.ui.app"]
+    for package in (tui_pos.ui.screens, tui_pos.ui.widgets):
+        names += [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+    without, checked = [], 0
+    for name in names:
+        for _, cls in inspect.getmembers(importlib.import_module(name), inspect.isclass):
+            if cls.__module__ != name:
+                continue
+            keys_by_action: dict[str, set[str]] = {}
+            for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
+                keys_by_action.setdefault(binding.action, set()).add(binding.key)
+            enter_submits = (getattr(cls, "APPLY_ON_ENTER", False)
+                             or "on_input_submitted" in cls.__dict__)
+            for action, keys in keys_by_action.items():
+                if not any(fkey.fullmatch(k) for k in keys):
+                    continue
+                checked += 1
+                if all(fkey.fullmatch(k) for k in keys) and not (
+                        action.endswith("help") or enter_submits):
+                    without.append(f"{cls.__name__}: {sorted(keys)} {action}")
+    assert checked > 25
+    assert without == []
+
+
+async def test_the_footer_shows_f8_with_its_ctrl_d_and_a_bill_under_a_pop_up_keeps_its_aliases(
+        app, monkeypatch):
+    from tests.ui.keys import open_from_menu, screen_text
+
+    monkeypatch.delenv("TUI_POS_KEYMAP", raising=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_from_menu(pilot, "Customers")
+        assert "F8/^D Show deactivated" in footer_text(app.screen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press("ctrl+f")  # the customer pop-up over the bill
+        await pilot.pause()
+        assert "F4/^Y Pay" in screen_text(app).splitlines()[-1]

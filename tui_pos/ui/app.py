@@ -337,19 +337,23 @@ class PosApp(App, inherit_bindings=False):
     def get_key_display(self, binding: Binding) -> str:
         """The Footer shows an F-key with its alias, "F4/^Y", so a terminal
         without F-keys knows its key; a keymap that drops the F-key leaves "^Y"."""
+        if not FKEY.fullmatch(binding.key):
+            return self.key_name(binding.with_key(binding.key, key_display=None))
         keys = self.keys_of(binding)
-        if not FKEY.fullmatch(keys[0]):
-            return self.key_name(binding.with_key(keys[0], key_display=None))
-        shown = [keys[0], *[k for k in keys[1:] if not FKEY.fullmatch(k)][:1]]
+        fkeys = [k for k in keys if FKEY.fullmatch(k)] or [binding.key]
+        shown = [fkeys[0], *[k for k in keys if not FKEY.fullmatch(k)][:1]]
         return "/".join(self.key_name(binding.with_key(k, key_display=None)) for k in shown)
 
     def keys_of(self, binding: Binding) -> list[str]:
-        """Every key bound on this screen to the same binding id and action."""
-        if binding.id is None:
-            return [binding.key]
-        keys = [key for key, active in self.screen.active_bindings.items()
-                if active.binding.id == binding.id and active.binding.action == binding.action]
-        return keys or [binding.key]
+        """Every key bound to the same action on the same screen or widget (the
+        screen under a pop-up too: its Footer stays drawn)."""
+        for screen in reversed(self.screen_stack):
+            active = screen.active_bindings
+            node = next((a.node for a in active.values() if a.binding == binding), None)
+            if node is not None:
+                return [key for key, a in active.items()
+                        if a.node is node and a.binding.action == binding.action]
+        return [binding.key]
 
     def action_help_quit(self) -> None:
         """Ctrl+C (a reflex) says how to quit."""
