@@ -125,6 +125,35 @@ def test_a_missing_driver_says_how_to_install_it(monkeypatch, capsys):
     assert code == 1 and "tui-pos[postgres]" in one_line(err)
 
 
+# -- a dropped connection -------------------------------------------------------------------
+
+def drop_connection(postgres, db) -> None:
+    """What a server restart or a network break does to this till's connection."""
+    (pid,) = db.execute_sql("SELECT pg_backend_pid()").fetchone()
+    postgres.admin(f"SELECT pg_terminate_backend({int(pid)})")
+
+
+def test_a_till_carries_on_after_the_server_dropped_its_connection(postgres):
+    db = open_database(postgres.new_database(), create=True)
+    Customer.create(number="9001", last_name="Jansen")
+    drop_connection(postgres, db)
+    assert Customer.select().count() == 1  # a statement on its own: connected again
+    drop_connection(postgres, db)
+    with db.atomic():  # a transaction's BEGIN: connected again
+        Customer.create(number="9002", last_name="de Vries")
+    assert Customer.select().count() == 2
+
+
+def test_a_connection_dropped_inside_a_transaction_keeps_nothing_of_it(postgres):
+    db = open_database(postgres.new_database(), create=True)
+    with pytest.raises(pw.OperationalError):
+        with db.atomic():
+            Customer.create(number="9001", last_name="Jansen")
+            drop_connection(postgres, db)
+            Customer.create(number="9002", last_name="de Vries")
+    assert Customer.select().count() == 0  # and the next statement works again
+
+
 # -- the suite's own reset -----------------------------------------------------------------
 
 def test_each_test_gets_the_store_as_it_was_right_after_migrating(postgres_server):

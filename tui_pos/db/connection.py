@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import peewee as pw
+from playhouse.shortcuts import ReconnectMixin
 
 from tui_pos.db.models import database
 from tui_pos.errors import ValidationError
@@ -309,6 +310,19 @@ def postgres_url(target: str) -> dict:
     return settings
 
 
+class PostgresStore(ReconnectMixin, pw.PostgresqlDatabase):
+    """The store server's database. A connection the server dropped (a restart,
+    an idle timeout, a network break) is made again for the next statement
+    outside a transaction or the next transaction; one dropped inside a
+    transaction fails that transaction, nothing of it kept, and the till goes on."""
+
+    reconnect_errors = tuple(
+        (kind, fragment) for kind in (pw.OperationalError, pw.InterfaceError)
+        for fragment in ("server closed the connection", "terminating connection",
+                         "the connection is closed", "connection already closed",
+                         "consuming input failed", "connection is lost"))
+
+
 def postgres_database(target: str) -> pw.Database:
     settings = postgres_url(target)
     try:
@@ -319,7 +333,7 @@ def postgres_database(target: str) -> pw.Database:
         except ImportError:
             raise DatabaseError("a postgresql:// database needs its driver: "
                                 f"{POSTGRES_INSTALL}") from None
-    return pw.PostgresqlDatabase(settings.pop("database"), **settings)
+    return PostgresStore(settings.pop("database"), **settings)
 
 
 def prepare_postgres(db: pw.Database, target: str, create: bool) -> None:
