@@ -453,18 +453,21 @@ def _item_summary(start, end, where: ReportFilter, param: str) -> tuple[str, lis
 
 
 def _page_sql(by: str, grouped: str, param: str, seek: bool) -> str:
-    """One statement: the groups of the range, the range's totals as window sums over
-    every group, then the page after the cursor: top ``limit`` by gross (days by date)."""
+    """One statement: the groups of the range (``g``, made once), the range's totals
+    over every group (``t``), then the page after the cursor: top ``limit`` by gross
+    (days by date). (Window sums over ``g`` instead of ``t`` cost ~10 % more by customer.)"""
     key = "k" if by in ("day", "item") else "COALESCE(k, 0)"
-    ranked = (f"SELECT {key} AS k, n, gross, vat, discount, ref, COUNT(*) OVER () AS t_groups, "
-              "SUM(n) OVER () AS t_n, SUM(gross) OVER () AS t_gross, "
-              f"SUM(vat) OVER () AS t_vat, SUM(discount) OVER () AS t_discount FROM ({grouped}) AS g")
+    totals = ("SELECT COUNT(*) AS t_groups, SUM(n) AS t_n, SUM(gross) AS t_gross, "
+              "SUM(vat) AS t_vat, SUM(discount) AS t_discount FROM g")
     if by == "day":
-        order, where = "k", f"k > {param}"
+        order, where = "g.k", f"g.k > {param}"
     else:
-        order = "gross DESC, k"
-        where = f"(gross < {param} OR (gross = {param} AND k > {param}))"
-    return (f"SELECT * FROM ({ranked}) AS r" + (f" WHERE {where}" if seek else "")
+        order = "g.gross DESC, g.k"
+        where = f"(g.gross < {param} OR (g.gross = {param} AND g.k > {param}))"
+    return (f"WITH g AS (SELECT {key} AS k, n, gross, vat, discount, ref FROM ({grouped}) AS x), "
+            f"t AS ({totals}) "
+            "SELECT g.k, g.n, g.gross, g.vat, g.discount, g.ref, t.t_groups, t.t_n, t.t_gross, "
+            "t.t_vat, t.t_discount FROM g, t" + (f" WHERE {where}" if seek else "")
             + f" ORDER BY {order} LIMIT {param}")
 
 
