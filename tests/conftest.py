@@ -50,13 +50,23 @@ def pytest_generate_tests(metafunc):
     """Service tests on a database they open by URL run on both engines;
     a test that reads the SQLite file itself (``db_file``) or is marked
     ``sqlite_only`` stays on SQLite."""
-    if "engine" not in metafunc.fixturenames:
+    if "engine" not in metafunc.fixturenames or _names_engine(metafunc):
         return
     in_unit = Path(str(metafunc.definition.path)).is_relative_to(TESTS / "unit")
     both = (in_unit and "db_file" not in metafunc.fixturenames
             and metafunc.definition.get_closest_marker("sqlite_only") is None)
     chosen = engines() if both else ["sqlite"]
     metafunc.parametrize("engine", chosen or ["sqlite"], scope="function")
+
+
+def _names_engine(metafunc) -> bool:
+    """Does the test choose its engine itself (``parametrize("engine", [...])``)?"""
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0]
+        names = names.split(",") if isinstance(names, str) else names
+        if "engine" in (n.strip() for n in names):
+            return True
+    return False
 
 
 class PostgresServer:

@@ -154,6 +154,32 @@ def test_a_connection_dropped_inside_a_transaction_keeps_nothing_of_it(postgres)
     assert Customer.select().count() == 0  # and the next statement works again
 
 
+@pytest.mark.parametrize("engine", ["postgresql"])  # the shop on the server only
+def test_a_sale_whose_connection_drops_while_saving_is_refused_whole_and_saved_again(
+        postgres, shop, monkeypatch):
+    from tests.actors import CASHIER
+    from tui_pos.db.models import Sale
+    from tui_pos.errors import ValidationError
+    from tui_pos.services import item_sales
+    from tui_pos.services.sales import SaleDraft, complete_sale
+
+    db = shop.db
+    real = item_sales.record
+
+    def dropped_midway(*args):  # inside the sale's transaction, after its rows
+        drop_connection(postgres, db)
+        real(*args)
+
+    draft = SaleDraft.new()
+    draft.add_item("MUG-01")
+    monkeypatch.setattr(item_sales, "record", dropped_midway)
+    with pytest.raises(ValidationError, match="could not be saved"):
+        complete_sale(CASHIER, draft)
+    monkeypatch.setattr(item_sales, "record", real)
+    assert Sale.select().count() == 0
+    assert complete_sale(CASHIER, draft).number == 1  # the same bill, paid again
+
+
 # -- the suite's own reset -----------------------------------------------------------------
 
 def test_each_test_gets_the_store_as_it_was_right_after_migrating(postgres_server):
