@@ -50,6 +50,15 @@ def test_init_makes_a_store_in_an_empty_database(postgres, capsys):
     assert code == 0 and "Total" in out, err
 
 
+def test_init_without_an_owner_leaves_the_empty_database_empty(postgres, capsys):
+    url = postgres.new_database(EMPTY)
+    code, out, err = run(capsys, "init", "--db", url, owner_pin=None)
+    assert code == 2 and "needs its owner" in one_line(err)
+    assert tables(url) == set()
+    code, out, err = run(capsys, "init", "--db", url)  # and init starts it again from nothing
+    assert code == 0 and f"schema version {migrations.LATEST}" in out, err
+
+
 def test_every_step_runs_on_postgresql_and_ends_with_the_live_models(postgres):
     """Each migration step, one after the other, on an empty database; then
     every live model's columns are there (steps other helpers add included)."""
@@ -79,6 +88,17 @@ def test_another_applications_database_is_refused_untouched(postgres, capsys):
     code, out, err = run(capsys, "init", "--db", url)
     assert code == 1 and "is not a tui-pos database" in one_line(err)
     assert tables(url) == {"invoices"}
+
+
+def test_a_role_without_rights_on_the_store_is_told_so_not_sent_to_init(postgres, capsys):
+    url = postgres.new_database()
+    assert run(capsys, "init", "--db", url, "--owner-name", "Olga",
+               "--owner-pin", "2468")[0] == 0
+    clerk = url.rsplit("/", 1)[1] + "_clerk"
+    postgres.admin(f'CREATE ROLE "{clerk}" LOGIN')
+    code, out, err = run(capsys, "report", "sales", "--by", "day", "--db",
+                         url.replace("postgres@", f"{clerk}@"))
+    assert code == 1 and "permission denied" in one_line(err)
 
 
 @pytest.mark.parametrize("url, says", [

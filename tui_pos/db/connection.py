@@ -61,11 +61,14 @@ class Store:
     read_only: bool = False
     made: list[Path] = field(default_factory=list)  # folders and the file this open created
     was_empty: bool = False  # the file existed with 0 bytes before this open
+    empty_on_server: bool = False  # PostgreSQL: the database held no table before this open
 
     @property
     def is_new(self) -> bool:
         """Did this open start the store from nothing (so a failure may remove it)?"""
-        return self.path is not None and (self.path in self.made or self.was_empty)
+        if self.path is None:
+            return self.empty_on_server
+        return self.path in self.made or self.was_empty
 
 
 _store: Store | None = None
@@ -336,12 +339,12 @@ def postgres_database(target: str) -> pw.Database:
     return PostgresStore(settings.pop("database"), **settings)
 
 
-def prepare_postgres(db: pw.Database, target: str, create: bool) -> None:
+def prepare_postgres(db: pw.Database, store: Store, create: bool) -> None:
     """A database on the server is a tui-pos store, or empty and ``create``
     allows starting one there; another application's tables are never touched."""
-    tables = {name for (name,) in db.execute_sql(
-        "SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = current_schema()").fetchall()}
+    target = store.target
+    tables = {name for (name,) in db.execute_sql(  # pg_tables: also those this role may not read
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall()}
     if TUI_POS_TABLES <= tables:
         return
     if tables:
@@ -350,6 +353,20 @@ def prepare_postgres(db: pw.Database, target: str, create: bool) -> None:
     if not create:
         raise DatabaseError(f"no tui-pos database in {shown(target)} yet; create one "
                             f"with `tui-pos init --db {shlex.quote(shown(target))}`")
+    store.empty_on_server = True
+
+
+def drop_new_tables(db: pw.Database) -> None:
+    """Undo a store this open started on the server (the database held no table
+    before it): drop every table now there. Best effort: a broken connection
+    leaves them, and the next ``init`` finishes the store."""
+    try:
+        with db.atomic():
+            for (name,) in db.execute_sql("SELECT tablename FROM pg_tables "
+                                          "WHERE schemaname = current_schema()").fetchall():
+                db.execute_sql('DROP TABLE IF EXISTS "%s" CASCADE' % name.replace('"', '""'))
+    except pw.DatabaseError:
+        pass  # the message already says what failed
 
 
 def after_migrate(db: pw.Database) -> None:
@@ -420,7 +437,7 @@ def open_database(target: str | None = None, migrate: bool = True, create: bool 
     try:
         db.connect(reuse_if_open=True)
         if path is None:
-            prepare_postgres(db, target, create)
+            prepare_postgres(db, store, create)
         if store.read_only:
             check_version(db, store.path, migrations)
         elif migrate:
@@ -457,10 +474,13 @@ def discard_failed_open(store: Store) -> None:
 def discard_new_store() -> None:
     """Close and remove the store the last open started (after a failure), so
     no half-built store is left: a created file and its companions are
-    deleted with the folders made for them; a file that was empty is empty again."""
+    deleted with the folders made for them; a file that was empty is empty again;
+    a server database that held no table has none again."""
     store = _store
+    if store is not None and store.is_new and store.path is None and database.obj is not None:
+        drop_new_tables(database.obj)
     close_database()
-    if store is None or not store.is_new:
+    if store is None or not store.is_new or store.path is None:
         return
     for suffix in COMPANIONS:
         Path(str(store.path) + suffix).unlink(missing_ok=True)
