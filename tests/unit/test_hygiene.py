@@ -137,8 +137,6 @@ CHANGES_DATA = ("save_", "set_", "delete_", "update_", "create_", "add_", "erase
                 "import_", "complete_", "void_", "refund_")
 # The known exceptions, each with its reason. Remove a line when its function takes the actor.
 NO_ACTOR = {
-    "demo.add_demo_staff": "part of build_demo_store(actor): the demo's staff are made by "
-                           "the system actor that sets the demo store up",
     "sales.save_receipt": "writes the receipt file of a sale complete_sale(actor, ...) has "
                           "just recorded; it changes no data of its own",
     "mappings.save_mapping": "an import's saved column layout, a preference of the import "

@@ -112,6 +112,10 @@ def test_the_demo_store_has_the_staff_the_readme_lists(tmp_path, capsys):
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     for name, role, pin in demo.DEMO_STAFF:
         assert f"{name} ({role}, PIN {pin})" in readme
+    con = sqlite3.connect(path)
+    tills = con.execute("SELECT DISTINCT cashier, terminal FROM sale ORDER BY 1").fetchall()
+    con.close()
+    assert tills == [("Joris", "till-2"), ("Sanne", "till-1")]  # each sale its cashier's
     open_database(path)
     try:
         for name, _, pin in demo.DEMO_STAFF:

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 from tui_pos.db.models import Customer, Item, database
-from tui_pos.services import catalog, config, custom_fields, customers, masters, setup
+from tui_pos.services import catalog, config, custom_fields, customers, masters, setup, staff
 from tui_pos.services.actors import Actor
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.customers import CustomerInput
@@ -76,15 +76,19 @@ DEMO_STAFF = [("Eva", "owner", "2468"), ("Mark", "manager", "1357"),
 DEMO_CASHIER = "Sanne"
 
 
-def add_demo_staff() -> None:
-    """The demo staff, each unless the store already has someone of that name."""
-    from tui_pos.services import staff
-    from tui_pos.services.actors import cli_actor
-
-    system = cli_actor()
+def add_demo_staff(actor: Actor) -> None:
+    """The demo staff, each unless the store already has someone of that name
+    (``actor`` makes an owner: an owner, such as the command line)."""
     for name, role, pin in DEMO_STAFF:
         if staff.find_staff(name) is None:
-            staff.save_staff(system, name, role, pin)
+            staff.save_staff(actor, name, role, pin)
+
+
+def demo_tills() -> list[Actor]:
+    """The demo's sales are rung up by its cashiers, each at a till of their own."""
+    cashiers = [name for name, role, _ in DEMO_STAFF if role == "cashier"]
+    return [staff.actor_for(staff.find_staff(name), f"till-{n}")
+            for n, name in enumerate(cashiers, start=1)]
 
 
 def demo_pin(name: str) -> str:
@@ -99,7 +103,7 @@ def build_demo_store(actor: Actor, sales_days: int = 30, seed: int = 7) -> bool:
     with database.atomic():
         if Customer.select().exists() or Item.select().exists():
             return False
-        add_demo_staff()
+        add_demo_staff(actor)
         _fill_demo_store(actor, sales_days, seed)
     return True
 
@@ -139,6 +143,7 @@ def _fill_demo_store(actor: Actor, sales_days: int, seed: int) -> None:
         ), note="Demo customer" if n == 0 else ""))
     rng = random.Random(seed)
     items = list(Item.select())
+    tills = demo_tills()
     for day in range(sales_days, 0, -1):
         for _ in range(rng.randint(1, 3)):
             draft = SaleDraft.new()
@@ -149,4 +154,4 @@ def _fill_demo_store(actor: Actor, sales_days: int, seed: int) -> None:
                 draft.add_item_id(item.id, str(rng.randint(1, 3)))
             at = dt.datetime.combine(today - dt.timedelta(days=day),
                                      dt.time(rng.randint(9, 17), rng.randint(0, 59)))
-            complete_sale(actor, draft, at=at)
+            complete_sale(tills[day % len(tills)], draft, at=at)
