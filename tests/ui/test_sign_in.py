@@ -279,3 +279,18 @@ async def test_quitting_with_a_bill_held_for_a_cashier_asks_first(till):
         await pilot.pause()
         assert isinstance(till.screen, ConfirmScreen)
         assert "A sale is open" in screen_text(till)
+
+
+async def test_a_member_deactivated_meanwhile_is_refused_at_the_name(till, team):
+    from tui_pos.services import staff
+
+    async with till.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # another till's manager deactivates Cas while this sign-in screen is open
+        staff.set_staff_active(team["Mona"], Staff.get(Staff.name == "Cas").id, False)
+        await sign_in(pilot, "cas", PINS["Cas"])
+        screen = till.screen
+        assert isinstance(screen, SignInScreen) and till.actor is None
+        assert error_at(screen, "staff") == "Cas is deactivated: ask a manager"
+        assert till.focused.id == "staff"
+    assert audit_kinds()[-1] == ("sign-in-failed", "Cas (deactivated)")
