@@ -98,11 +98,10 @@ class PosApp(App, inherit_bindings=False):
         Binding("ctrl+c", "help_quit", show=False, system=True, id="quit.hint"),
     ]
 
-    def __init__(self, database: str | None = None, cashier: str = "",
-                 actor: Actor | None = None, terminal: str | None = None) -> None:
+    def __init__(self, database: str | None = None, actor: Actor | None = None,
+                 terminal: str | None = None) -> None:
         super().__init__()
         self.database_target = resolve_target(database)
-        self.cashier = cashier
         self.terminal = terminal_name(terminal)
         # Who is signed in: handed to every service that changes data (never a global).
         self.actor: Actor | None = actor
