@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks._common import machine  # noqa: E402
+from benchmarks._common import machine, save_result  # noqa: E402
 
 HEADER = ["First Name", "Last Name", "Email", "Accepts Email Marketing",
           "Default Address Company", "Default Address Address1", "Default Address Address2",
@@ -121,6 +121,7 @@ def main() -> None:
         csv_path = folder / "customers.csv"
         make_file(csv_path, args.rows)
         size = csv_path.stat().st_size / 2**20
+        load_before = os.getloadavg()
         print(f"before: {load()}")
         service = run_service(csv_path, folder / "service.db")
         print(f"after the import: {load()}")
@@ -136,11 +137,17 @@ def main() -> None:
         again = run_service(csv_path, folder / "service.db")
         print(f"the same file again (all unchanged): {again['seconds']:.2f} s wall, "
               f"{again['cpu']:.2f} s CPU; {load()}")
+        memory = {}
         for n in (int(x) for x in args.memory_sizes.split(",")):
             make_file(csv_path, n)
             result = run_service(csv_path, folder / f"mem{n}.db")
+            memory[n] = result["maxrss_mb"]
             print(f"peak memory, {n:>7,} rows: {result['maxrss_mb']:.0f} MiB "
                   f"({result['seconds']:.2f} s wall, {result['cpu']:.2f} s CPU)")
+    print("saved", save_result("import", {
+        "rows": args.rows, "service": service, "bare": bare, "again": again,
+        "peak_mib_by_rows": memory, "target_s": 5.0, "loadavg_before": load_before,
+        "loadavg_after": os.getloadavg()}))
 
 
 if __name__ == "__main__":
