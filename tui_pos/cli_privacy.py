@@ -68,6 +68,7 @@ def run_audit(args) -> int:
     else:
         sys.stdout.write(audit.table(rows) if rows else "No entries\n")
     if len(rows) == args.limit:  # on stderr: stdout stays the log alone
+        sys.stdout.flush()  # the table first, then the note, where both go to one screen
         say(f"{len(rows):,} entries shown; older ones: --before {rows[-1].id}", sys.stderr)
     return 0
 
