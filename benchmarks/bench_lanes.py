@@ -117,15 +117,46 @@ def books(target: str, numbers: list[int]) -> dict:
     return {"lost": lost, "duplicates": duplicates, "gaps": gaps}
 
 
+def last_sale_id(target: str) -> int:
+    from tui_pos.db.connection import close_database, open_database
+    from tui_pos.db.models import Sale
+
+    open_database(target)
+    try:
+        last = Sale.select(Sale.id).order_by(Sale.id.desc()).first()
+        return last.id if last else 0
+    finally:
+        close_database()
+
+
+def remove_sales(target: str, after_id: int) -> None:
+    """Leave the store as filled: the run's sales and today's by-item sums go again."""
+    import datetime as dt
+
+    from tui_pos.db.connection import close_database, open_database
+    from tui_pos.db.models import Sale
+    from tui_pos.services import item_sales
+
+    database = open_database(target)
+    try:
+        with database.atomic():
+            Sale.delete().where(Sale.id > after_id).execute()  # lines, VAT, payments cascade
+            item_sales.rebuild(dt.date.today(), dt.date.today())
+    finally:
+        close_database()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("target", nargs="?", default=str(DEFAULT_DB))
     ap.add_argument("--lanes", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--no-bare", action="store_true", help="skip the bare lanes")
+    ap.add_argument("--keep", action="store_true", help="keep the sales made (default: delete)")
     args = ap.parse_args(argv)
     sqlite = "://" not in args.target
     load_before = os.getloadavg()
+    first = last_sale_id(args.target)
     result = {"target": "sqlite" if sqlite else "postgresql", "lanes": args.lanes,
               "seconds": args.seconds}
     service = run(args.target, args.lanes, args.seconds, bare=False)
@@ -137,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         result["ratio_per_second"] = (bare["per_second"] / service["per_second"]
                                       if service["per_second"] else None)
     result["loadavg_after"] = os.getloadavg()
+    if not args.keep:
+        remove_sales(args.target, first)
     s = result["service"]
     print(f"{args.lanes} lanes x {args.seconds:.0f} s on {result['target']}: "
           f"{s['sales']} sales, {s['per_second']:.1f}/s, median {s['median_ms']:.2f} ms, "
