@@ -27,6 +27,18 @@ async def tab_to(pilot, widget_id: str, limit: int = 40) -> None:
     raise AssertionError(f"Tab never reached #{widget_id}")
 
 
+async def choose_approver(pilot, name: str) -> None:
+    """In the manager's-PIN pop-up: type the first letters of ``name`` in the list of
+    approvers, as a person does; the PIN typed next goes to the PIN field."""
+    await tab_to(pilot, "staff")
+    await type_text(pilot, name.lower())
+    await pilot.pause()
+    picker = pilot.app.focused
+    chosen = picker.rows[picker.highlighted].name if picker.highlighted is not None else None
+    if chosen != name:
+        raise AssertionError(f"{name} is not offered as approver (found {chosen})")
+
+
 async def open_from_menu(pilot, name: str) -> None:
     """Walk the main menu with the arrow keys to ``name`` and press Enter."""
     menu = pilot.app.screen.query_one("#menu", OptionList)

@@ -3,10 +3,12 @@ cashier who needs a manager's PIN to open it."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, OptionList, Select
+from textual.widgets import DataTable, Input, OptionList
 
 from tests.actors import PINS, staff_team
-from tests.ui.keys import SIZE, open_from_menu, screen_text, tab_to, type_text
+from tests.ui.keys import (
+    SIZE, choose_approver, open_from_menu, screen_text, tab_to, type_text,
+)
 from tui_pos.services import audit, staff
 from tui_pos.ui.screens.approval import ApprovalScreen
 from tui_pos.ui.screens.audit_log import AuditEntryScreen, AuditLogScreen
@@ -128,8 +130,7 @@ async def test_a_cashier_opens_it_with_a_managers_pin(store):
         await open_from_menu(pilot, "Audit Log")
         assert isinstance(app.screen, ApprovalScreen)
         assert "Open the audit log: a manager's PIN, please" in screen_text(app)
-        await choose(pilot, "staff", "Mona")
-        await tab_to(pilot, "pin")
+        await choose_approver(pilot, "Mona")
         await type_text(pilot, "0000")  # wrong: nothing is shown
         await pilot.press("enter")
         await pilot.pause()

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import DataTable
 
 from tests.actors import PINS, staff_team
-from tests.ui.keys import SIZE, screen_text, tab_to, type_text
+from tests.ui.keys import SIZE, choose_approver, screen_text, type_text
 from tui_pos.db.models import Sale
 from tui_pos.services import audit, staff
 from tui_pos.ui.screens.approval import ApprovalScreen
@@ -34,23 +34,6 @@ def app_for(store, actor):
 def error_at(screen, field: str) -> str:
     label = screen.query_one(f"#{field}-error", FieldError)
     return str(label.render()) if label.has_class("-shown") else ""
-
-
-async def choose_approver(pilot, starts: str) -> None:
-    """In the pop-up: open the approver list, arrow to ``starts``, Enter, then the PIN."""
-    await tab_to(pilot, "staff")
-    await pilot.press("enter")
-    await pilot.pause()
-    overlay = pilot.app.focused
-    for _ in range(10):
-        if str(overlay.get_option_at_index(overlay.highlighted).prompt).startswith(starts):
-            break
-        await pilot.press("down")
-    else:
-        raise AssertionError(f"{starts} is not offered as approver")
-    await pilot.press("enter")
-    await pilot.pause()
-    await tab_to(pilot, "pin")
 
 
 async def mug_with_30_percent(app, pilot) -> SalesBillScreen:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.actors import PINS, staff_team
-from tests.ui.keys import SIZE, tab_to, type_text
+from tests.ui.keys import SIZE, choose_approver, type_text
 from tui_pos.db.models import Customer
 from tui_pos.services import audit, customers, staff
 from tui_pos.services.customers import CustomerInput
@@ -23,17 +23,7 @@ def team(store, monkeypatch):
 
 
 async def approve_as(pilot, name: str) -> None:
-    await tab_to(pilot, "staff")
-    await pilot.press("enter")
-    await pilot.pause()
-    overlay = pilot.app.focused
-    for _ in range(5):
-        if str(overlay.get_option_at_index(overlay.highlighted).prompt).startswith(name):
-            break
-        await pilot.press("down")
-    await pilot.press("enter")
-    await pilot.pause()
-    await tab_to(pilot, "pin")
+    await choose_approver(pilot, name)
     await type_text(pilot, PINS[name])
     await pilot.press("enter")
     await pilot.pause()

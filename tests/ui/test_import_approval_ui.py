@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.actors import PINS, staff_team
-from tests.ui.keys import SIZE, open_from_menu, tab_to, type_text
+from tests.ui.keys import SIZE, choose_approver, open_from_menu, tab_to, type_text
 from tui_pos.services import audit, staff
 from tui_pos.ui.screens.approval import ApprovalScreen
 from tui_pos.ui.screens.import_customers import ImportCustomersScreen
@@ -72,17 +72,7 @@ async def test_a_cashiers_import_waits_for_a_managers_pin(team, store, tmp_path)
         await pilot.press("f4")
         await pilot.pause()
         assert isinstance(app.screen, ApprovalScreen)
-        await tab_to(pilot, "staff")
-        await pilot.press("enter")
-        await pilot.pause()
-        overlay = app.focused
-        for _ in range(5):
-            if str(overlay.get_option_at_index(overlay.highlighted).prompt).startswith("Mona"):
-                break
-            await pilot.press("down")
-        await pilot.press("enter")
-        await pilot.pause()
-        await tab_to(pilot, "pin")
+        await choose_approver(pilot, "Mona")
         await type_text(pilot, PINS["Mona"])
         await pilot.press("enter")
         await settle(pilot)

@@ -8,7 +8,9 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from tests.actors import OWNER, PINS, staff_team
-from tests.ui.keys import SIZE, open_from_menu, screen_text, tab_to, type_text
+from tests.ui.keys import (
+    SIZE, choose_approver, open_from_menu, screen_text, tab_to, type_text,
+)
 from tui_pos.db.models import AuditEntry
 from tui_pos.services import audit, catalog, config, masters, staff
 from tui_pos.ui.screens.approval import ApprovalScreen
@@ -32,23 +34,6 @@ def app_for(store, actor):
 def error_at(screen, field: str) -> str:
     label = screen.query_one(f"#{field}-error", FieldError)
     return str(label.render()) if label.has_class("-shown") else ""
-
-
-async def choose_approver(pilot, starts: str) -> None:
-    """In the pop-up: open the approver list, arrow to ``starts``, Enter, then the PIN."""
-    await tab_to(pilot, "staff")
-    await pilot.press("enter")
-    await pilot.pause()
-    overlay = pilot.app.focused
-    for _ in range(10):
-        if str(overlay.get_option_at_index(overlay.highlighted).prompt).startswith(starts):
-            break
-        await pilot.press("down")
-    else:
-        raise AssertionError(f"{starts} is not offered as approver")
-    await pilot.press("enter")
-    await pilot.pause()
-    await tab_to(pilot, "pin")
 
 
 async def retype(pilot, field: str, text: str) -> None:

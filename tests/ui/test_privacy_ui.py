@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tests.actors import PINS, staff_team
-from tests.ui.keys import SIZE, screen_text, tab_to, type_text
+from tests.ui.keys import SIZE, choose_approver, screen_text, type_text
 from tests.ui.test_audit_log_ui import choose
 from tests.unit.test_privacy import add_customer
 from tui_pos.db.connection import open_database
@@ -106,8 +106,7 @@ async def test_a_cashiers_erase_is_approved_by_a_managers_pin(store):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ApprovalScreen)
-        await choose(pilot, "staff", "Mona")
-        await tab_to(pilot, "pin")
+        await choose_approver(pilot, "Mona")
         await type_text(pilot, PINS["Mona"])
         await pilot.press("enter")
         await pilot.pause()

@@ -9,7 +9,9 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from tests.actors import PINS, staff_team
-from tests.ui.keys import SIZE, open_from_menu, screen_text, tab_to, type_text
+from tests.ui.keys import (
+    SIZE, choose_approver, open_from_menu, screen_text, tab_to, type_text,
+)
 from tui_pos.db.models import Staff
 from tui_pos.services import audit, staff
 from tui_pos.ui.screens.approval import ApprovalScreen
@@ -141,8 +143,7 @@ async def test_a_cashiers_save_is_approved_by_a_managers_pin_on_the_spot(team, s
         await add_new(pilot, "Nina", "4826", "4826")
         assert isinstance(app.screen, ApprovalScreen)
         assert "Changing staff: a manager's PIN, please" in screen_text(app)
-        await choose(pilot, "staff", "Mona")
-        await tab_to(pilot, "pin")
+        await choose_approver(pilot, "Mona")
         await type_text(pilot, PINS["Mona"])
         await pilot.press("enter")
         await pilot.pause()

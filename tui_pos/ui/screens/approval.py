@@ -15,19 +15,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label, OptionList
 
 from tui_pos.services import staff
 from tui_pos.services.actors import Actor, rank
 from tui_pos.services.errors import NeedsApproval, ValidationError
 from tui_pos.ui.literal import literal
-from tui_pos.ui.screens.base import PosModal, form_row, option, select_value
+from tui_pos.ui.screens.base import FieldError, PosModal, form_row
+from tui_pos.ui.widgets.staff_picker import StaffPicker
 
 T = TypeVar("T")
 
 
 class ApprovalScreen(PosModal[Actor]):
-    """'<action>: a manager's PIN, please' — dismisses with the approved actor."""
+    """'<action>: a manager's PIN, please' — who approves (typed letters find the name;
+    digits go on to the PIN), the PIN, Enter. Dismisses with the approved actor."""
+
+    DEFAULT_CSS = """
+    ApprovalScreen .approvers { height: auto; max-height: 6; border: solid $accent; }
+    """
 
     APPLY_ON_ENTER = True
     BINDINGS = [
@@ -45,25 +51,33 @@ class ApprovalScreen(PosModal[Actor]):
         with Vertical(classes="dialog"):
             yield Label(literal(f"{self.needed.action}: a {self.needed.role}'s PIN, please"),
                         classes="dialog-question")
-            yield from form_row("Approver", Select(
-                [(option(f"{s.name} ({s.role})"), s.id) for s in approvers],
-                prompt="Choose", id="staff", compact=True,
-                value=approvers[0].id if len(approvers) == 1 else Select.NULL))
+            yield Label("Who approves? (type the first letters of the name)", classes="hint")
+            yield StaffPicker(approvers, id="staff", classes="approvers")
+            yield FieldError(id="staff-error")
             yield from form_row("PIN", Input(password=True, max_length=staff.PIN_MAX,
-                                             restrict=r"[0-9]*", id="pin", compact=True))
+                                             restrict=r"[0-9]*", id="pin", compact=True,
+                                             select_on_focus=False))
             if not approvers:
                 yield Label(literal(f"No active {self.needed.role} can approve this."),
                             classes="hint")
 
     def on_mount(self) -> None:
-        chosen = select_value(self.query_one("#staff", Select))
-        self.query_one("#pin" if chosen is not None else "#staff").focus()
+        picker = self.query_one("#staff", StaffPicker)
+        (self.query_one("#pin") if len(picker.rows) == 1 else picker).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.query_one("#pin", Input).value:  # the PIN was typed ahead of the Enter
+            self.action_apply()
+        else:
+            self.query_one("#pin", Input).focus()
 
     def action_apply(self) -> None:
         self.clear_errors()
-        approver_id = select_value(self.query_one("#staff", Select))
+        approver_id = self.query_one("#staff", StaffPicker).chosen_id
         if approver_id is None:
-            self.show_error(ValidationError(f"Choose the {self.needed.role}", "staff"))
+            self.show_error(ValidationError(f"Nobody here can approve: a {self.needed.role} "
+                                            "must be in Master › Staff", "staff"))
             return
         pin_field = self.query_one("#pin", Input)
         try:

@@ -9,20 +9,18 @@ service's: this screen shows its refusals at the field.
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
 
 from tui_pos.services import config, staff
 from tui_pos.services.actors import Actor, cli_actor
 from tui_pos.services.errors import ValidationError
-from tui_pos.services.text import fold
 from tui_pos.ui.literal import literal
 from tui_pos.ui.screens.base import FieldError, FieldErrors, form_row
+from tui_pos.ui.widgets.staff_picker import StaffPicker
 
 PIN_RESTRICT = r"[0-9]*"
 
@@ -50,8 +48,6 @@ class SignInScreen(FieldErrors, Screen[Actor]):
     def __init__(self, message: str = "") -> None:
         super().__init__()
         self.message = message
-        self.typed = ""  # the letters typed in the list, to find a name
-        self.staff: list[staff.StaffRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -61,7 +57,7 @@ class SignInScreen(FieldErrors, Screen[Actor]):
             if self.message:
                 yield Static(literal(self.message), id="sign-in-message", classes="notice")
             yield Label("Who are you?")
-            yield OptionList(id="staff")
+            yield StaffPicker(staff.list_staff(include_inactive=False), id="staff")
             yield FieldError(id="staff-error")
             yield from form_row("PIN", Input(password=True, max_length=staff.PIN_MAX,
                                              restrict=PIN_RESTRICT, id="pin", compact=True,
@@ -69,60 +65,20 @@ class SignInScreen(FieldErrors, Screen[Actor]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.staff = staff.list_staff(include_inactive=False)
-        names = self.query_one("#staff", OptionList)
-        for row in self.staff:
-            names.add_option(Option(literal(f"{row.name}  ({row.role})"), id=str(row.id)))
-        if len(self.staff) == 1:
-            names.highlighted = 0
+        picker = self.query_one("#staff", StaffPicker)
+        if len(picker.rows) == 1:
             self.query_one("#pin", Input).focus()
         else:
-            names.highlighted = 0 if self.staff else None
-            names.focus()
-
-    # -- choosing who you are ------------------------------------------------------------------
-    def on_key(self, event: events.Key) -> None:
-        """Letters typed in the list find the first name that starts with them; digits
-        are the PIN already (typed ahead: "cas9753⏎" signs Cas in)."""
-        names = self.query_one("#staff", OptionList)
-        if self.focused is not names or not event.is_printable or not event.character:
-            return
-        event.stop()
-        if event.character.isdigit():
-            pin = self.query_one("#pin", Input)
-            pin.insert_text_at_cursor(event.character)
-            pin.focus()
-            return
-        typed = self.typed + event.character
-        index = self._find(typed)
-        if index is None:  # no name starts so: start again with this letter
-            typed, index = event.character, self._find(event.character)
-        self.typed = typed
-        if index is not None:
-            names.highlighted = index
-
-    def _find(self, typed: str) -> int | None:
-        wanted = fold(typed)
-        for index, row in enumerate(self.staff):
-            if fold(row.name).startswith(wanted):
-                return index
-        return None
+            picker.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.typed = ""
         self.query_one("#staff-error", FieldError).clear()
         pin = self.query_one("#pin", Input)
         if pin.value:  # the PIN was typed ahead of the Enter
             self.action_sign_in()
         else:
             pin.focus()
-
-    def chosen_id(self) -> int | None:
-        names = self.query_one("#staff", OptionList)
-        if names.highlighted is None or not self.staff:
-            return None
-        return self.staff[names.highlighted].id
 
     # -- the PIN ---------------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -131,7 +87,7 @@ class SignInScreen(FieldErrors, Screen[Actor]):
 
     def action_sign_in(self) -> None:
         self.clear_errors()
-        staff_id = self.chosen_id()
+        staff_id = self.query_one("#staff", StaffPicker).chosen_id
         pin = self.query_one("#pin", Input)
         if staff_id is None:
             self.show_error(ValidationError("Choose who you are", "staff"))
@@ -142,7 +98,7 @@ class SignInScreen(FieldErrors, Screen[Actor]):
             pin.value = ""
             self.show_error(error, "pin")
             if error.field == "staff":
-                self.query_one("#staff", OptionList).focus()
+                self.query_one("#staff", StaffPicker).focus()
             return
         self.dismiss(actor)
 
