@@ -532,3 +532,27 @@ async def test_with_show_customer_type_off_the_bill_neither_shows_nor_applies_th
         text = screen_text(app)
         assert "Daan Smit" in text and "Type" not in text and "Staff" not in text
         assert table_cells(screen)[0][4] == "" and table_cells(screen)[0][6] == "12,10"
+
+
+async def test_an_item_added_after_a_refusal_clears_the_refusal(app):
+    """'No item with …' is about the last entry: once an item is added it goes away."""
+    from tui_pos.ui.screens.base import FieldError
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("enter")  # no customer: on to the item field
+        await type_text(pilot, "mug")
+        await pilot.press("enter")
+        await pilot.pause()
+        error = app.screen.query_one("#code-error", FieldError)
+        assert "No item with" in str(error.render()) and error.has_class("-shown")
+        await pilot.press("f6")  # find it by name instead
+        await pilot.pause()
+        await type_text(pilot, "mug")
+        await pilot.pause()
+        await pilot.press("enter")  # the one match: the mug
+        await pilot.pause()
+        assert app.screen.draft.lines[0].sku == "MUG-01"
+        assert not error.has_class("-shown")
+        assert app.screen.query_one("#code").value == ""

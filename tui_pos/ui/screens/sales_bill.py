@@ -431,6 +431,7 @@ class SalesBillScreen(PosScreen):
             self.show_error(error, "code")
             return False
         qty_input.value = "1"
+        self.query_one("#code-error", FieldError).clear()  # an earlier refusal is old news
         self.refresh_bill()
         table = self.query_one("#lines", DataTable)
         table.move_cursor(row=table.row_count - 1)
@@ -448,6 +449,8 @@ class SalesBillScreen(PosScreen):
                 self.show_error(error, "code")
                 return
             self.query_one("#quantity", Input).value = "1"
+            self.query_one("#code-error", FieldError).clear()
+            self.query_one("#code", Input).value = ""  # it was the search, now done
             self.refresh_bill()
 
         self.app.push_screen(ItemSearchPopup(self.query_one("#code", Input).value,
