@@ -241,6 +241,9 @@ def first_owner(args) -> str | None:
     from tui_pos.services.errors import ValidationError
 
     if staff.has_staff():
+        if getattr(args, "owner_pin", None) or getattr(args, "owner_name", None):
+            say("this store already has staff: the owner given is not used "
+                "(owners add staff in Master › Staff)", sys.stderr)
         return None
     try:
         name, pin = owner_given(args) or ask_owner(args)

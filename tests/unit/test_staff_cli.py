@@ -161,3 +161,14 @@ def test_a_real_store_opens_with_nobody_signed_in(tmp_path, capsys, monkeypatch)
 def test_the_terminal_option_is_on_the_top_level_parser():
     args = cli.build_parser().parse_args(["--terminal", "till-3", "report"])
     assert args.terminal == "till-3"
+
+
+def test_an_owner_given_to_init_of_a_store_with_staff_is_said_to_be_unused(tmp_path, capsys):
+    path = str(tmp_path / "shop.db")
+    run(capsys, "init", "--db", path, "--owner-name", "Olga", "--owner-pin", "2468",
+        owner_pin=None)
+    code, out, err = run(capsys, "init", "--db", path, "--owner-name", "Mallory",
+                         "--owner-pin", "1357", owner_pin=None)
+    assert code == 0 and "is ready" in out
+    assert "already has staff" in one_line(err) and "1357" not in err
+    assert staff_in(path) == [("Olga", "owner")]  # nobody else became an owner
