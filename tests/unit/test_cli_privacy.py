@@ -12,7 +12,8 @@ import pytest
 
 from tests.actors import PINS, staff_team
 from tests.cli_run import one_line, run
-from tests.unit.test_privacy import acting, add_customer, sell
+from tests.actors import OWNER
+from tests.unit.test_privacy import add_customer, sell
 from tui_pos.db.connection import close_database, open_database
 from tui_pos.services import catalog, staff
 from tui_pos.services.catalog import ItemInput
@@ -30,9 +31,9 @@ def store(db_file):
     try:
         team = staff_team()
         staff.sign_in(team["Mona"].staff_id, PINS["Mona"], "till-2")
-        vat = acting(catalog.save_vat_class, "Hoog", "21")
-        acting(catalog.save_item, ItemInput(sku="MUG-01", name="Stoneware mug",
-                                            price="12.10", vat_class_id=vat.id))
+        vat = catalog.save_vat_class(OWNER, "Hoog", "21")
+        catalog.save_item(OWNER, ItemInput(sku="MUG-01", name="Stoneware mug",
+                                           price="12.10", vat_class_id=vat.id))
         zoe = add_customer(first_name="Zoë", last_name="Ölçer", email="zoe@example.nl",
                            note="=1+1 not a formula")
         sale = sell(zoe.id, ["MUG-01"])
