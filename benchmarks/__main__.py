@@ -529,7 +529,8 @@ def render(results: dict, meta: dict) -> str:
         for name, s in sorted(meta.get("status", {}).items()))
     out = [BEGIN, "",
            "## Results (written by `python -m benchmarks`)", "",
-           f"Every figure below comes from one run of `{meta.get('command', 'python -m benchmarks')}`"
+           "Every figure below comes from one run of "
+           f"`{meta.get('command', 'python -m benchmarks')}`"
            " and is rewritten by the next; the text outside these two markers is written by "
            "hand. Times are wall clock (`time.perf_counter_ns`), median / p95; the ratio is "
            "tui-pos ÷ the bare tool, both measured in the same run, alternating.", "",

@@ -1,6 +1,7 @@
 """Reports against bare sqlite3: a 30-day report by profile, then the paged reports.
 
-    python benchmarks/bench_report.py [PATH|postgresql://URL] [--runs 30] [--days 30] [--year-runs 10]
+    python benchmarks/bench_report.py [PATH|postgresql://URL] [--runs 30] [--days 30]
+                                      [--year-runs 10]
 
 Times ``sales_by("profile", today - 30 days, today)`` through the service and,
 in the same run and alternating with it, the bare ``sqlite3`` statement the

@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                 bare.append(clock() - t)
     shutil.rmtree(receipts, ignore_errors=True)
     if not args.keep:  # leave the database as filled (the report benchmark reads today's sales)
-        con.execute(sql_for(con, "DELETE FROM sale WHERE id > ?"), (last_id,))  # cascades to lines, VAT, payment
+        # cascades to lines, VAT, payment
+        con.execute(sql_for(con, "DELETE FROM sale WHERE id > ?"), (last_id,))
         today = dt.date.today()  # and the by-item sums of the days they were made
         item_sales.rebuild(today, today)
 

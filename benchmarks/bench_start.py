@@ -41,7 +41,8 @@ import pexpect
 from _common import ROOT, save_result
 
 TARGET = 1.25
-ESCAPE = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|.)")
+ESCAPE = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]"  # CSI
+                    r"|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|.)")  # OSC, DCS, ESC x
 
 BARE_APP = r"""
 from textual.app import App

@@ -29,6 +29,8 @@ def copy_store(source: Path, target: str) -> dict:
 
     from tui_pos.db.connection import close_database, open_database
 
+    open_database(str(source))  # the source's schema brought up to date first
+    close_database()
     open_database(target)  # the schema through the real migrations
     close_database()
     lite = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
