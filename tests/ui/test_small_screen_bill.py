@@ -84,3 +84,16 @@ async def test_at_60x20_the_customer_form_reaches_newsletter(app):
         assert isinstance(box, Checkbox) and box.value
         assert app.screen.region.contains_region(box.region)
         assert "Newsletter" in screen_text(app)
+
+
+async def test_a_terminal_too_small_for_the_lines_says_the_size_the_bill_needs(app):
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ring_up(app, pilot, "3*MUG-01")
+        text = screen_text(app)
+        assert not screen.query_one("#lines", DataTable).display
+        assert "36,30" in text  # the TOTAL, whole
+        assert "needs 42×10" in text and "this terminal is 40×20" in text
+        await pilot.resize_terminal(*SMALL)
+        await pilot.pause()
+        assert screen.query_one("#lines", DataTable).display
+        assert "needs 42" not in screen_text(app)

@@ -22,7 +22,7 @@ from tui_pos.ui.literal import cell, fit, literal
 from tui_pos.ui.screens.bill_dialogs import (
     BillAdjustScreen, ItemSearchPopup, LineEditScreen, PaymentScreen, ReceiptScreen,
 )
-from tui_pos.ui.widgets.bill_layout import bill_columns, totals_line
+from tui_pos.ui.widgets.bill_layout import bill_columns, size_needed, totals_line
 from tui_pos.ui.widgets.scan_input import ScanInput
 
 SOURCE_MARK = {"override": "O", "bill": "B", "customer": "C", "type": "T", "item": "", "none": ""}
@@ -192,6 +192,7 @@ class SalesBillScreen(PosScreen):
         """A resized terminal: the columns and the totals line fit it again."""
         if bill_columns(event.size.width) != self.columns:
             self.add_columns(event.size.width)
+        self.set_class(bool(size_needed(*event.size)), "-too-small")
         self.refresh_bill()
 
     def _discount_cell(self, p: PricedLine) -> str:
@@ -238,6 +239,9 @@ class SalesBillScreen(PosScreen):
     def _show_line_detail(self) -> None:
         index = self.current_line()
         detail = self.query_one("#line-detail", Static)
+        if self.has_class("-too-small"):  # no lines shown: the size they need instead
+            detail.update(literal(size_needed(*self.app.size)))
+            return
         if index is None or index >= len(self.bill.lines):
             detail.update(literal(""), layout=False)  # one fixed row: no relayout
             return
@@ -431,7 +435,6 @@ class SalesBillScreen(PosScreen):
             self.show_error(error, "code")
             return False
         qty_input.value = "1"
-        self.query_one("#code-error", FieldError).clear()  # an earlier refusal is old news
         self.refresh_bill()
         table = self.query_one("#lines", DataTable)
         table.move_cursor(row=table.row_count - 1)
@@ -449,8 +452,6 @@ class SalesBillScreen(PosScreen):
                 self.show_error(error, "code")
                 return
             self.query_one("#quantity", Input).value = "1"
-            self.query_one("#code-error", FieldError).clear()
-            self.query_one("#code", Input).value = ""  # it was the search, now done
             self.refresh_bill()
 
         self.app.push_screen(ItemSearchPopup(self.query_one("#code", Input).value,

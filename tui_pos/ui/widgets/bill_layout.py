@@ -41,3 +41,21 @@ def totals_line(parts: list[str], width: int, gap: str = "   ") -> str:
     while len(parts) > 1 and cell_len(gap.join(parts)) > width:
         parts.pop(0)
     return gap.join(parts)
+
+
+def _narrow_minimum() -> int:
+    columns = [c for c in FULL if c[1] not in NARROW_DROPS]
+    return SCROLLBAR + sum(w + PADDING for _, key, w in columns if key != "item") + 4 + PADDING
+
+
+MIN_WIDTH = _narrow_minimum()  # the narrow columns with a 4-cell Item column
+MIN_HEIGHT = 10  # header, customer, info, item, table head and one line, detail, totals, footer
+
+
+def size_needed(width: int, height: int) -> str:
+    """What to say instead of the bill's lines on a terminal too small for
+    them ("" when the bill fits): amounts are never shown cut."""
+    if width >= MIN_WIDTH and height >= MIN_HEIGHT:
+        return ""
+    return (f"The bill needs {MIN_WIDTH}×{MIN_HEIGHT} (80×24 is best); "
+            f"this terminal is {width}×{height}")
