@@ -524,6 +524,10 @@ def render(results: dict, meta: dict) -> str:
     m = machine()
     code = meta.get("code") or code_version()
     changed = ", ".join(code.get("modified", [])) or "none"
+    commits = {name: r["code"]["commit"] for name, r in results.items() if "code" in r}
+    if len(set(commits.values())) > 1:  # --only runs: say which figure is from which commit
+        changed += "; the figures' own commits: " + ", ".join(
+            f"{name} `{c}`" for name, c in sorted(commits.items()))
     per_bench = ", ".join(
         f"{name} {s['load_before'][0]:.1f}→{s['load_after'][0]:.1f}"
         for name, s in sorted(meta.get("status", {}).items()))

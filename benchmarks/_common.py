@@ -96,7 +96,11 @@ def save_result(name: str, result: dict) -> Path:
     folder = Path(os.environ.get("BENCH_RESULTS", DATA))  # the runner keeps each run's own
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"result-{name}.json"
-    out.write_text(json.dumps({"machine": machine(), "code": code_version(), **result},
+    import time
+
+    saved = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    out.write_text(json.dumps({"machine": machine(), "code": code_version(), "saved": saved,
+                               **result},
                               indent=2, default=str))
     return out
 
