@@ -203,7 +203,17 @@ def run_all(run: Run, only: set[str]) -> None:
     if set(only) & (PER_ENGINE | SQLITE_ONLY):
         targets["sqlite"] = sqlite_store(setup, run.quick)
         if "postgresql" in run.engines and set(only) & PER_ENGINE:
-            targets["postgresql"] = postgres_store(setup, targets["sqlite"])
+            import pg
+
+            try:
+                targets["postgresql"] = postgres_store(setup, targets["sqlite"])
+            except (pg.Unavailable, ImportError) as exc:  # no server or no psycopg here
+                print(f"PostgreSQL skipped: {exc}", flush=True)
+                run.status["postgresql"] = {"label": "postgresql", "command": "pg.py start",
+                                            "exit": 1, "seconds": 0, "tail": [str(exc)],
+                                            "load_before": os.getloadavg(),
+                                            "load_after": os.getloadavg()}
+                run.engines = [e for e in run.engines if e != "postgresql"]
     for name in NAMES:  # lanes last: its sales stay in the store
         if name not in only:
             continue
