@@ -181,3 +181,22 @@ async def test_the_footer_shows_f8_with_its_ctrl_d_and_a_bill_under_a_pop_up_kee
         await pilot.press("ctrl+f")  # the customer pop-up over the bill
         await pilot.pause()
         assert "F4/^Y Pay" in screen_text(app).splitlines()[-1]
+
+
+async def test_every_screen_s_footer_fits_80_columns_with_its_aliases(app, monkeypatch):
+    from tui_pos.ui.app import SCREENS
+
+    monkeypatch.delenv("TUI_POS_KEYMAP", raising=False)
+    too_wide = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for name in SCREENS:
+            app.open_screen(name)
+            await pilot.pause()
+            await pilot.pause()
+            for footer in app.screen.query(Footer):
+                if footer.virtual_size.width > footer.size.width:
+                    too_wide[name] = footer_text(app.screen)
+            app.action_main_menu()
+            await pilot.pause()
+    assert too_wide == {}

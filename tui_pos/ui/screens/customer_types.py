@@ -46,7 +46,7 @@ class CustomerTypesScreen(MasterListScreen):
     FORM_FIELDS = ("name", "discount", "vat_class", "active")
     TABLE_CLASS = CustomerTypesTable
     BINDINGS = [
-        Binding("ctrl+n", "add_new", "Add New Type", id="master.new"),
+        Binding("ctrl+n", "add_new", "New Type", id="master.new"),  # 80 columns
     ]
 
     def notice_message(self) -> str | None:

@@ -170,13 +170,14 @@ class ImportCustomersScreen(PosScreen):
         Binding("f4,ctrl+g", "import", "Import", key_display="F4", id="import.run"),
         Binding("f5,ctrl+r", "check", "Check", key_display="F5", id="import.check"),
         Binding("f3,ctrl+o", "browse", "Browse", key_display="F3", id="import.browse"),
-        Binding("f6,ctrl+n", "save_mapping", "Save mapping", key_display="F6",
+        Binding("f6,ctrl+n", "save_mapping", "Save map", key_display="F6",
                 id="import.save_mapping"),
         Binding("f7,ctrl+t", "next_view", "View", key_display="F7", id="import.view"),
         Binding("f8,ctrl+y", "saved_mappings", "Mappings", key_display="F8",
                 id="import.saved_mappings"),
         # Esc is in help (F1); the Footer keeps 80 columns for the keys with aliases
         Binding("escape", "back", "Back/Cancel", show=False, id="back"),
+        Binding("f1", "app.help", "Help", show=False, id="import.help"),  # works, not drawn
     ]
 
     def __init__(self) -> None:
