@@ -9,20 +9,18 @@ import dataclasses
 import datetime as dt
 import io
 import zipfile
-import os
-from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from tui_pos.cli import main
 from tui_pos.db.connection import close_database, open_database
-from tui_pos.services import custom_fields, customers, export, importer, masters
+from tui_pos.services import custom_fields, customers, export, importer
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
 from tests.actors import OWNER
+from tests.cli_run import run  # init with the test owner's PIN
 
 HOSTILE = ['=HYPERLINK("http://evil.example","x")', "'t Hart", "-5% korting", "@home",
            "Zoë Ölçer-Ñúñez", "Ĳsbrand 𝒜"]
@@ -147,14 +145,6 @@ def test_the_export_pages_through_the_customers(db, monkeypatch):
 
 # -- The command line ----------------------------------------------------------------------
 
-def run(capsys, *argv: str):
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    finally:
-        close_database()
-    return (code, *capsys.readouterr())
 
 
 @pytest.fixture
