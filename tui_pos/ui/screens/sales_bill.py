@@ -128,7 +128,15 @@ class SalesBillScreen(PosScreen):
         self.take_held_bill()
         self.load_profiles()
         self.refresh_bill()
+        self.show_cashier()
         self.query_one("#customer", Input).focus()
+
+    def show_cashier(self) -> None:
+        """Who rings up this bill, and where, in the header: "Sales Bill — Cas · till-1"
+        (plain text: the header does not read markup)."""
+        actor = getattr(self.app, "actor", None)
+        if actor is not None:
+            self.sub_title = " · ".join(part for part in (actor.name, actor.terminal) if part)
 
     def take_held_bill(self) -> None:
         """The bill this cashier left open when they switched user, back as it was."""
@@ -435,6 +443,7 @@ class SalesBillScreen(PosScreen):
             self.show_error(error, "code")
             return False
         qty_input.value = "1"
+        self.query_one("#code-error", FieldError).clear()  # an earlier refusal is old news
         self.refresh_bill()
         table = self.query_one("#lines", DataTable)
         table.move_cursor(row=table.row_count - 1)
@@ -452,6 +461,8 @@ class SalesBillScreen(PosScreen):
                 self.show_error(error, "code")
                 return
             self.query_one("#quantity", Input).value = "1"
+            self.query_one("#code-error", FieldError).clear()
+            self.query_one("#code", Input).value = ""  # it was the search, now done
             self.refresh_bill()
 
         self.app.push_screen(ItemSearchPopup(self.query_one("#code", Input).value,
