@@ -9,6 +9,7 @@ from tui_pos.services import mappings
 from tui_pos.ui.screens.import_mappings import SavedMappingsScreen
 
 from tests.ui.keys import SIZE, open_from_menu, screen_text, type_text
+from tests.actors import OWNER
 
 HAND = {"first_name": "Naam", "phone": "Telefoon"}
 
@@ -27,8 +28,8 @@ async def open_saved(pilot) -> SavedMappingsScreen:
 
 
 async def test_rename_then_delete_a_saved_mapping(app, store):
-    mappings.save_mapping("Kassa [b]2019[/b]", HAND)
-    mappings.save_mapping("Webwinkel", {"last_name": "Achternaam"})
+    mappings.save_mapping(OWNER, "Kassa [b]2019[/b]", HAND)
+    mappings.save_mapping(OWNER, "Webwinkel", {"last_name": "Achternaam"})
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_saved(pilot)
         text = screen_text(app)

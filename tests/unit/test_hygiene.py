@@ -139,9 +139,6 @@ CHANGES_DATA = ("save_", "set_", "delete_", "update_", "create_", "add_", "erase
 NO_ACTOR = {
     "sales.save_receipt": "writes the receipt file of a sale complete_sale(actor, ...) has "
                           "just recorded; it changes no data of its own",
-    "mappings.save_mapping": "an import's saved column layout, a preference of the import "
-                             "screen: not yet decided whether it needs a manager",
-    "mappings.delete_mapping": "as save_mapping",
 }
 
 

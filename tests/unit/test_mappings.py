@@ -37,7 +37,7 @@ def customer_count(db_file: str) -> int:
 # -- Saving, listing, getting ------------------------------------------------------------
 
 def test_a_saved_mapping_reads_back_by_name_ignoring_case(db):
-    saved = mappings.save_mapping("  Kassa  Oud ", HAND)
+    saved = mappings.save_mapping(OWNER, "  Kassa  Oud ", HAND)
     assert saved.name == "Kassa Oud" and dict(saved.columns) == HAND
     again = mappings.get_mapping("kassa oud")
     assert again == saved
@@ -48,9 +48,9 @@ def test_a_saved_mapping_reads_back_by_name_ignoring_case(db):
 
 
 def test_names_are_unique_ignoring_case(db):
-    mappings.save_mapping("Kassa", HAND)
+    mappings.save_mapping(OWNER, "Kassa", HAND)
     with pytest.raises(ValidationError, match="already exists") as caught:
-        mappings.save_mapping("KASSA", HAND)
+        mappings.save_mapping(OWNER, "KASSA", HAND)
     assert caught.value.field == "name"
     assert len(mappings.list_mappings()) == 1
 
@@ -62,7 +62,7 @@ def test_names_are_unique_ignoring_case(db):
 ])
 def test_a_bad_name_is_refused_at_its_field(db, name, message):
     with pytest.raises(ValidationError, match=message) as caught:
-        mappings.save_mapping(name, HAND)
+        mappings.save_mapping(OWNER, name, HAND)
     assert caught.value.field == "name"
     assert mappings.list_mappings() == []
 
@@ -75,12 +75,12 @@ def test_a_bad_name_is_refused_at_its_field(db, name, message):
 ])
 def test_bad_columns_are_refused(db, columns, message):
     with pytest.raises(ValidationError, match=message):
-        mappings.save_mapping("Kassa", columns)
+        mappings.save_mapping(OWNER, "Kassa", columns)
     assert mappings.list_mappings() == []
 
 
 def test_empty_choices_are_dropped(db):
-    saved = mappings.save_mapping("Kassa", {**HAND, "email": "", "mobile": "  "})
+    saved = mappings.save_mapping(OWNER, "Kassa", {**HAND, "email": "", "mobile": "  "})
     assert dict(saved.columns) == HAND
 
 
@@ -94,7 +94,7 @@ def test_an_unknown_name_is_not_found(db):
 @given(name=st.text(max_size=70))
 def test_any_name_is_saved_checked_or_refused_with_a_validation_error(db, name):
     try:
-        saved = mappings.save_mapping(name, HAND)
+        saved = mappings.save_mapping(OWNER, name, HAND)
     except ValidationError:
         return
     assert mappings.get_mapping(saved.name) == saved
@@ -104,9 +104,9 @@ def test_any_name_is_saved_checked_or_refused_with_a_validation_error(db, name):
 
 
 def test_the_mapping_offered_is_one_whose_columns_the_file_has(db):
-    mappings.save_mapping("Small", {"first_name": "Naam"})
-    mappings.save_mapping("Full", HAND)
-    mappings.save_mapping("Other", {"first_name": "Voornaam"})
+    mappings.save_mapping(OWNER, "Small", {"first_name": "Naam"})
+    mappings.save_mapping(OWNER, "Full", HAND)
+    mappings.save_mapping(OWNER, "Other", {"first_name": "Voornaam"})
     assert mappings.mapping_for(["naam", "TELEFOON", "Woonplaats", "Extra"]).name == "Full"
     assert mappings.mapping_for(["Naam", "Plaats"]).name == "Small"
     assert mappings.mapping_for(["Name", "City"]) is None
@@ -133,7 +133,7 @@ def test_preview_of_an_unknown_layout_offers_the_saved_mapping(db):
     assert shown.layout == "" and shown.can_map and shown.saved is None
     assert "Found: 'Naam', 'Telefoon', 'Woonplaats'" in shown.problem
     assert shown.header == ("Naam", "Telefoon", "Woonplaats")
-    saved = mappings.save_mapping("Kassa", HAND)
+    saved = mappings.save_mapping(OWNER, "Kassa", HAND)
     again = mappings.preview(DATA / "unknown_layout.csv")
     assert again.saved == saved
     mapped = mappings.preview(DATA / "unknown_layout.csv", by_hand=saved.layout())
@@ -156,7 +156,7 @@ def test_an_unreadable_file_is_a_validation_error(db, tmp_path):
 # -- The importer takes a hand mapping -------------------------------------------------------
 
 def test_a_hand_mapping_imports_an_unknown_layout(db, db_file):
-    saved = mappings.save_mapping("Kassa", HAND)
+    saved = mappings.save_mapping(OWNER, "Kassa", HAND)
     report = importer.import_customers(OWNER, DATA / "unknown_layout.csv", by_hand=saved.layout())
     assert (report.layout, report.added, report.rejected) == ("Kassa", 1, 0)
     assert customer_count(db_file) == 1
@@ -215,7 +215,7 @@ def test_cli_imports_with_a_mapping_saved_by_name(tmp_path, capsys, monkeypatch)
     store = str(tmp_path / "shop.db")
     assert run(capsys, "init", "--db", store)[0] == 0
     open_database(store)
-    mappings.save_mapping("Oude kassa", HAND)
+    mappings.save_mapping(OWNER, "Oude kassa", HAND)
     close_database()
     code, out, err = run(capsys, "import", "customers", str(DATA / "unknown_layout.csv"),
                          "--mapping", "oude KASSA", "--db", store)

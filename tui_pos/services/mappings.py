@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from tui_pos.db.models import ImportMapping
-from tui_pos.services import layouts, masters
+from tui_pos.db.models import ImportMapping, database
+from tui_pos.services import audit, layouts, masters
+from tui_pos.services.actors import Actor, require
 from tui_pos.services.errors import Errors, NotFound, ValidationError
 from tui_pos.services.sheets import open_sheet
 from tui_pos.services.text import checked, name_key
@@ -88,8 +89,9 @@ def checked_columns(columns: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def save_mapping(name: str, columns: Mapping[str, str]) -> SavedMapping:
-    """Save a hand-made mapping under ``name`` (unique ignoring case)."""
+def save_mapping(actor: Actor, name: str, columns: Mapping[str, str]) -> SavedMapping:
+    """Save a hand-made mapping under ``name`` (unique ignoring case); a manager's
+    work, as imports are, and in the audit log."""
     def checks() -> tuple[str, str, dict[str, str]]:
         errors = Errors()
         value, key = masters.checked_name(errors, ImportMapping, name, None, "Mapping name")
@@ -99,13 +101,16 @@ def save_mapping(name: str, columns: Mapping[str, str]) -> SavedMapping:
 
     def write() -> SavedMapping:
         value, key, mapped = checks()
+        require(actor, "manager", "Saving an import mapping")
         row = ImportMapping.create(name=value, name_key=key, columns=json.dumps(mapped))
+        audit.record(actor, "master", f"Import mapping #{row.id} {value} added",
+                     audit.diff({}, {"name": value, "columns": json.dumps(mapped)}))
         return SavedMapping(row.id, row.name, mapped)
 
     return masters.written(write, checks)
 
 
-def rename_mapping(mapping_id: int, name: str) -> SavedMapping:
+def rename_mapping(actor: Actor, mapping_id: int, name: str) -> SavedMapping:
     """Give a saved mapping another name (unique ignoring case); its columns stay."""
     def checks() -> tuple[ImportMapping, str, str]:
         row = ImportMapping.get_or_none(ImportMapping.id == mapping_id)
@@ -118,8 +123,12 @@ def rename_mapping(mapping_id: int, name: str) -> SavedMapping:
 
     def write() -> SavedMapping:
         row, value, key = checks()
+        require(actor, "manager", "Renaming an import mapping")
         ImportMapping.update(name=value, name_key=key).where(
             ImportMapping.id == row.id).execute()
+        if value != row.name:
+            audit.record(actor, "master", f"Import mapping #{row.id} {value} renamed",
+                         audit.diff({"name": row.name}, {"name": value}))
         row.name = value
         found = _saved(row)
         return found if found is not None else SavedMapping(row.id, value, {})
@@ -127,11 +136,15 @@ def rename_mapping(mapping_id: int, name: str) -> SavedMapping:
     return masters.written(write, checks)
 
 
-def delete_mapping(mapping_id: int) -> None:
+def delete_mapping(actor: Actor, mapping_id: int) -> None:
     """Forget a saved mapping (files already imported with it are not touched)."""
-    deleted = ImportMapping.delete().where(ImportMapping.id == mapping_id).execute()
-    if not deleted:
-        raise NotFound("That saved mapping is gone (deleted elsewhere?)", "mapping")
+    with database.atomic():
+        row = ImportMapping.get_or_none(ImportMapping.id == mapping_id)
+        if row is None:
+            raise NotFound("That saved mapping is gone (deleted elsewhere?)", "mapping")
+        require(actor, "manager", "Deleting an import mapping")
+        ImportMapping.delete().where(ImportMapping.id == row.id).execute()
+        audit.record(actor, "master", f"Import mapping #{row.id} {row.name} deleted")
 
 
 def _saved(row: ImportMapping) -> SavedMapping | None:

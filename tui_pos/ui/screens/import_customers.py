@@ -480,16 +480,20 @@ class ImportCustomersScreen(PosScreen):
             return
         self.clear_errors()
         name = self.query_one("#name", Input).value
-        try:
-            saved = mappings.save_mapping(name, self.hand_columns())
-        except ValidationError as error:
+        columns = self.hand_columns()
+
+        def done(saved: mappings.SavedMapping) -> None:
+            self.hand = saved.layout()
+            self.shown = self.previewed(self.shown)
+            self.draw_preview()
+            self.say(f"Mapping {saved.name!r} saved: it is offered for files with these "
+                     "columns.")
+
+        def refused(error: ValidationError) -> None:
             self.show_view("by-hand")
             self.show_error(error, default_field="columns")
-            return
-        self.hand = saved.layout()
-        self.shown = self.previewed(self.shown)
-        self.draw_preview()
-        self.say(f"Mapping {saved.name!r} saved: it is offered for files with these columns.")
+
+        attempt(self, lambda actor: mappings.save_mapping(actor, name, columns), done, refused)
 
     # -- check and import ---------------------------------------------------------------------
     def job_for(self, check: bool) -> Job:

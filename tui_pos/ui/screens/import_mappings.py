@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_pos.services import mappings
+from tui_pos.ui.screens.approval import attempt
 from tui_pos.services.errors import ValidationError
 from tui_pos.ui.literal import literal
 from tui_pos.ui.screens.base import ConfirmScreen, FieldError, PosModal
@@ -82,16 +83,17 @@ class SavedMappingsScreen(PosModal[bool]):
         found = self.chosen()
         if found is None:
             return
-        try:
-            renamed = mappings.rename_mapping(found.id, self.query_one("#name", Input).value)
-        except ValidationError as exc:
-            self.show_error(exc, "name")
-            return
-        self.changed = True
-        self.query_one("#name", Input).value = ""
-        self.reload(keep=renamed.id)
-        self.query_one("#mapping-list", OptionList).focus()
-        self.notify(f"Renamed to {renamed.name}", markup=False)
+        name = self.query_one("#name", Input).value
+
+        def done(renamed: mappings.SavedMapping) -> None:
+            self.changed = True
+            self.query_one("#name", Input).value = ""
+            self.reload(keep=renamed.id)
+            self.query_one("#mapping-list", OptionList).focus()
+            self.notify(f"Renamed to {renamed.name}", markup=False)
+
+        attempt(self, lambda actor: mappings.rename_mapping(actor, found.id, name), done,
+                lambda exc: self.show_error(exc, "name"))
 
     def action_delete(self) -> None:
         found = self.chosen()
@@ -102,13 +104,17 @@ class SavedMappingsScreen(PosModal[bool]):
             if not yes:
                 return
             self.clear_errors()
-            try:
-                mappings.delete_mapping(found.id)
-            except ValidationError as exc:
+
+            def done(_: None) -> None:
+                self.changed = True
+                self.reload()
+                self.query_one("#mapping-list", OptionList).focus()
+
+            def refused(exc: ValidationError) -> None:
                 self.show_error(exc, "mapping")
-            self.changed = True
-            self.reload()
-            self.query_one("#mapping-list", OptionList).focus()
+                done(None)  # gone elsewhere: the list shows what is left
+
+            attempt(self, lambda actor: mappings.delete_mapping(actor, found.id), done, refused)
 
         self.app.push_screen(ConfirmScreen(f"Delete the saved mapping {found.name!r}?",
                                            yes="Delete", no="Keep"), answered)
