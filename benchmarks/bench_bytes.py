@@ -3,11 +3,15 @@
 Runs the real program in a pty at 80×24 (``python -m tui_pos``), rings up a
 bill of ten lines, puts the focus on the bill's table and presses Down / Up
 one key at a time, then types into the item field one letter at a time;
-after each key it reads everything the program writes until the terminal
-has been quiet for a moment, and counts the bytes.
+then opens Customers on a store of 2,000 customers and pages through the
+list with PageDown (its rows are fetched 30 at a time as the cursor reaches
+the end, as a cashier's would be). After each key it reads everything the
+program writes until the terminal has been quiet for a moment, and counts
+the bytes.
 
 The bare tool, in the same run: a Textual app with a Header, an Input, a
-DataTable of the same ten rows and seven columns and a Footer, the same keys.
+DataTable of the same ten rows and seven columns and a Footer, the same keys;
+for PageDown, the same app with 2,000 rows of six columns, all loaded.
 The ratio is tui-pos's bytes per key over the bare app's (issue 10's target: ≤ 2×).
 
     python benchmarks/bench_bytes.py [--keys N] [--quiet-ms MS]
@@ -27,6 +31,8 @@ import pexpect
 from _common import ROOT, save_result
 
 DOWN, UP, TAB, BACK_TAB = "\x1b[B", "\x1b[A", "\t", "\x1b[Z"
+PAGE_DOWN, CTRL_P = "\x1b[6~", "\x10"
+CUSTOMERS = 2000
 TYPED = "MUGSCOFFEEBEANSTEAPOTCUPSGIFTCARDSPOONSLIDS"
 F2 = "\x1bOQ"
 LINES = 10
@@ -58,6 +64,35 @@ class Bare(App):
 
 Bare().run()
 """
+
+BARE_LIST = r"""
+from textual.app import App
+from textual.widgets import DataTable, Footer, Header, Input
+
+
+class BareList(App):
+    BINDINGS = [("f2", "bell", "+ New"), ("f8", "bell", "Show deactivated")]
+
+    def compose(self):
+        yield Header()
+        yield Input(placeholder="name, number, phone", compact=True)
+        yield DataTable(cursor_type="row")
+        yield Footer()
+
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        for label, width in (("Number", 6), ("Name", 20), ("Phone", 12), ("E-mail", 18),
+                             ("City", 8), ("Type", 6)):
+            table.add_column(label, width=width)
+        for n in range(%d):
+            table.add_row(str(1000 + n), f"Klant {n} de Vries", f"06-{10000000 + n}",
+                          f"klant{n}@example.nl", "Utrecht", "")
+        table.focus()
+        self.notify("bare ready", timeout=1)
+
+
+BareList().run()
+""" % CUSTOMERS
 
 
 def drain(child, quiet: float) -> int:
@@ -127,6 +162,66 @@ def make_shop(folder: str) -> str:
     return path
 
 
+def pages(child, keys: int, quiet: float) -> list[int]:
+    drain(child, quiet)
+    sizes = []
+    for _ in range(keys):
+        child.send(PAGE_DOWN)
+        sizes.append(drain(child, quiet))
+    return sizes
+
+
+def add_customers(path: str) -> None:
+    """``CUSTOMERS`` customers through the importer (a Shopify-layout file)."""
+    from pathlib import Path
+
+    import bench_import
+    from tui_pos.db.connection import close_database, open_database
+    from tui_pos.services import importer
+    from tui_pos.services.actors import cli_actor
+
+    csv_path = Path(path).with_suffix(".csv")
+    bench_import.make_file(csv_path, CUSTOMERS)
+    open_database(path)
+    try:
+        importer.import_customers(cli_actor("bench"), csv_path, create_missing=True)
+    finally:
+        close_database()
+
+
+def tui_pos_page_bytes(keys: int, quiet: float) -> list[int]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = make_shop(folder)
+        add_customers(path)
+        child = pexpect.spawn(sys.executable, ["-m", "tui_pos", "--db", path], env=env(),
+                              dimensions=(24, 80), encoding="utf-8", timeout=60, cwd=ROOT)
+        try:
+            child.expect("Who are you")
+            child.send(PIN + "\r")
+            child.expect("Sales Bill")
+            child.send(CTRL_P)
+            child.send("Customers")
+            child.expect("Customers")
+            drain(child, quiet)
+            child.send("\r")
+            child.expect("shown")  # the list's status line: its first rows are there
+            child.send(DOWN)  # from the search box into the list
+            return pages(child, keys, quiet)
+        finally:
+            child.close(force=True)
+
+
+def bare_page_bytes(keys: int, quiet: float) -> list[int]:
+    child = pexpect.spawn(sys.executable, ["-c", BARE_LIST], env=env(), dimensions=(24, 80),
+                          encoding="utf-8", timeout=60)
+    try:
+        child.expect("Klant 1 ")
+        time.sleep(1.5)  # the toast goes away
+        return pages(child, keys, quiet)
+    finally:
+        child.close(force=True)
+
+
 def tui_pos_bytes(keys: int, quiet: float) -> dict[str, list[int]]:
     with tempfile.TemporaryDirectory() as folder:
         path = make_shop(folder)
@@ -167,9 +262,12 @@ def main() -> None:
     args = parser.parse_args()
     quiet = args.quiet_ms / 1000
     ours, bare = tui_pos_bytes(args.keys, quiet), bare_bytes(args.keys, quiet)
+    ours["page"] = tui_pos_page_bytes(args.keys, quiet)
+    bare["page"] = bare_page_bytes(args.keys, quiet)
     result = {"keys": args.keys}
     for what, title in (("row", "row move (Down/Up) in the bill's table"),
-                        ("typing", "a letter typed into a one-line field")):
+                        ("typing", "a letter typed into a one-line field"),
+                        ("page", f"PageDown in the customer list ({CUSTOMERS:,} customers)")):
         mine, theirs = ours[what], bare[what]
         result[what] = {
             "tui_pos": {"median_bytes": statistics.median(mine), "max_bytes": max(mine)},
