@@ -109,7 +109,9 @@ def start_sshd(folder: Path, lanes: dict[str, str]) -> Server:
     return Server(port=port, keys=keys, user=user, process=process)
 
 
-def tui_pos_command(python: str, database: str, lane: str) -> str:
-    """A lane key's command: tui-pos on the shared database under the lane's name."""
-    return (f"{shlex.quote(python)} -m tui_pos --db {shlex.quote(database)} "
-            f"--terminal {shlex.quote(lane)}")
+def tui_pos_command(python: str, database: str, lane: str, no_color: bool = False) -> str:
+    """A lane key's command: tui-pos on the shared database under the lane's name
+    (``NO_COLOR=1`` first for a lane whose terminal shows no colour)."""
+    return ("NO_COLOR=1 " if no_color else "") + (
+        f"{shlex.quote(python)} -m tui_pos --db {shlex.quote(database)} "
+        f"--terminal {shlex.quote(lane)}")
