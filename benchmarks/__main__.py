@@ -411,7 +411,7 @@ def start_rows(results: dict) -> list[Row]:
 BYTES_CASES = (("row", "row moved in the bill's table (Down/Up)", "bytes.row"),
                ("", "row moved in the bill's table (Down/Up)", "bytes.row"),
                ("typing", "typed key", "bytes.typing"),
-               ("page_down", "PageDown in the customer list", "bytes.page_down"))
+               ("page", "PageDown in the customer list", "bytes.page_down"))
 
 
 def bytes_rows(results: dict) -> list[Row]:
