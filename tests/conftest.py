@@ -47,13 +47,14 @@ def pytest_configure(config):
 
 
 def pytest_generate_tests(metafunc):
-    """Service tests on a database they open by URL run on both engines;
-    a test that reads the SQLite file itself (``db_file``) or is marked
-    ``sqlite_only`` stays on SQLite."""
+    """Service tests and the app's Pilot tests, on a database they open by URL,
+    run on both engines; a test that reads the SQLite file itself (``db_file``)
+    or is marked ``sqlite_only`` stays on SQLite (the pty, web and CLI tests too)."""
     if "engine" not in metafunc.fixturenames or _names_engine(metafunc):
         return
-    in_unit = Path(str(metafunc.definition.path)).is_relative_to(TESTS / "unit")
-    both = (in_unit and "db_file" not in metafunc.fixturenames
+    path = Path(str(metafunc.definition.path))
+    by_url = path.is_relative_to(TESTS / "unit") or path.is_relative_to(TESTS / "ui")
+    both = (by_url and "db_file" not in metafunc.fixturenames
             and metafunc.definition.get_closest_marker("sqlite_only") is None)
     chosen = engines() if both else ["sqlite"]
     metafunc.parametrize("engine", chosen or ["sqlite"], scope="function")

@@ -12,8 +12,8 @@ from tests.actors import OWNER
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return str(tmp_path / "pos.db")
+def db_path(db_target):
+    return db_target
 
 
 @pytest.fixture

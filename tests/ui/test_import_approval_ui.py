@@ -53,6 +53,7 @@ async def checked_file(pilot, path: Path) -> ImportCustomersScreen:
     return screen
 
 
+@pytest.mark.sqlite_only("counts the rows in the SQLite file itself")
 async def test_a_cashiers_import_waits_for_a_managers_pin(team, store, tmp_path):
     from tui_pos.ui.app import PosApp
 

@@ -6,6 +6,8 @@ and cells shown literally."""
 
 from __future__ import annotations
 
+import pytest
+
 import csv
 import io
 import shutil
@@ -98,6 +100,7 @@ async def choose(pilot, select_id: str, header: str) -> None:
     assert select.value == header
 
 
+@pytest.mark.sqlite_only("counts the rows in the SQLite file itself")
 async def test_shopify_bad_rows_are_named_then_the_good_rows_imported(app, store, tmp_path):
     path = tmp_path / "shopify_customers.csv"
     shutil.copy(DATA / "shopify_customers.csv", path)
@@ -139,6 +142,7 @@ async def test_shopify_bad_rows_are_named_then_the_good_rows_imported(app, store
             assert [r[0] for r in csv.reader(handle)] == ["Line", "2", "5", "6"]
 
 
+@pytest.mark.sqlite_only("counts the rows in the SQLite file itself")
 async def test_unknown_headers_mapped_by_hand_saved_and_offered_again(app, store, tmp_path):
     first = write_csv(tmp_path / "oude_kassa.csv", [
         ["Naam", "Telefoon", "Woonplaats"], ["Jan", "0612345678", "Utrecht"],
@@ -201,6 +205,7 @@ def shopify_rows(count: int) -> list[list[str]]:
                        for i in range(count)]
 
 
+@pytest.mark.sqlite_only("counts the rows in the SQLite file itself")
 async def test_esc_while_checking_cancels_and_writes_nothing(app, store, tmp_path,
                                                              monkeypatch):
     path = write_csv(tmp_path / "klanten.csv", shopify_rows(3))
@@ -221,6 +226,7 @@ async def test_esc_while_checking_cancels_and_writes_nothing(app, store, tmp_pat
         assert not isinstance(app.screen, ImportCustomersScreen)
 
 
+@pytest.mark.sqlite_only("counts the rows in the SQLite file itself")
 async def test_esc_while_writing_stops_after_the_batch_and_says_so(app, store, tmp_path,
                                                                    monkeypatch):
     path = write_csv(tmp_path / "klanten.csv", shopify_rows(3))
@@ -266,6 +272,7 @@ async def test_hostile_file_name_and_cells_are_shown_literally(app, store, tmp_p
         assert "[red]Jansen[/red]" in screen_text(app)
 
 
+@pytest.mark.sqlite_only("counts the rows in the SQLite file itself")
 async def test_a_workbook_with_several_sheets_offers_them(app, store, tmp_path):
     import openpyxl
 

@@ -3,6 +3,8 @@ a cashier's erasure approved by a manager's PIN on the spot."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 from pathlib import Path
 
@@ -41,6 +43,7 @@ def cashier_app(store):
     return PosApp(database=store["path"], actor=team["Cas"])
 
 
+@pytest.mark.sqlite_only("the export goes beside the database file")
 async def test_f7_writes_everything_held_beside_the_database(app, store):
     customer_id = zoe()
     folder = Path(store["path"]).parent
@@ -62,6 +65,7 @@ async def test_f7_writes_everything_held_beside_the_database(app, store):
     assert audit.entries(audit.AuditFilter(kind="customer"))[0].subject == "Customer 1001"
 
 
+@pytest.mark.sqlite_only("the export goes beside the database file")
 async def test_ctrl_e_exports_csv_and_a_bad_file_is_said_at_its_field(app, store):
     customer_id = zoe()
     folder = Path(store["path"]).parent

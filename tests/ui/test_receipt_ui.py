@@ -4,6 +4,8 @@ rewritten when the app starts."""
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from textual.widgets import Input, Label
@@ -74,6 +76,7 @@ async def test_receipt_shows_markup_in_names_literally_and_saves_the_file(app, s
         assert isinstance(app.screen, MainMenuScreen)
 
 
+@pytest.mark.sqlite_only("blocks the receipts folder beside the SQLite file")
 async def test_a_receipt_file_not_saved_is_said_and_r_writes_it_again(app, store):
     folder = receipts_folder(store["path"])
     folder.write_text("a file where the receipts folder should be")
@@ -133,6 +136,7 @@ async def test_a_new_store_s_receipts_are_written_without_a_repair_message(app, 
         assert not [n for n in app._notifications if "receipt" in n.message]
 
 
+@pytest.mark.sqlite_only("blocks the receipts folder beside the SQLite file")
 async def test_a_failed_repair_at_start_is_a_notification_not_a_crash(app, store):
     folder = receipts_folder(store["path"])
     sale_without_its_file()

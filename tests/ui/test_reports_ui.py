@@ -126,6 +126,7 @@ async def test_bad_date_is_shown_at_the_date_field(app):
         assert "after the To date" in str(screen.query_one("#to-error").render())
 
 
+@pytest.mark.sqlite_only("a file beside the SQLite database / a read-only SQLite file")
 async def test_export_writes_the_shown_report_beside_the_database(app, store):
     retail, jan = retail_store()
     sell("MUG-01", customer_id=jan.id)
@@ -216,6 +217,7 @@ async def test_names_are_shown_literally_in_every_report_and_filter(app):
         assert app.is_running  # [@click=app.quit] was never a link
 
 
+@pytest.mark.sqlite_only("a file beside the SQLite database / a read-only SQLite file")
 async def test_export_makes_formula_names_harmless_and_the_file_owner_only(app, store):
     formula = masters.save_type(OWNER, '=HYPERLINK("http://x","y")', discount="0")
     who = customers.save_customer(OWNER, CustomerInput(first_name="Jan", customer_type_id=formula.id))
@@ -246,6 +248,7 @@ def read_only(store, monkeypatch):
     os.chmod(path, 0o644)
 
 
+@pytest.mark.sqlite_only("a file beside the SQLite database / a read-only SQLite file")
 async def test_a_read_only_store_says_so_reports_and_refuses_to_save(store, read_only):
     from tui_pos.ui.app import PosApp
 

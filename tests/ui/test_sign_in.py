@@ -156,7 +156,8 @@ async def test_idle_minutes_without_a_key_sign_out_back_to_sign_in(till):
 
 
 async def test_zero_idle_minutes_never_sign_out(till):
-    BusinessConfig.insert(id=1, idle_minutes=0).on_conflict_replace().execute()
+    if not BusinessConfig.update(idle_minutes=0).where(BusinessConfig.id == 1).execute():
+        BusinessConfig.create(id=1, idle_minutes=0)
     clock = Clock()
     till.clock = clock
     async with till.run_test(size=SIZE) as pilot:
