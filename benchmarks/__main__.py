@@ -89,16 +89,27 @@ NOTES = {
         "Textual paces frames at up to 60 a second, so two frames are 33 ms: a key whose "
         "rows land just after a frame waits for the third; the bare app waits the same way "
         "(see its figure)."),
+    "search.cold": (
+        "the p95 of ten letters is the slowest one: one letter's first search on a freshly "
+        "opened store took far longer than the rest, while the bare fresh connection's "
+        "slowest stayed under 1 ms. Not understood yet; the candidates are peewee's first "
+        "statement on a new connection and the store's open (run before the clock starts, "
+        "but its checkpoint may still be writing)."),
     "search.cold@postgresql": (
         "a fresh PostgreSQL connection is a new server process whose catalog caches are "
         "empty: its first statements look up every table, column and index they touch; "
         "the bare psycopg connection pays the same."),
     "sale@postgresql": (
-        "a sale is about ten statements in one transaction, each a round trip to the "
-        "server over loopback, where SQLite's are calls inside the process."),
+        "a sale is about ten statements in one transaction (the by-item sums included), "
+        "each a round trip to the server over loopback, where SQLite's are calls inside "
+        "the process: the bare psycopg transaction doing the same takes nearly as long."),
     "sale": (
-        "see the CPU-time figure in the run's log: on a busy machine the wall clock "
-        "measures the wait for a core as well."),
+        "every sale now also adds its lines to the by-item sums (schema 5: two "
+        "INSERT … SELECT … ON CONFLICT statements on item_sales_day and item_sales_month in "
+        "the sale's transaction). The bare transaction writing the same rows takes about "
+        "1 ms itself (0.26–0.37 ms before the sums, in the runs by hand below), so the "
+        "1 ms median is out of reach while the sums are written with the sale; tui-pos's "
+        "own Python adds about 0.5 ms on top (its CPU time)."),
     "report.customer_365_first": (
         "every page of a year by customer must add up the whole year to rank it and to "
         "give the totals row: reading the year's sale rows and the GROUP BY take that "
