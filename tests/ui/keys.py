@@ -27,6 +27,23 @@ async def tab_to(pilot, widget_id: str, limit: int = 40) -> None:
     raise AssertionError(f"Tab never reached #{widget_id}")
 
 
+async def choose(pilot, select_id: str, starts: str) -> None:
+    """Tab to a Select, open it with Enter, arrow down to the option, Enter."""
+    await tab_to(pilot, select_id)
+    await pilot.press("enter")
+    await pilot.pause()
+    overlay = pilot.app.focused
+    for _ in range(30):
+        option = overlay.get_option_at_index(overlay.highlighted)
+        if str(option.prompt).startswith(starts):
+            break
+        await pilot.press("down")
+    else:
+        raise AssertionError(f"{starts} is not offered in #{select_id}")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def choose_approver(pilot, name: str) -> None:
     """In the manager's-PIN pop-up: type the first letters of ``name`` in the list of
     approvers, as a person does; the PIN typed next goes to the PIN field."""

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Input, OptionList
 
 from tests.actors import PINS, staff_team
 from tests.ui.keys import (
-    SIZE, choose_approver, open_from_menu, screen_text, tab_to, type_text,
+    SIZE, choose, choose_approver, open_from_menu, screen_text, tab_to, type_text,
 )
 from tui_pos.services import audit, staff
 from tui_pos.ui.screens.approval import ApprovalScreen
@@ -24,23 +24,6 @@ def team_with_a_sign_in():
 def shown_rows(screen) -> list[list[str]]:
     table = screen.query_one("#audit-table", DataTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-
-
-async def choose(pilot, select_id: str, starts: str) -> None:
-    """Tab to a Select, open it with Enter, arrow down to the option, Enter."""
-    await tab_to(pilot, select_id)
-    await pilot.press("enter")
-    await pilot.pause()
-    overlay = pilot.app.focused
-    for _ in range(30):
-        option = overlay.get_option_at_index(overlay.highlighted)
-        if str(option.prompt).startswith(starts):
-            break
-        await pilot.press("down")
-    else:
-        raise AssertionError(f"{starts} is not offered in #{select_id}")
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def test_the_menu_marks_it_and_the_log_shows_newest_first(app):

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input
 
 from tests.actors import PINS, staff_team
 from tests.ui.keys import (
-    SIZE, choose_approver, open_from_menu, screen_text, tab_to, type_text,
+    SIZE, choose, choose_approver, open_from_menu, screen_text, tab_to, type_text,
 )
 from tui_pos.db.models import Staff
 from tui_pos.services import audit, staff
@@ -32,23 +32,6 @@ def table_rows(screen) -> list[list[str]]:
 def error_at(screen, field: str) -> str:
     label = screen.query_one(f"#{field}-error", FieldError)
     return str(label.render()) if label.has_class("-shown") else ""
-
-
-async def choose(pilot, select_id: str, starts: str) -> None:
-    """Tab to a Select, open it with Enter, arrow down to the option, Enter."""
-    await tab_to(pilot, select_id)
-    await pilot.press("enter")
-    await pilot.pause()
-    overlay = pilot.app.focused
-    for _ in range(20):
-        option = overlay.get_option_at_index(overlay.highlighted)
-        if str(option.prompt).startswith(starts):
-            break
-        await pilot.press("down")
-    else:
-        raise AssertionError(f"{starts} is not offered in #{select_id}")
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def open_staff(pilot) -> StaffScreen:
