@@ -366,7 +366,8 @@ def fill_sales(con: sqlite3.Connection, n_sales: int, days: int, today: dt.date,
         con.executemany(ins_line, lines)
         con.executemany("INSERT INTO sale_vat (sale_id, rate, base, vat, total) "
                         "VALUES (?,?,?,?,?)", vats)
-        con.executemany("INSERT INTO payment (sale_id, method, amount) VALUES (?,?,?)", pays)
+        con.executemany("INSERT INTO payment (sale_id, method, amount, tendered, change, "
+                        "rounding) VALUES (?,?,?,?,0,0)", [(*p, p[2]) for p in pays])
         con.execute("COMMIT")
         sales.clear(), lines.clear(), vats.clear(), pays.clear()
 

@@ -396,7 +396,9 @@ def test_complete_sale_writes_sale_lines_vat_and_payment_with_change(shop):
     assert vat == [(D("9"), D("19.13"), D("1.72"), D("20.85")),
                    (D("21"), D("10.00"), D("2.10"), D("12.10"))]
     (payment,) = sale.payments
-    assert (payment.method, payment.amount) == ("cash", D("50.00"))
+    # the amount it paid of the sale; the cash handed over and the change apart
+    assert (payment.method, payment.amount, payment.tendered, payment.change) == (
+        "cash", D("32.95"), D("50.00"), D("17.05"))
     assert change_due(D("32.95"), "50") == D("17.05")
 
 

@@ -225,12 +225,198 @@ def _v5_fill_item_sales(db: pw.Database) -> None:
         month = following
 
 
+def _v6_checkout(db: pw.Database) -> None:
+    """6: a whole day at the counter (issue 8, the team's #6).
+
+    Tender methods (seeded: Cash, Card, Voucher, On account, and Web shop for the
+    orders ``tui-pos import orders`` records), vouchers, register sessions with their
+    counts and cash movements, voids, credit-account entries, parked bills and the
+    per-terminal receipt settings: new tables from frozen copies. ``sale`` gains its
+    kind (sale/return), the sale it returns and its register session; ``sale_line``
+    the line it takes back; ``payment`` the cash tendered, the change, the rounding,
+    its tender method and voucher; Business Configuration the cash-rounding switch.
+
+    Payments recorded before stored the cash handed over as ``amount``: now
+    ``amount`` is what the tender paid of the sale, so an old cash payment becomes
+    tendered = the old amount, change = the sale's change, amount = the difference.
+    """
+
+    class Base(pw.Model):
+        class Meta:
+            legacy_table_names = False
+
+    class Staff(Base):  # as it is, to point keys at
+        pass
+
+    class Customer(Base):
+        pass
+
+    class Sale(Base):
+        pass
+
+    class SaleLine(Base):
+        pass
+
+    class TenderMethod(Base):
+        name = pw.CharField(max_length=20)
+        name_key = pw.CharField(max_length=20, unique=True)
+        kind = pw.CharField(max_length=10)
+        opens_drawer = pw.BooleanField(default=False)
+        counter = pw.BooleanField(default=True)
+        active = pw.BooleanField(default=True)
+        position = pw.IntegerField(default=0)
+
+    class Voucher(Base):
+        number = pw.CharField(max_length=40, unique=True)
+        initial = pw.BigIntegerField()
+        balance = pw.BigIntegerField()
+        active = pw.BooleanField(default=True)
+        expires = pw.DateField(null=True)
+        note = pw.CharField(max_length=120, default="")
+        created_at = pw.DateTimeField()
+
+    class RegisterSession(Base):
+        terminal = pw.CharField(max_length=60)
+        open_on = pw.CharField(max_length=60, null=True, unique=True)
+        opened_at = pw.DateTimeField()
+        opened_by = pw.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+        opened_by_name = pw.CharField(max_length=60)
+        opening_float = pw.BigIntegerField()
+        closed_at = pw.DateTimeField(null=True)
+        closed_by = pw.ForeignKeyField(Staff, null=True, backref="closed_sessions",
+                                       on_delete="RESTRICT")
+        closed_by_name = pw.CharField(max_length=60, default="")
+        z_number = pw.BigIntegerField(null=True, unique=True)
+        z_report_text = pw.TextField(default="")
+
+        class Meta:
+            indexes = ((("terminal", "opened_at"), False),)
+
+    class RegisterCount(Base):
+        session = pw.ForeignKeyField(RegisterSession, on_delete="RESTRICT")
+        method = pw.CharField(max_length=20)
+        expected = pw.BigIntegerField()
+        counted = pw.BigIntegerField()
+
+        class Meta:
+            indexes = ((("session", "method"), True),)
+
+    class CashMovement(Base):
+        session = pw.ForeignKeyField(RegisterSession, on_delete="RESTRICT")
+        at = pw.DateTimeField()
+        kind = pw.CharField(max_length=10)
+        amount = pw.BigIntegerField()
+        reason = pw.CharField(max_length=200, default="")
+        staff = pw.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+        staff_name = pw.CharField(max_length=60)
+
+    class SaleVoid(Base):
+        sale = pw.ForeignKeyField(Sale, unique=True, on_delete="RESTRICT")
+        at = pw.DateTimeField()
+        reason = pw.CharField(max_length=200)
+        staff = pw.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+        staff_name = pw.CharField(max_length=60)
+        approver_name = pw.CharField(max_length=60, default="")
+        register_session = pw.ForeignKeyField(RegisterSession, null=True,
+                                              on_delete="RESTRICT")
+
+    class AccountEntry(Base):
+        customer = pw.ForeignKeyField(Customer, on_delete="RESTRICT")
+        at = pw.DateTimeField()
+        kind = pw.CharField(max_length=12)
+        amount = pw.BigIntegerField()
+        sale = pw.ForeignKeyField(Sale, null=True, on_delete="RESTRICT")
+        tender_method = pw.ForeignKeyField(TenderMethod, null=True, on_delete="RESTRICT")
+        register_session = pw.ForeignKeyField(RegisterSession, null=True,
+                                              on_delete="RESTRICT")
+        reason = pw.CharField(max_length=200, default="")
+        staff = pw.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+        actor = pw.CharField(max_length=60)
+        terminal = pw.CharField(max_length=60, default="")
+
+        class Meta:
+            indexes = ((("customer", "at"), False),)
+
+    class ParkedBill(Base):
+        number = pw.BigIntegerField(unique=True)
+        terminal = pw.CharField(max_length=60)
+        staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+        cashier = pw.CharField(max_length=60)
+        parked_at = pw.DateTimeField()
+        customer = pw.ForeignKeyField(Customer, null=True, on_delete="SET NULL")
+        customer_name = pw.CharField(max_length=250, default="")
+        note = pw.CharField(max_length=200, default="")
+        total = pw.BigIntegerField()
+        lines = pw.IntegerField()
+        state = pw.TextField()
+
+        class Meta:
+            indexes = ((("terminal", "parked_at"), False),)
+
+    class TerminalSetting(Base):
+        terminal = pw.CharField(max_length=60, unique=True)
+        receipt_width = pw.IntegerField(default=42)
+        print_command = pw.CharField(max_length=250, default="")
+        print_device = pw.CharField(max_length=250, default="")
+
+    new = [TenderMethod, Voucher, RegisterSession, RegisterCount, CashMovement, SaleVoid,
+           AccountEntry, ParkedBill, TerminalSetting]
+    with db.bind_ctx([Staff, Customer, Sale, SaleLine, *new]):
+        db.create_tables(new)
+        migrator = SchemaMigrator.from_database(db)
+        run_operations(
+            migrator.add_column("business_config", "cash_rounding",
+                                pw.BooleanField(default=False)),
+            migrator.add_column("sale", "return_of_id",
+                                pw.ForeignKeyField(Sale, null=True, field=Sale.id,
+                                                   on_delete="RESTRICT")),
+            migrator.add_column("sale", "register_session_id",
+                                pw.ForeignKeyField(RegisterSession, null=True,
+                                                   field=RegisterSession.id,
+                                                   on_delete="RESTRICT")),
+            migrator.add_column("sale_line", "returned_from_id",
+                                pw.ForeignKeyField(SaleLine, null=True, field=SaleLine.id,
+                                                   on_delete="RESTRICT")),
+            migrator.add_column("payment", "tendered", pw.BigIntegerField(default=0)),
+            migrator.add_column("payment", "change", pw.BigIntegerField(default=0)),
+            migrator.add_column("payment", "rounding", pw.BigIntegerField(default=0)),
+            migrator.add_column("payment", "tender_method_id",
+                                pw.ForeignKeyField(TenderMethod, null=True,
+                                                   field=TenderMethod.id,
+                                                   on_delete="RESTRICT")),
+            migrator.add_column("payment", "voucher_id",
+                                pw.ForeignKeyField(Voucher, null=True, field=Voucher.id,
+                                                   on_delete="RESTRICT")),
+        )
+        # as step 4's ``terminal``: a column DEFAULT adds it in place (no rebuild of sale)
+        db.execute_sql('ALTER TABLE "sale" ADD COLUMN "kind" VARCHAR(10) NOT NULL '
+                       "DEFAULT 'sale'")
+        TenderMethod.insert_many(
+            [("Cash", "cash", "cash", True, True, 1), ("Card", "card", "card", False, True, 2),
+             ("Voucher", "voucher", "voucher", False, True, 3),
+             ("On account", "on account", "account", False, True, 4),
+             ("Web shop", "web shop", "other", False, False, 5)],
+            fields=[TenderMethod.name, TenderMethod.name_key, TenderMethod.kind,
+                    TenderMethod.opens_drawer, TenderMethod.counter, TenderMethod.position],
+        ).execute()
+    p = db.param
+    db.execute_sql('UPDATE "payment" SET "tendered" = "amount"')
+    db.execute_sql('UPDATE "payment" SET "change" = (SELECT s."change" FROM "sale" AS s '
+                   'WHERE s."id" = "payment"."sale_id") WHERE "method" = ' + p, ("cash",))
+    db.execute_sql('UPDATE "payment" SET "amount" = "tendered" - "change"')
+    db.execute_sql('UPDATE "payment" SET "tender_method_id" = (SELECT t."id" FROM '
+                   '"tender_method" AS t WHERE t."name_key" = "payment"."method")')
+    for name in ("z", "parked"):
+        db.execute_sql(f'INSERT INTO "sequence" ("name", "value") VALUES ({p}, 0)', (name,))
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     schema_v1.create,  # 1: the first schema (frozen)
     _v2_sale_line_bill_discount,  # 2: the bill discount on top of the line's own
     _v3_import_mappings_and_web_orders,  # 3: saved import mappings, web-shop orders
     _v4_staff_and_audit,  # 4: staff, audit log, sale's cashier and terminal, limits
     _v5_report_summaries,  # 5: a covering index on sale, item sales per day and month
+    _v6_checkout,  # 6: tenders, vouchers, registers, voids, accounts, parked bills
 ]
 
 LATEST = len(MIGRATIONS)

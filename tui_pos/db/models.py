@@ -75,6 +75,8 @@ class BusinessConfig(BaseModel):
     discount_limit = PercentField(default=20)
     vat_override_needs_manager = pw.BooleanField(default=True)
     idle_minutes = pw.IntegerField(default=10)
+    # Schema 6: round the cash part of a payment to 0.05 (as Dutch shops do).
+    cash_rounding = pw.BooleanField(default=False)
 
 
 class Item(BaseModel):
@@ -230,6 +232,84 @@ class AuditEntry(BaseModel):
         indexes = ((("kind", "at"), False), (("staff", "at"), False))
 
 
+class TenderMethod(BaseModel):
+    """A way to pay (schema 6): cash, card, voucher, on account, or one the shop adds.
+    ``counter``: offered at the till (the web shop's is not)."""
+
+    KINDS = ("cash", "card", "voucher", "account", "other")
+
+    name = pw.CharField(max_length=20)
+    name_key = pw.CharField(max_length=20, unique=True)
+    kind = pw.CharField(max_length=10)
+    opens_drawer = pw.BooleanField(default=False)
+    counter = pw.BooleanField(default=True)
+    active = pw.BooleanField(default=True)
+    position = pw.IntegerField(default=0)
+
+
+class Voucher(BaseModel):
+    """A voucher or gift card, by number; ``balance`` is what is left on it, taken
+    down by an UPDATE inside the sale that uses it (and given back by a void)."""
+
+    number = pw.CharField(max_length=40, unique=True)
+    initial = MoneyField()
+    balance = MoneyField()
+    active = pw.BooleanField(default=True)
+    expires = pw.DateField(null=True)
+    note = pw.CharField(max_length=120, default="")
+    created_at = pw.DateTimeField(default=now)
+
+
+class RegisterSession(BaseModel):
+    """One terminal's register from opening (a counted float) to its Z close.
+
+    ``open_on`` is the terminal while the session is open and NULL once closed: its
+    unique index allows one open session per terminal on both engines."""
+
+    terminal = pw.CharField(max_length=60)
+    open_on = pw.CharField(max_length=60, null=True, unique=True)
+    opened_at = pw.DateTimeField(default=now)
+    opened_by = pw.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+    opened_by_name = pw.CharField(max_length=60)
+    opening_float = MoneyField()
+    closed_at = pw.DateTimeField(null=True)
+    closed_by = pw.ForeignKeyField(Staff, null=True, backref="closed_sessions",
+                                   on_delete="RESTRICT")
+    closed_by_name = pw.CharField(max_length=60, default="")
+    z_number = pw.BigIntegerField(null=True, unique=True)
+    z_report_text = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("terminal", "opened_at"), False),)
+
+
+class RegisterCount(BaseModel):
+    """What the Z close counted per tender, beside what the books expected."""
+
+    session = pw.ForeignKeyField(RegisterSession, backref="counts", on_delete="RESTRICT")
+    method = pw.CharField(max_length=20)
+    expected = MoneyField()
+    counted = MoneyField()
+
+    class Meta:
+        indexes = ((("session", "method"), True),)
+
+
+class CashMovement(BaseModel):
+    """Money in or out of a drawer without a sale: paid in, paid out (``amount`` is
+    positive for both), or a no-sale (the drawer opened, amount 0)."""
+
+    KINDS = ("paid_in", "paid_out", "no_sale")
+
+    session = pw.ForeignKeyField(RegisterSession, backref="movements", on_delete="RESTRICT")
+    at = pw.DateTimeField(default=now)
+    kind = pw.CharField(max_length=10)
+    amount = MoneyField()
+    reason = pw.CharField(max_length=200, default="")
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+    staff_name = pw.CharField(max_length=60)
+
+
 class Sale(BaseModel):
     number = pw.BigIntegerField(unique=True)
     created_at = pw.DateTimeField(default=now, index=True)
@@ -255,6 +335,13 @@ class Sale(BaseModel):
     # Schema 4: who rang it up (``cashier`` keeps the name as it was) and where.
     staff = pw.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
     terminal = pw.CharField(max_length=60, default="", constraints=[pw.SQL("DEFAULT ''")])
+    # Schema 6: "sale" or "return" (negative lines; ``return_of`` the original sale
+    # when there was a receipt); status "completed" or "void" (see SaleVoid); the
+    # register session it was rung up in (None: web-shop orders, older sales).
+    kind = pw.CharField(max_length=10, default="sale", constraints=[pw.SQL("DEFAULT 'sale'")])
+    return_of = pw.ForeignKeyField("self", null=True, backref="returns", on_delete="RESTRICT")
+    register_session = pw.ForeignKeyField(RegisterSession, null=True, backref="sales",
+                                          on_delete="RESTRICT")
 
     class Meta:
         # the second covers the reports grouped by sale (schema 5): a range of days is
@@ -287,6 +374,10 @@ class SaleLine(BaseModel):
     # exactly as create_tables does ("INTEGER NOT NULL"), old lines filled with 0.
     bill_discount_percent = PercentField(null=True)
     bill_discount_amount = MoneyField(default=0)
+    # Schema 6: on a return's line, the sold line it takes back (quantities returned
+    # per original line are summed from these).
+    returned_from = pw.ForeignKeyField("self", null=True, backref="returned_by",
+                                       on_delete="RESTRICT")
 
 
 class SaleVat(BaseModel):
@@ -298,9 +389,84 @@ class SaleVat(BaseModel):
 
 
 class Payment(BaseModel):
+    """One tender of a sale. ``amount``: what it paid of the sale (negative: refunded);
+    ``tendered`` and ``change``: the cash handed over and given back (schema 6;
+    for other tenders tendered = amount, change 0). ``method``: the tender's name
+    as it was; ``rounding``: the cash rounding on this tender (0.05 rule)."""
+
     sale = pw.ForeignKeyField(Sale, backref="payments", on_delete="CASCADE")
     method = pw.CharField(max_length=20)
     amount = MoneyField()
+    tendered = MoneyField(default=0)
+    change = MoneyField(default=0)
+    rounding = MoneyField(default=0)
+    tender_method = pw.ForeignKeyField(TenderMethod, null=True, on_delete="RESTRICT")
+    voucher = pw.ForeignKeyField(Voucher, null=True, on_delete="RESTRICT")
+
+
+class SaleVoid(BaseModel):
+    """Why and by whom a sale was voided (its status is then "void")."""
+
+    sale = pw.ForeignKeyField(Sale, unique=True, on_delete="RESTRICT")
+    at = pw.DateTimeField(default=now)
+    reason = pw.CharField(max_length=200)
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+    staff_name = pw.CharField(max_length=60)
+    approver_name = pw.CharField(max_length=60, default="")
+    register_session = pw.ForeignKeyField(RegisterSession, null=True, on_delete="RESTRICT")
+
+
+class AccountEntry(BaseModel):
+    """One entry of a customer's credit account; the balance is their sum.
+    ``amount`` > 0: the customer owes more (a charge); < 0: less (a payment,
+    a refund to account). A payment taken at a till records its tender and session."""
+
+    KINDS = ("charge", "payment", "refund", "adjustment")
+
+    customer = pw.ForeignKeyField(Customer, backref="account_entries", on_delete="RESTRICT")
+    at = pw.DateTimeField(default=now)
+    kind = pw.CharField(max_length=12)
+    amount = MoneyField()
+    sale = pw.ForeignKeyField(Sale, null=True, on_delete="RESTRICT")
+    tender_method = pw.ForeignKeyField(TenderMethod, null=True, on_delete="RESTRICT")
+    register_session = pw.ForeignKeyField(RegisterSession, null=True, on_delete="RESTRICT")
+    reason = pw.CharField(max_length=200, default="")
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+    actor = pw.CharField(max_length=60)
+    terminal = pw.CharField(max_length=60, default="")
+
+    class Meta:
+        indexes = ((("customer", "at"), False),)
+
+
+class ParkedBill(BaseModel):
+    """An open bill put aside (schema 6): ``state`` is the draft as JSON (lines,
+    customer, profile, overrides with their approvals); deleted when recalled."""
+
+    number = pw.BigIntegerField(unique=True)
+    terminal = pw.CharField(max_length=60)
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    cashier = pw.CharField(max_length=60)
+    parked_at = pw.DateTimeField(default=now)
+    customer = pw.ForeignKeyField(Customer, null=True, on_delete="SET NULL")
+    customer_name = pw.CharField(max_length=250, default="")
+    note = pw.CharField(max_length=200, default="")
+    total = MoneyField()
+    lines = pw.IntegerField()
+    state = pw.TextField()
+
+    class Meta:
+        indexes = ((("terminal", "parked_at"), False),)
+
+
+class TerminalSetting(BaseModel):
+    """Per terminal: the receipt printer's width (32, 42 or 48 columns) and where
+    receipts go — a print command (``lp -d PRINTER``) or a device file."""
+
+    terminal = pw.CharField(max_length=60, unique=True)
+    receipt_width = pw.IntegerField(default=42)
+    print_command = pw.CharField(max_length=250, default="")
+    print_device = pw.CharField(max_length=250, default="")
 
 
 class ImportMapping(BaseModel):
@@ -366,6 +532,8 @@ class ItemSalesMonth(BaseModel):
 ALL_MODELS = [
     SchemaVersion, Sequence, VatClass, BusinessConfig, Item, CustomerProfile,
     CustomerType, Customer, Tag, CustomerTag, CustomerNote, CustomField,
-    CustomFieldValue, CustomerSearchTerm, Staff, AuditEntry, Sale, SaleLine, SaleVat, Payment,
-    ImportMapping, WebOrder, ItemSalesDay, ItemSalesMonth,
+    CustomFieldValue, CustomerSearchTerm, Staff, AuditEntry, TenderMethod, Voucher,
+    RegisterSession, RegisterCount, CashMovement, Sale, SaleLine, SaleVat, Payment, SaleVoid,
+    AccountEntry, ParkedBill, TerminalSetting, ImportMapping, WebOrder, ItemSalesDay,
+    ItemSalesMonth,
 ]

@@ -517,7 +517,8 @@ LINE_FIELDS = (
 )
 PROFILE_FIELDS = (CustomerProfile.name, CustomerProfile.active)
 VAT_FIELDS = (SaleVat.sale, SaleVat.rate, SaleVat.base, SaleVat.vat, SaleVat.total)
-PAYMENT_FIELDS = (Payment.sale, Payment.method, Payment.amount)
+PAYMENT_FIELDS = (Payment.sale, Payment.method, Payment.amount, Payment.tendered,
+                  Payment.change, Payment.rounding)
 WEB_ORDER_FIELDS = (WebOrder.order_number, WebOrder.sale, WebOrder.imported_at)
 
 
@@ -642,7 +643,7 @@ def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
         item_sales.record(sale_id, created.date())  # the by-item report's sums
         bulk.insert_rows(SaleVat, VAT_FIELDS, [(sale_id, r.rate, r.base, r.vat, r.total)
                                                for r in bill.vat_summary])
-        bulk.insert_rows(Payment, PAYMENT_FIELDS, [(sale_id, method, paid)])
+        bulk.insert_rows(Payment, PAYMENT_FIELDS, [(sale_id, method, total, paid, change, ZERO)])
         if web_order is not None:
             bulk.insert_rows(WebOrder, WEB_ORDER_FIELDS, [(web_order, sale_id, now())])
         for approved in approvals:  # no sale, no entry: the same transaction
