@@ -22,6 +22,7 @@ from tui_pos.ui.literal import cell, fit, literal
 from tui_pos.ui.screens.bill_dialogs import (
     BillAdjustScreen, ItemSearchPopup, LineEditScreen, PaymentScreen, ReceiptScreen,
 )
+from tui_pos.ui.screens.till_menu import TILL_ACTIONS, TillMenu
 from tui_pos.ui.widgets.bill_layout import bill_columns, size_needed, totals_line
 from tui_pos.ui.widgets.scan_input import ScanInput
 
@@ -64,7 +65,7 @@ class SalesBillScreen(PosScreen):
                 tooltip="Pay: take payment and complete the sale"),
         Binding("f2,ctrl+f", "find_customer", "Cust.", key_display="F2", id="bill.customer",
                 tooltip="Customer search pop-up"),
-        Binding("f5,ctrl+n", "new_customer", "New cust.", key_display="F5",
+        Binding("f5,ctrl+n", "new_customer", "New cust.", key_display="F5", show=False,
                 id="bill.new_customer", tooltip="New customer, assigned to this sale"),
         Binding("f6,ctrl+o", "find_item", "Items", key_display="F6", id="bill.items",
                 tooltip="Item search pop-up"),
@@ -72,6 +73,8 @@ class SalesBillScreen(PosScreen):
                 tooltip="The highlighted line: quantity, discount, VAT"),
         Binding("f9,ctrl+t", "adjust_bill", "Bill", key_display="F9", id="bill.adjust",
                 tooltip="The whole bill: discount and VAT"),
+        Binding("f8,ctrl+g", "till", "Till", key_display="F8", id="bill.till",
+                tooltip="Till: park, recall, account payment, return, void, register"),
         Binding("ctrl+r", "remove_customer", "Remove the customer", show=False,
                 id="bill.no_customer"),
         Binding("delete", "remove_line", "Remove the highlighted line", show=False,
@@ -514,6 +517,21 @@ class SalesBillScreen(PosScreen):
             self.app.push_screen(ReceiptScreen(result), lambda _: self.new_sale())
 
         self.app.push_screen(PaymentScreen(self.draft, self.currency), paid)
+
+    # -- the Till menu (F8 / Ctrl+D) ------------------------------------------------------------
+    def action_till(self) -> None:
+        available = [entry for entry in TILL_ACTIONS if hasattr(self, f"action_{entry[2]}")]
+        if not available:
+            self.notify("Nothing in the Till menu yet", severity="warning")
+            return
+
+        def chosen(action: str | None) -> None:
+            if action:
+                self.run_action(action)
+            else:
+                self.focus_item_field()
+
+        self.app.push_screen(TillMenu(available), chosen)
 
     def new_sale(self) -> None:
         self.draft = SaleDraft.new()

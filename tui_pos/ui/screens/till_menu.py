@@ -1,0 +1,56 @@
+"""The Till menu on the Sales Bill (F8 or Ctrl+G): everything a cashier does at the
+counter besides ringing up a bill — park and recall, a payment on account, a return,
+a void, a reprint, the register's paid in/out, X and Z — one key away, each with its
+letter, so no terminal needs an F-key beyond the one that opens it.
+
+Each entry is (letter, label, the Sales Bill action it runs). The bill screen runs
+the chosen action with ``run_action``; an action it does not have yet is left out.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from tui_pos.ui.literal import literal
+from tui_pos.ui.screens.base import PosModal
+
+# (letter, label, action on SalesBillScreen) — one line per feature, in counter order
+TILL_ACTIONS: list[tuple[str, str, str]] = [
+]
+
+
+class TillMenu(PosModal[str]):
+    """Pick a till action with its letter, or the arrows and Enter; Esc: back to the bill."""
+
+    DEFAULT_CSS = """
+    TillMenu OptionList { height: auto; max-height: 18; width: 50; }
+    """
+
+    def __init__(self, available: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.available = available
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Till — press a letter", classes="dialog-question")
+            yield OptionList(*(Option(literal(f"{letter.upper()}  {label}"), id=action)
+                               for letter, label, action in self.available), id="till-actions")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def on_key(self, event) -> None:
+        key = (event.character or "").lower()
+        for letter, _label, action in self.available:
+            if key and key == letter.lower():
+                event.stop()
+                self.dismiss(action)
+                return
+
