@@ -33,6 +33,8 @@ KINDS = {
     "import": "Import",
     "void": "Sale voided",
     "refund": "Refund",
+    "park": "Bill parked",
+    "recall": "Parked bill recalled",
 }
 
 SUBJECT_LENGTH = 250
