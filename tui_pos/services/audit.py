@@ -33,6 +33,7 @@ KINDS = {
     "import": "Import",
     "void": "Sale voided",
     "refund": "Refund",
+    "account": "Credit account payment or adjustment",
     "park": "Bill parked",
     "recall": "Parked bill recalled",
 }

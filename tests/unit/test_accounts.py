@@ -1,0 +1,384 @@
+"""Credit accounts (issue #6 part 2): the ledger, the limit checked inside the
+sale's transaction, payments on account at the till, a manager's adjustments,
+the statement on screen / for the printer / as CSV — and bad input refused
+with nothing written. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import select
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tui_pos
+from tui_pos.db.models import AccountEntry, AuditEntry, RegisterSession, TenderMethod, database
+from tui_pos.errors import NeedsApproval, NotAllowed, ValidationError
+from tui_pos.services import accounts, customers, staff
+from tui_pos.services.customers import CustomerInput
+from tests.actors import CASHIER, MANAGER, OWNER, PINS, staff_team
+
+D = Decimal
+CHARGER = Path(__file__).with_name("account_charger.py")
+
+
+def customer(limit: str | None = "100", last: str = "Visser") -> int:
+    data = CustomerInput(first_name="Anna", last_name=last,
+                         credit_limit="" if limit is None else limit)
+    return customers.save_customer(OWNER, data).id
+
+
+def open_till(terminal: str = CASHIER.terminal) -> int:
+    """An open register on ``terminal`` (H5's open_register does the same row)."""
+    return RegisterSession.create(terminal=terminal, open_on=terminal,
+                                  opened_by_name="test", opening_float=D("0")).id
+
+
+def method(kind: str) -> int:
+    return TenderMethod.get(TenderMethod.kind == kind).id
+
+
+def charge(actor, customer_id, amount, sale_id=None, session_id=None):
+    with database.atomic():  # as complete_sale does: the sale's own transaction
+        return accounts.charge_in_sale(actor, customer_id, amount, sale_id, session_id)
+
+
+def counts() -> tuple[int, int]:
+    return AccountEntry.select().count(), AuditEntry.select().count()
+
+
+# -- the limit ---------------------------------------------------------------------------
+
+def test_a_charge_within_the_limit_is_an_entry_and_the_balance_is_the_sum(db):
+    anna = customer("100")
+    charge(CASHIER, anna, "30.00")
+    charge(CASHIER, anna, D("45.50"))
+    info = accounts.account_info(anna)
+    assert (info.balance, info.limit, info.available) == (D("75.50"), D("100.00"), D("24.50"))
+    assert accounts.balance(anna) == D("75.50")
+    entries = list(AccountEntry.select().order_by(AccountEntry.id))
+    assert [(e.kind, e.amount, e.actor) for e in entries] == [
+        ("charge", D("30.00"), "test cashier"), ("charge", D("45.50"), "test cashier")]
+
+
+def test_exactly_up_to_the_limit_needs_no_manager(db):
+    anna = customer("100")
+    charge(CASHIER, anna, "100")
+    assert accounts.balance(anna) == D("100.00")
+
+
+def test_over_the_limit_a_cashier_needs_a_manager_and_nothing_is_written(db):
+    anna = customer("100")
+    charge(CASHIER, anna, "90")
+    before = counts()
+    with pytest.raises(NeedsApproval) as asked:
+        charge(CASHIER, anna, "10.01")
+    assert "over the limit" in asked.value.message
+    with pytest.raises(NeedsApproval):
+        accounts.check_charge(CASHIER, anna, "10.01")
+    assert counts() == before
+    assert accounts.balance(anna) == D("90.00")
+
+
+def test_over_the_limit_approved_by_a_manager_is_written_with_an_approval_entry(db):
+    team = staff_team("till-1")
+    anna = customer("50")
+    approved = staff.approve(team["Cas"], team["Mona"].staff_id, PINS["Mona"],
+                             "on account over the limit", "manager")
+    charge(approved, anna, "80")
+    assert accounts.balance(anna) == D("80.00")
+    entry = AuditEntry.select().where(AuditEntry.kind == "approval").get()
+    assert entry.approver_name == "Mona" and entry.actor == "Cas"
+    assert "over the credit limit" in entry.subject
+
+
+def test_a_manager_charging_over_the_limit_approves_it_themselves(db):
+    anna = customer("10")
+    charge(MANAGER, anna, "25")
+    assert accounts.balance(anna) == D("25.00")
+
+
+def test_no_credit_limit_means_no_credit_account_and_on_account_is_refused(db):
+    walk_in = customer(None)
+    before = counts()
+    for attempt in (lambda: charge(OWNER, walk_in, "5"),
+                    lambda: accounts.check_charge(OWNER, walk_in, "5")):
+        with pytest.raises(ValidationError) as refused:
+            attempt()
+        assert "no credit account" in refused.value.message
+        assert not isinstance(refused.value, NeedsApproval)
+    assert counts() == before
+    assert not accounts.account_info(walk_in).has_account
+
+
+def test_on_account_without_a_customer_is_refused(db):
+    before = counts()
+    with pytest.raises(ValidationError, match="needs a customer"):
+        charge(CASHIER, None, "5")
+    with pytest.raises(ValidationError, match="needs a customer"):
+        accounts.check_charge(CASHIER, None, "5")
+    assert counts() == before
+
+
+@pytest.mark.parametrize("amount", ["0", "-5", "1e3", "NaN", "12345678901", "1.001", "abc",
+                                    D("Infinity")])
+def test_a_charge_of_nothing_negative_or_absurd_is_refused(db, amount):
+    anna = customer("100")
+    before = counts()
+    with pytest.raises(ValidationError):
+        charge(MANAGER, anna, amount)
+    assert counts() == before
+
+
+# -- refunds and voids ----------------------------------------------------------------------
+
+def test_a_refund_to_account_is_a_negative_entry_either_way_round(db):
+    anna = customer("100")
+    charge(CASHIER, anna, "40")
+    with database.atomic():
+        accounts.refund_in_sale(CASHIER, anna, "15", None, None)
+        accounts.refund_in_sale(CASHIER, anna, D("-5"), None, None)
+    kinds = [(e.kind, e.amount) for e in AccountEntry.select().order_by(AccountEntry.id)]
+    assert kinds[1:] == [("refund", D("-15.00")), ("refund", D("-5.00"))]
+    assert accounts.balance(anna) == D("20.00")
+
+
+def test_reversing_a_sale_takes_its_entries_back_once(db):
+    from tui_pos.db.models import Sale
+
+    anna = customer("100")
+    sale = Sale.create(number=7, business_date=dt.date.today(), prices_include_vat=True,
+                       subtotal=0, discount_total=0, vat_total=0, total=D("30"),
+                       paid=D("30"), change=0)
+    charge(CASHIER, anna, "30", sale_id=sale.id)
+    charge(CASHIER, anna, "12")  # another sale's: stays
+    assert accounts.reverse_sale(MANAGER, sale.id) == D("30.00")
+    assert accounts.reverse_sale(MANAGER, sale.id) == D("0")
+    assert accounts.balance(anna) == D("12.00")
+    undone = AccountEntry.select().where(AccountEntry.kind == "adjustment").get()
+    assert (undone.amount, undone.sale_id, undone.reason) == (D("-30.00"), sale.id,
+                                                            "Sale 7 voided")
+
+
+# -- a payment on account at the till ----------------------------------------------------------
+
+def test_a_payment_on_account_records_tender_session_audit_and_a_receipt(db):
+    anna = customer("100")
+    charge(CASHIER, anna, "60")
+    session = open_till()
+    paid = accounts.take_payment(CASHIER, anna, "25,50", method("cash"), width=32)
+    entry = AccountEntry.get(AccountEntry.id == paid.entry_id)
+    assert (entry.kind, entry.amount, entry.tender_method_id, entry.register_session_id) == (
+        "payment", D("-25.50"), method("cash"), session)
+    assert paid.balance == accounts.balance(anna) == D("34.50")
+    logged = AuditEntry.select().where(AuditEntry.kind == "account").get()
+    assert "25.50" in logged.subject and "Payment on account" in logged.subject
+    lines = paid.receipt_text.splitlines()
+    assert all(len(line) <= 32 for line in lines)
+    assert any("25,50" in line for line in lines) and any("34,50" in line for line in lines)
+
+
+def test_a_payment_needs_the_register_open_and_writes_nothing_without(db):
+    anna = customer("100")
+    charge(CASHIER, anna, "60")
+    before = counts()
+    with pytest.raises(ValidationError, match="not open") as refused:
+        accounts.take_payment(CASHIER, anna, "10", method("card"), width=42)
+    assert refused.value.field == "register"
+    assert counts() == before
+
+
+@pytest.mark.parametrize("amount", ["0", "-10", "", "1e2", "99999999999", "NaN", "1,2,3"])
+def test_a_payment_of_nothing_negative_or_absurd_is_refused(db, amount):
+    anna = customer("100")
+    open_till()
+    before = counts()
+    with pytest.raises(ValidationError) as refused:
+        accounts.take_payment(CASHIER, anna, amount, method("cash"), width=42)
+    assert refused.value.field == "amount"
+    assert counts() == before
+
+
+@pytest.mark.parametrize("kind", ["voucher", "account"])
+def test_a_voucher_or_on_account_cannot_pay_an_account_off(db, kind):
+    anna = customer("100")
+    open_till()
+    with pytest.raises(ValidationError, match="cannot pay an account off"):
+        accounts.take_payment(CASHIER, anna, "10", method(kind), width=42)
+    assert [name for _, name in accounts.payment_methods()] == ["Cash", "Card"]
+
+
+def test_a_payment_for_a_customer_without_an_account_or_nobody_is_refused(db):
+    walk_in = customer(None)
+    open_till()
+    before = counts()
+    with pytest.raises(ValidationError, match="no credit account"):
+        accounts.take_payment(CASHIER, walk_in, "10", method("cash"), width=42)
+    with pytest.raises(ValidationError, match="Choose the customer"):
+        accounts.take_payment(CASHIER, None, "10", method("cash"), width=42)
+    assert counts() == before
+
+
+# -- adjustments -----------------------------------------------------------------------------
+
+def test_an_adjustment_needs_a_manager_and_a_reason(db):
+    anna = customer("100")
+    charge(CASHIER, anna, "20")
+    before = counts()
+    with pytest.raises(NeedsApproval):
+        accounts.adjust(CASHIER, anna, "-5", "goodwill")
+    for reason in ("", "   ", "bad\x1b[31m", "x" * 201):
+        with pytest.raises(ValidationError) as refused:
+            accounts.adjust(MANAGER, anna, "-5", reason)
+        assert refused.value.field == "reason"
+    with pytest.raises(ValidationError):
+        accounts.adjust(MANAGER, anna, "0", "nothing")
+    with pytest.raises(NotAllowed):
+        accounts.adjust(None, anna, "-5", "goodwill")
+    assert counts() == before
+    accounts.adjust(MANAGER, anna, "-5", "goodwill: late delivery")
+    assert accounts.balance(anna) == D("15.00")
+    logged = AuditEntry.select().where(AuditEntry.kind == "account").get()
+    assert "goodwill: late delivery" in logged.subject
+
+
+# -- the statement ------------------------------------------------------------------------------
+
+def dated(entry_id: int, day: dt.date) -> None:
+    AccountEntry.update(at=dt.datetime.combine(day, dt.time(10, 30))).where(
+        AccountEntry.id == entry_id).execute()
+
+
+def test_a_statement_has_the_opening_balance_the_entries_and_the_closing(db):
+    anna = customer("500")
+    open_till()
+    days = [dt.date(2026, 11, d) for d in (2, 10, 12, 20, 28)]
+    ids = [charge(CASHIER, anna, "100"),
+           charge(CASHIER, anna, "50"),
+           accounts.take_payment(CASHIER, anna, "70", method("card"), width=42).entry_id,
+           accounts.adjust(MANAGER, anna, "-2.50", "=HYPERLINK(\"evil\")"),
+           charge(CASHIER, anna, "9.95")]
+    for entry_id, day in zip(ids, days):
+        dated(entry_id, day)
+    st_ = accounts.statement(anna, dt.date(2026, 11, 10), "2026-11-20")
+    assert st_.opening == D("100.00")
+    assert [(line.kind, line.amount, line.balance) for line in st_.lines] == [
+        ("charge", D("50.00"), D("150.00")), ("payment", D("-70.00"), D("80.00")),
+        ("adjustment", D("-2.50"), D("77.50"))]
+    assert st_.closing == D("77.50")
+    whole = accounts.statement(anna, None, dt.date(2026, 11, 30))
+    assert whole.opening == 0 and whole.closing == accounts.balance(anna) == D("87.45")
+
+    for width in accounts.WIDTHS:
+        text = accounts.statement_text(st_, width, locale="nl_NL")
+        assert all(len(line) <= width for line in text.splitlines()), width
+        assert "Opening balance" in text and text.rstrip().endswith("77,50")
+
+    out = io.StringIO()
+    assert accounts.statement_csv(st_, out) == 3
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == ["date", "kind", "sale", "reason", "amount", "balance"]
+    assert rows[1] == ["2026-11-10", "opening", "", "", "", "100.00"]
+    assert rows[4][3] == "'=HYPERLINK(\"evil\")"  # never a formula
+    assert rows[4][4:] == ["-2.50", "77.50"]  # numbers stay numbers
+    assert rows[-1] == ["2026-11-20", "closing", "", "", "", "77.50"]
+
+
+def test_a_statement_refuses_a_bad_period_or_width(db):
+    anna = customer("100")
+    with pytest.raises(ValidationError, match="YYYY-MM-DD"):
+        accounts.statement(anna, "10-11-2026")
+    with pytest.raises(ValidationError, match="after"):
+        accounts.statement(anna, "2026-11-20", "2026-11-10")
+    with pytest.raises(ValidationError, match="width"):
+        accounts.statement_text(accounts.statement(anna), 40)
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["charge", "pay", "adjust"]),
+                          st.decimals(min_value=D("0.01"), max_value=D("500"), places=2)),
+                max_size=8))
+def test_the_statement_always_reconciles_with_the_balance(db, steps):
+    AccountEntry.delete().execute()
+    anna = accounts.customer_by_number(customers.get_customer(customer_for_hypothesis()).number)
+    if not RegisterSession.select().where(RegisterSession.open_on == CASHIER.terminal).exists():
+        open_till()
+    for what, amount in steps:
+        if what == "charge":
+            charge(MANAGER, anna, amount)
+        elif what == "pay":
+            accounts.take_payment(CASHIER, anna, amount, method("cash"), width=42)
+        else:
+            accounts.adjust(MANAGER, anna, -amount, "correction")
+    st_ = accounts.statement(anna)
+    assert st_.closing == accounts.balance(anna)
+    running = st_.opening
+    for line in st_.lines:
+        running += line.amount
+        assert line.balance == running
+    assert accounts.account_info(anna).available == D("300.00") - st_.closing
+
+
+def customer_for_hypothesis() -> int:
+    found = [c.id for c in customers.search_customers("Hypo", limit=1).hits]
+    return found[0] if found else customer("300", last="Hypo")
+
+
+# -- eight tills at once ----------------------------------------------------------------------------
+
+def test_eight_processes_charging_one_customer_never_pass_the_limit(db_target, db):
+    """Six tills charge 7.00 at a time, two take 5.00 payments, all at once: the
+    balance after every entry, in the order they were written, stays within the
+    limit, and every charge that was not refused is there."""
+    anna = customer("100")
+    for n in (6, 7):
+        open_till(f"lane-{n}")
+    database.close()
+    env = dict(os.environ, PYTHONPATH=str(Path(tui_pos.__file__).parents[1]))
+    tills = []
+    for n in range(8):
+        what, amount = ("charge", "7.00") if n < 6 else ("pay", "5.00")
+        tills.append(subprocess.Popen(
+            [sys.executable, str(CHARGER), db_target, str(anna), f"lane-{n}", what, amount,
+             "6"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env))
+    try:
+        for till in tills:
+            assert read_line(till) == "ready"
+        for till in tills:
+            till.stdin.write(b"go\n")
+            till.stdin.flush()
+        results = [read_line(till).split() for till in tills]
+    finally:
+        for till in tills:
+            till.stdin.close()
+            till.wait(60)
+    charged = sum(int(r[1]) for r in results[:6])
+    paid = sum(int(r[1]) for r in results[6:])
+    assert paid == 12 and all(r[2] == "0" for r in results[6:])
+    assert sum(int(r[2]) for r in results[:6]) == 36 - charged  # the rest refused
+    entries = list(AccountEntry.select().where(AccountEntry.customer == anna)
+                   .order_by(AccountEntry.id))
+    assert len(entries) == charged + paid
+    running = D(0)
+    for entry in entries:
+        running += entry.amount
+        assert running <= D("100"), "a charge passed the limit"
+    assert running == accounts.balance(anna) == 7 * charged - 60
+    assert charged >= 14  # at least the limit's worth was charged
+
+
+def read_line(process, timeout: float = 120) -> str:
+    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    assert ready, "a till said nothing"
+    line = process.stdout.readline().decode().strip()
+    assert line, f"a till stopped (exit {process.poll()})"
+    return line
