@@ -26,6 +26,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 import peewee as pw
 from playhouse.shortcuts import ReconnectMixin
 
+from tui_pos.db.drivers import load_postgres_driver
 from tui_pos.db.models import database
 from tui_pos.errors import ValidationError
 
@@ -328,14 +329,8 @@ class PostgresStore(ReconnectMixin, pw.PostgresqlDatabase):
 
 def postgres_database(target: str) -> pw.Database:
     settings = postgres_url(target)
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        try:
-            import psycopg2  # noqa: F401
-        except ImportError:
-            raise DatabaseError("a postgresql:// database needs its driver: "
-                                f"{POSTGRES_INSTALL}") from None
+    if not load_postgres_driver():
+        raise DatabaseError(f"a postgresql:// database needs its driver: {POSTGRES_INSTALL}")
     return PostgresStore(settings.pop("database"), **settings)
 
 
