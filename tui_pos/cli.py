@@ -68,8 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
                       "$TUI_POS_OWNER_PIN keeps it out of the process list)")
 
     report = with_db(sub.add_parser("report", help="print a report"))
-    report.add_argument("report", nargs="?", default="sales", choices=["sales"],
-                        help="what to report (only sales so far; the default)")
+    report.add_argument("report", nargs="?", default="sales", choices=["sales", "z", "x"],
+                        help="sales (the default); z NUMBER: a kept Z report again; "
+                        "x: the open register's X report (--terminal)")
+    report.add_argument("number", nargs="?", metavar="NUMBER", help="the Z report's number")
+    report.add_argument("--width", type=int, default=42,
+                        help="z/x: columns of the text (default 42; 32 to 80)")
     report.add_argument("--by", choices=GROUPS, help="group the sales by this")
     report.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     report.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
@@ -91,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tui_pos.cli_privacy import add_parsers as add_privacy_parsers
 
     add_privacy_parsers(sub, with_db)  # audit, customer export|erase
+    from tui_pos.cli_register import add_parsers as add_register_parsers
+
+    add_register_parsers(sub, with_db)  # register open|close|status
     return parser
 
 
@@ -288,6 +295,10 @@ def run_report(args) -> int:
     from tui_pos.db.connection import close_database, open_database, resolve_target
     from tui_pos.services import config, reports
 
+    if args.report in ("z", "x"):
+        from tui_pos.cli_register import run_report as run_register_report
+
+        return run_register_report(args)
     if args.by is None:
         return refuse(f"group the report by something: `tui-pos report {args.report} "
                       f"--by {'|'.join(GROUPS)}`")
@@ -498,6 +509,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_export(args)
         if args.command == "serve":
             return run_serve(args)
+        if args.command == "register":
+            from tui_pos.cli_register import run_register
+
+            return run_register(args)
         if args.command in ("audit", "customer"):
             from tui_pos import cli_privacy
 
