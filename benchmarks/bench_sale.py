@@ -170,11 +170,11 @@ def main(argv: list[str] | None = None) -> int:
             c = cpu()
             t = clock()
             if what == "s":
-                complete_sale(BENCH, draft, "", "cash")
+                complete_sale(BENCH, draft, tendered="", method="cash")
                 service.append(clock() - t)
                 service_cpu.append(cpu() - c)
             elif what == "f":
-                complete_sale(BENCH, draft2, "", "cash", receipts_dir=receipts)
+                complete_sale(BENCH, draft2, tendered="", method="cash", receipts_dir=receipts)
                 service_file.append(clock() - t)
             else:
                 bare_sale(con, rows, now, now[:10])

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Sequence as SequenceOf
 
 import peewee as pw
 
@@ -19,13 +20,15 @@ from tui_pos.db.models import (
 from tui_pos.money import ZERO, format_date, format_money, format_percent, format_quantity, \
     parse_money, parse_percent, parse_quantity
 from tui_pos.money import MAX_MONEY, MAX_QUANTITY
-from tui_pos.services import audit, catalog, config, item_sales
+from tui_pos.services import audit, catalog, config, item_sales, register
+from tui_pos.services import tenders as tendering
 from tui_pos.services.actors import Actor, require
 from tui_pos.services.errors import NeedsApproval, NotFound, ValidationError, as_field, check
 from tui_pos.services.pricing import (
     LineInput, PricedBill, PricingContext, VatChoice, price_bill,
 )
 from tui_pos.services.receipts import ReceiptNotSaved, cells, cut_cells, write_receipt
+from tui_pos.services.tenders import PaymentRow, TenderInput
 from tui_pos.services.text import printable
 
 COUNTER_METHODS = ("cash", "card")  # what the payment screen offers
@@ -498,6 +501,7 @@ class CompletedSale:
     receipt_text: str
     receipt_path: str | None
     receipt_error: str | None = None  # the file could not be written (the sale is saved)
+    payments: tuple[PaymentRow, ...] = ()
 
 
 SALE_FIELDS = (
@@ -506,7 +510,7 @@ SALE_FIELDS = (
     Sale.customer_number, Sale.customer_name, Sale.customer_type, Sale.customer_type_name,
     Sale.profile, Sale.profile_name, Sale.prices_include_vat, Sale.bill_discount,
     Sale.subtotal, Sale.discount_total, Sale.vat_total, Sale.total, Sale.paid, Sale.change,
-    Sale.receipt_text,
+    Sale.receipt_text, Sale.kind, Sale.register_session,
 )
 LINE_FIELDS = (
     SaleLine.sale, SaleLine.position, SaleLine.item, SaleLine.sku, SaleLine.name,
@@ -517,8 +521,7 @@ LINE_FIELDS = (
 )
 PROFILE_FIELDS = (CustomerProfile.name, CustomerProfile.active)
 VAT_FIELDS = (SaleVat.sale, SaleVat.rate, SaleVat.base, SaleVat.vat, SaleVat.total)
-PAYMENT_FIELDS = (Payment.sale, Payment.method, Payment.amount, Payment.tendered,
-                  Payment.change, Payment.rounding)
+PAYMENT_FIELDS = tendering.PAYMENT_FIELDS  # with tender_method and voucher (schema 6)
 WEB_ORDER_FIELDS = (WebOrder.order_number, WebOrder.sale, WebOrder.imported_at)
 
 
@@ -556,28 +559,39 @@ def change_due(total: Decimal, tendered: str | Decimal) -> Decimal:
     return parse_tender(tendered, total) - total
 
 
-def complete_sale(actor: Actor, draft: SaleDraft, tendered: str | Decimal = "",
-                  method: str = "cash", receipts_dir: str | Path | None = None,
-                  at: dt.datetime | None = None, web_order: str | None = None) -> CompletedSale:
+def complete_sale(actor: Actor, draft: SaleDraft,
+                  tenders: SequenceOf[TenderInput] | None = None,
+                  receipts_dir: str | Path | None = None, at: dt.datetime | None = None,
+                  web_order: str | None = None, *, tendered: str | Decimal = "",
+                  method: str = "cash") -> CompletedSale:
     """Save the bill as a sale — all of it or nothing — with the next number.
 
-    The sale records ``actor`` as its cashier (name, staff member, terminal).
-    Overrides beyond the limits need a manager's approval (given on the bill,
-    or ``actor``'s own); each approved one gets an "approval" audit entry in the
-    sale's own transaction. ``web_order``: the web-shop order number this sale
-    records, written in the sale's own transaction (``WebOrder``), so neither
-    is ever saved without the other."""
+    ``tenders``: how it is paid (``TenderInput``s, split as ``tendering.settle``
+    says); without them the old one-tender form: ``method`` "cash" (``tendered``
+    handed over, empty = exact), "card" or "web shop".
+    The sale records ``actor`` as its cashier (name, staff member, terminal) and
+    the terminal's open register session. Overrides beyond the limits need a
+    manager's approval (given on the bill, or ``actor``'s own); each approved one
+    gets an "approval" audit entry in the sale's own transaction. ``web_order``:
+    the web-shop order number this sale records, written in the sale's own
+    transaction (``WebOrder``), so neither is ever saved without the other."""
     require(actor, "cashier", "Complete a sale")
     check(bool(draft.lines), "The bill has no lines", "code")
-    check(method in PAYMENT_METHODS, f"Payment method must be one of {', '.join(PAYMENT_METHODS)}",
-          "method")
+    if isinstance(tenders, (str, Decimal)):  # the old positional form (tendered)
+        tenders, tendered = None, tenders
     bill = draft.priced()
     total = bill.total
-    paid = parse_tender(tendered, total) if method == "cash" else total
-    if total >= 0:
-        check(paid >= total, f"Cash received {format_money(paid)} is less than the total "
-              f"{format_money(total)}", "tendered")
-    change = (paid - total) if method == "cash" else ZERO
+    settings = draft.settings or config.get_settings()
+    rounding = bool(getattr(settings, "cash_rounding", False))
+    if tenders is None:
+        tenders = _one_tender(tendered, method, total, rounding)
+    payments = tendering.settle(total, tenders, rounding)
+    customer = draft.customer
+    if any(p.kind == "account" for p in payments):
+        check(customer is not None, "On account needs a customer on the bill — attach one "
+              "first (F3)", "method")
+        check(_accounts() is not None, "Paying on account is not available yet", "method")
+    paid, change = tendering.paid_and_change(payments)
     profile_name = ""
     if draft.profile_id is not None:  # still there and active? (SQL built once: hot path)
         profile = bulk.select_one(CustomerProfile, PROFILE_FIELDS, CustomerProfile.id,
@@ -586,8 +600,6 @@ def complete_sale(actor: Actor, draft: SaleDraft, tendered: str | Decimal = "",
         profile_name, active = profile
         check(active, f"The profile {profile_name!r} is inactive", "profile")
     approvals = draft.approvals(actor)  # NeedsApproval before anything is written
-    customer = draft.customer
-    settings = draft.settings or config.get_settings()
     created = at or now()
     header = SaleHeader(
         created_at=created, cashier=printable(actor.name)[:60],
@@ -601,10 +613,10 @@ def complete_sale(actor: Actor, draft: SaleDraft, tendered: str | Decimal = "",
         profile_name=profile_name,
         paid=paid, change=change,
     )
-    # One transaction, five statements whose SQL text is built once (db.bulk).
+    # One transaction, a few statements whose SQL text is built once (db.bulk).
     try:
-        number, sale_id, text = _save_sale(draft, bill, header, settings, method, total,
-                                           web_order, approvals)
+        number, sale_id, text = _save_sale(draft, bill, header, settings, payments, total,
+                                           web_order, approvals, actor)
     except pw.OperationalError as exc:  # e.g. the database stayed locked: nothing was written
         raise ValidationError(f"The sale could not be saved ({exc}); the bill is still open "
                               "— try again.", "method") from None
@@ -614,24 +626,54 @@ def complete_sale(actor: Actor, draft: SaleDraft, tendered: str | Decimal = "",
         raise ValidationError(f"Web-shop order {web_order} is already recorded",
                               "web_order") from None
     path, error = save_receipt(number, text, receipts_dir)
-    return CompletedSale(sale_id, number, total, header.paid, header.change, text, path, error)
+    return CompletedSale(sale_id, number, total, header.paid, header.change, text, path, error,
+                         tuple(payments))
+
+
+def _one_tender(tendered: str | Decimal, method: str, total: Decimal,
+                rounding: bool) -> list[TenderInput]:
+    """The old form — one method by its name, cash handed over — as a tender list,
+    refused with the old messages."""
+    check(method in PAYMENT_METHODS, f"Payment method must be one of "
+          f"{', '.join(PAYMENT_METHODS)}", "method")
+    if method == "cash":
+        paid = parse_tender(tendered, total)
+        due = tendering.round_cash(total) if rounding else total
+        if total >= 0 and not _blank(tendered):
+            check(paid >= due, f"Cash received {format_money(paid)} is less than the total "
+                  f"{format_money(due)}", "tendered")
+        return [TenderInput(tendering.method_of_kind("cash").id, tendered)]
+    if method == WEB_SHOP:
+        return [TenderInput(tendering.method_named(WEB_SHOP).id)]
+    return [TenderInput(tendering.method_of_kind(method).id)]
+
+
+def _accounts():
+    """H2's credit accounts (services/accounts.py), once it provides charge_in_sale."""
+    try:
+        from tui_pos.services import accounts
+    except ImportError:
+        return None
+    return accounts if hasattr(accounts, "charge_in_sale") else None
 
 
 def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
-               settings: config.Settings, method: str, total: Decimal,
+               settings: config.Settings, payments: list[PaymentRow], total: Decimal,
                web_order: str | None = None,
-               approvals: list[ApprovedOverride] = ()) -> tuple[int, int, str]:
+               approvals: list[ApprovedOverride] = (),
+               actor: Actor | None = None) -> tuple[int, int, str]:
     created, paid, change, cashier = header.created_at, header.paid, header.change, header.cashier
     with database.atomic():
+        session_id = None if web_order is not None else register.current_id(header.terminal)
         number = bulk.next_value(Sequence, "sale")
-        text = receipt_text(number, header, draft, bill, settings, method)
+        text = receipt_text(number, header, draft, bill, settings, payments)
         sale_id = bulk.insert_rows(Sale, SALE_FIELDS, [(
             number, created, created.date(), "completed", cashier, header.staff_id,
             header.terminal, header.customer_id,
             header.customer_number, header.customer_name, header.customer_type_id,
             header.customer_type_name, header.profile_id, header.profile_name,
             bill.prices_include_vat, draft.bill_discount, bill.subtotal, bill.discount_total,
-            bill.vat_total, total, paid, change, text,
+            bill.vat_total, total, paid, change, text, "sale", session_id,
         )], returning="id")
         bulk.insert_rows(SaleLine, LINE_FIELDS, [
             (sale_id, i + 1, d.item_id, d.sku, d.name, p.quantity, p.unit_price,
@@ -640,10 +682,18 @@ def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
              p.bill_discount_percent, p.bill_discount_amount)
             for i, (d, p) in enumerate(zip(draft.lines, bill.lines))
         ])
-        item_sales.record(sale_id, created.date())  # the by-item report's sums
         bulk.insert_rows(SaleVat, VAT_FIELDS, [(sale_id, r.rate, r.base, r.vat, r.total)
                                                for r in bill.vat_summary])
-        bulk.insert_rows(Payment, PAYMENT_FIELDS, [(sale_id, method, total, paid, change, ZERO)])
+        tendering.write_payments(sale_id, payments)
+        on_account = [p for p in payments if p.kind == "account"]
+        if on_account:
+            balance = None
+            for p in on_account:
+                balance = _accounts().charge_in_sale(actor, header.customer_id, p.amount,
+                                                     sale_id, session_id)
+            text = receipt_text(number, header, draft, bill, settings, payments, balance)
+            Sale.update(receipt_text=text).where(Sale.id == sale_id).execute()
+        item_sales.record(sale_id, created.date())  # the by-item report's sums
         if web_order is not None:
             bulk.insert_rows(WebOrder, WEB_ORDER_FIELDS, [(web_order, sale_id, now())])
         for approved in approvals:  # no sale, no entry: the same transaction
@@ -699,8 +749,26 @@ def _who(sale: SaleHeader) -> list[str]:
     return [_cut(text) for text in (cashier, till) if text]
 
 
+def _payment_lines(payments: SequenceOf[PaymentRow], money) -> list[str]:
+    """One line per tender ("Cash 50,00", "Voucher 1234… 10,00"), then the rounding."""
+    out = []
+    for p in payments:
+        label = _plain(p.method)
+        if label.casefold() == WEB_SHOP:  # paid online before the sale was recorded
+            label = f"Paid ({WEB_SHOP})"
+        if p.voucher_number:
+            number = _plain(p.voucher_number)
+            label += f" {number[:4]}…" if len(number) > 4 else f" {number}"
+        out.append(_row(label, money(p.tendered if p.kind == "cash" else p.amount)))
+    rounding = sum((p.rounding for p in payments), ZERO)
+    if rounding:
+        out.append(_row("Rounding", money(rounding)))
+    return out
+
+
 def receipt_text(number: int, sale: SaleHeader, draft: SaleDraft, bill: PricedBill,
-                 settings: config.Settings, method: str) -> str:
+                 settings: config.Settings, payments: SequenceOf[PaymentRow] = (),
+                 balance: Decimal | None = None) -> str:
     """A plain-text receipt, 40 terminal columns wide, in the store's locale.
 
     Names are plain text (markup stays literal), control characters removed,
@@ -743,9 +811,11 @@ def receipt_text(number: int, sale: SaleHeader, draft: SaleDraft, bill: PricedBi
     if bill.discount_total:
         out.append(_row("You saved", money(bill.discount_total)))
     out.append(_row(f"TOTAL {_plain(settings.currency)}", money(bill.total)))
-    out.append(_row(f"Paid ({method})", money(sale.paid)))
+    out.extend(_payment_lines(payments, money))
     if sale.change:
         out.append(_row("Change", money(sale.change)))
+    if balance is not None:
+        out.append(_row("Account balance", money(balance)))
     out.append("")
     out.append(_row("VAT", "base      VAT    total"))
     for r in bill.vat_summary:

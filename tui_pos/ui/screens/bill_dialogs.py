@@ -274,8 +274,8 @@ class PaymentScreen(Dialog):
         receipts = self.app.receipts_dir
         # bad cash, or the database refused: the bill is kept; an override made by
         # someone else that needs a manager asks for the PIN here
-        attempt(self, lambda actor: complete_sale(actor, self.draft, tendered, method,
-                                                  receipts_dir=receipts),
+        attempt(self, lambda actor: complete_sale(actor, self.draft, tendered=tendered,
+                                                  method=method, receipts_dir=receipts),
                 self.dismiss, lambda error: self.show_error(error, "tendered"))
 
 
