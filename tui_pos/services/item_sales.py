@@ -2,9 +2,10 @@
 thousand rows instead of every sale line (issue 9: ≤ 100 ms for a year).
 
 ``record(sale_id, day)`` adds one completed sale's lines, in the sale's own
-transaction (``complete_sale`` calls it). Anything else that changes what a
-completed sale counts — a void or a return — must call ``record`` for the new
-sale or ``rebuild`` for the days it touched, or the by-item report drifts.
+transaction (``complete_sale`` calls it; a return calls it too: its negative
+lines subtract). A void calls ``unrecord``, which takes the voided sale's lines
+back out. Anything else that changes what a completed sale counts must call
+``rebuild`` for the days it touched, or the by-item report drifts.
 
 Two tables (schema step 5): ``item_sales_day`` per day, SKU, profile and
 customer type (0 = none), for ranges with a filter and for the odd days at a
@@ -69,6 +70,42 @@ def record(sale_id: int, day: dt.date) -> None:
     day_sql, month_sql = _record_sql(database.param)
     database.execute_sql(day_sql, (sale_id,))
     database.execute_sql(month_sql, (month_of(day), sale_id))
+
+
+@lru_cache(maxsize=4)
+def _unrecord_sql(param: str) -> tuple[str, str, str, str]:
+    """``record``'s statements subtracting instead of adding (whatever the sale's
+    status: a void calls it as the sale turns "void"), then the rows left empty."""
+    negated = (f"-SUM(l.quantity), -SUM({LINE_GROSS}), -SUM({LINE_VAT}), "
+               f"-SUM({LINE_DISCOUNT}), -COUNT(*)")
+    day = ("INSERT INTO item_sales_day (business_date, sku, profile_id, customer_type_id, "
+           "quantity, gross, vat, discount, lines) "
+           "SELECT s.business_date, l.sku, COALESCE(s.profile_id, 0), "
+           f"COALESCE(s.customer_type_id, 0), {negated} "
+           "FROM sale_line AS l JOIN sale AS s ON s.id = l.sale_id "
+           f"WHERE l.sale_id = {param} "
+           "GROUP BY s.business_date, l.sku, s.profile_id, s.customer_type_id "
+           f"ON CONFLICT ({', '.join(DAY_KEY)}) DO UPDATE SET {_add('item_sales_day', DAY_KEY)}")
+    month = ("INSERT INTO item_sales_month (month, sku, quantity, gross, vat, discount, lines, "
+             f"last_line_id) SELECT {param}, l.sku, {negated}, MAX(l.id) "
+             "FROM sale_line AS l JOIN sale AS s ON s.id = l.sale_id "
+             f"WHERE l.sale_id = {param} GROUP BY l.sku "
+             f"ON CONFLICT ({', '.join(MONTH_KEY)}) DO UPDATE SET "
+             f"{_add('item_sales_month', MONTH_KEY)}")
+    empty_days = f"DELETE FROM item_sales_day WHERE business_date = {param} AND lines = 0"
+    empty_months = f"DELETE FROM item_sales_month WHERE month = {param} AND lines = 0"
+    return day, month, empty_days, empty_months
+
+
+def unrecord(sale_id: int, day: dt.date) -> None:
+    """Take a sale's lines back out of the day and month sums (a void; inside the
+    caller's transaction; ``day`` is the sale's business date). An item left with
+    no line that day or month loses its row, as ``rebuild`` would leave it."""
+    day_sql, month_sql, empty_days, empty_months = _unrecord_sql(database.param)
+    database.execute_sql(day_sql, (sale_id,))
+    database.execute_sql(month_sql, (month_of(day), sale_id))
+    database.execute_sql(empty_days, (day,))
+    database.execute_sql(empty_months, (month_of(day),))
 
 
 def rebuild(start: dt.date, end: dt.date) -> None:
