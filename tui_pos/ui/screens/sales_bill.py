@@ -527,14 +527,85 @@ class SalesBillScreen(PosScreen):
 
         def chosen(action: str | None) -> None:
             if action:
-                self.run_action(action)
+                self.call_later(self.run_action, action)  # a coroutine: awaited there
             else:
                 self.focus_item_field()
 
         self.app.push_screen(TillMenu(available), chosen)
 
+    # -- park and recall (Till menu › P, › R; services/parked.py) ----------------------------
+    parked_from: int | None = None  # the parked bill this one was recalled from
+
+    def action_park_bill(self) -> None:
+        self.clear_errors()
+        if not self.draft.lines:
+            self.show_error(ValidationError("The bill has no lines: there is nothing to park",
+                                            "code"))
+            return
+        self.park_open_bill()
+
+    def park_open_bill(self, then=None) -> None:
+        """Ask the note and park; the bill is empty at once for the next customer."""
+        from tui_pos.ui.screens.parked import ParkNoteScreen
+
+        def parked_as(number: int | None) -> None:
+            if number is None:
+                self.focus_item_field()
+                return
+            self.new_sale()
+            self.notify(f"Bill parked as number {number}", markup=False)
+            if then is not None:
+                then()
+
+        self.app.push_screen(ParkNoteScreen(self.app.actor, self.draft), parked_as)
+
+    def action_recall_bill(self) -> None:
+        """The parked bills; with lines on this bill, it is parked first (never lost)."""
+        self.clear_errors()
+        if not self.draft.lines:
+            self.choose_parked_bill()
+            return
+
+        def answer(park_first: bool | None) -> None:
+            if park_first:
+                self.park_open_bill(then=self.choose_parked_bill)
+            else:
+                self.focus_item_field()
+
+        self.app.push_screen(ConfirmScreen("This bill is open. Park it first, then recall "
+                                           "another?", yes="Park it", no="Stay"), answer)
+
+    def choose_parked_bill(self) -> None:
+        from tui_pos.ui.screens.parked import ParkedBillsScreen
+
+        def recalled(result) -> None:
+            if result is None:
+                self.focus_item_field()
+                return
+            self.show_recalled(result)
+
+        self.app.push_screen(ParkedBillsScreen(self.app.actor, self.locale), recalled)
+
+    def show_recalled(self, recalled) -> None:
+        """The recalled bill on screen; its parked number in the header until completed."""
+        self.draft = recalled.draft
+        self.parked_from = recalled.number
+        with self.prevent(Input.Changed):
+            self.query_one("#customer", Input).value = (recalled.draft.customer.name
+                                                        if recalled.draft.customer else "")
+        if self.show_profile:
+            self.load_profiles()
+        self.refresh_bill()
+        self.show_cashier()
+        self.sub_title = f"{self.sub_title} · from parked bill {recalled.number}".lstrip(" ·")
+        for note in recalled.notes:
+            self.notify(note, severity="warning", timeout=10, markup=False)
+        self.focus_item_field()
+
     def new_sale(self) -> None:
         self.draft = SaleDraft.new()
+        self.parked_from = None  # a recalled bill is completed (or parked again)
+        self.show_cashier()
         self.query_one("#customer", Input).value = ""
         self.query_one("#code", Input).value = ""
         self.query_one("#quantity", Input).value = "1"

@@ -19,6 +19,8 @@ from tui_pos.ui.screens.base import PosModal
 
 # (letter, label, action on SalesBillScreen) — one line per feature, in counter order
 TILL_ACTIONS: list[tuple[str, str, str]] = [
+    ("p", "Park this bill", "park_bill"),
+    ("r", "Recall a parked bill", "recall_bill"),
 ]
 
 
