@@ -39,11 +39,12 @@ class Settings:
     discount_limit: Decimal = Decimal(20)  # a cashier's discount above it needs a manager
     vat_override_needs_manager: bool = True
     idle_minutes: int = 10  # signed out after this long without a key; 0 = never
+    cash_rounding: bool = False  # the cash part of a sale rounded to 0.05 (schema 6)
 
 
 IDLE_MINUTES_MAX = 240
 SWITCHES = ("prices_include_vat", "show_customer_profile", "show_customer_type",
-            "vat_override_needs_manager")
+            "vat_override_needs_manager", "cash_rounding")
 
 
 def get_settings() -> Settings:
@@ -59,6 +60,7 @@ def get_settings() -> Settings:
         discount_limit=Decimal(row.discount_limit).quantize(Decimal("0.01")),
         vat_override_needs_manager=row.vat_override_needs_manager,
         idle_minutes=row.idle_minutes,
+        cash_rounding=row.cash_rounding,
     )
 
 

@@ -64,7 +64,8 @@ class BusinessConfigScreen(FormScreen):
     FORM_FIELDS = ("store_name", "address", "vat_number", "currency", "locale",
                    "prices_include_vat", "vat_rounding", "default_vat_class_id",
                    "show_customer_profile", "show_customer_type",
-                   "discount_limit", "vat_override_needs_manager", "idle_minutes",
+                   "cash_rounding", "discount_limit", "vat_override_needs_manager",
+                   "idle_minutes",
                    "receipt_header", "receipt_footer")
 
     def compose(self) -> ComposeResult:
@@ -98,6 +99,10 @@ class BusinessConfigScreen(FormScreen):
             default_vat = Select(vat_options(s.default_vat_class_id, s.locale),
                                  id="default_vat_class_id", prompt="(none)", compact=True)
             yield from form_row("Default VAT class", default_vat)
+            yield from form_row("Cash", Tick("Cash rounding to 0.05", s.cash_rounding,
+                                             id="cash_rounding", compact=True,
+                                             tooltip="the cash part of a sale is rounded "
+                                             "to 5 cents, as Dutch shops do"))
             yield Label("Features", classes="section")
             for field, label, what in SWITCHES:
                 yield from form_row("", Tick(label, getattr(s, field), id=field,
@@ -147,6 +152,7 @@ class BusinessConfigScreen(FormScreen):
             discount_limit=q("#discount_limit", Input).value,
             vat_override_needs_manager=q("#vat_override_needs_manager", Checkbox).value,
             idle_minutes=q("#idle_minutes", Input).value,
+            cash_rounding=q("#cash_rounding", Checkbox).value,
         )
 
     def save(self) -> bool:
