@@ -5,13 +5,15 @@ at today's prices when the cashier asks; recalled once only."""
 from __future__ import annotations
 
 import json
+import threading
 from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tui_pos.db.models import AuditEntry, ParkedBill
+from tui_pos.db.models import AuditEntry, ParkedBill, database
 from tui_pos.services import catalog, customers, parked, staff
+from tui_pos.services.actors import Actor
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import NotFound, ValidationError
@@ -101,7 +103,7 @@ def test_the_list_is_newest_first_and_filters_by_number_customer_and_terminal(sh
     a.set_customer(jan.id)
     b = bill("COF-250", "COF-250")
     b.set_customer(marie.id)
-    other_till = CASHIER.__class__(None, "Chris", "cashier", "till-2")
+    other_till = Actor(None, "Chris", "cashier", "till-2")
     first = parked.park(CASHIER, a, "first")
     second = parked.park(other_till, b)
     third = parked.park(CASHIER, bill("GIFT-25"))
@@ -163,7 +165,7 @@ def test_recall_twice_the_second_is_told_it_was_already_recalled(shop):
     number = parked.park(CASHIER, bill("MUG-01"))
     parked.recall(CASHIER, number)
     with pytest.raises(ValidationError, match=f"Parked bill {number} was already recalled"):
-        parked.recall(CASHIER.__class__(None, "Chris", "cashier", "till-2"), number)
+        parked.recall(Actor(None, "Chris", "cashier", "till-2"), number)
     assert AuditEntry.select().where(AuditEntry.kind == "recall").count() == 1
     with pytest.raises(NotFound, match="There is no parked bill 99"):
         parked.recall(CASHIER, 99)
@@ -186,6 +188,42 @@ def test_two_tills_racing_one_gets_it_the_other_is_refused_and_nothing_is_writte
         parked.recall(CASHIER, number)
     assert AuditEntry.select().where(AuditEntry.kind == "recall").count() == 0
     assert ParkedBill.select().count() == 1  # rolled back with the refusal
+
+
+def test_two_tills_recall_the_same_bill_at_once_one_gets_it(shop, engine, monkeypatch):
+    """Two threads, each its own connection. On PostgreSQL both have read the row
+    before either deletes it (a barrier holds them): the second delete waits for the
+    first commit and finds nothing. SQLite's write lock lets only one in at a time."""
+    number = parked.park(CASHIER, bill("MUG-01"))
+    both_read = threading.Barrier(2, timeout=20) if engine == "postgresql" else None
+    rebuild = parked._rebuild
+
+    def read_together(*args):
+        draft = rebuild(*args)
+        if both_read is not None:
+            both_read.wait()
+        return draft
+
+    monkeypatch.setattr(parked, "_rebuild", read_together)
+    results: list[str] = []
+
+    def till(name: str) -> None:
+        try:
+            parked.recall(Actor(None, name, "cashier", name), number)
+            results.append("recalled")
+        except ValidationError as error:
+            results.append(error.message)
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=till, args=(name,)) for name in ("till-1", "till-2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == [f"Parked bill {number} was already recalled", "recalled"]
+    assert ParkedBill.select().count() == 0
+    assert AuditEntry.select().where(AuditEntry.kind == "recall").count() == 1
 
 
 def test_recall_as_parked_keeps_the_old_price_reprice_takes_todays(shop):
