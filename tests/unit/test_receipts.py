@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui_pos.db.models import Item, Sale
-from tui_pos.services import config, customers, receipts
+from tui_pos.services import config, customers, printing, receipts
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import NotFound, ValidationError
 from tui_pos.services.receipts import (
@@ -235,8 +235,8 @@ def test_receipt_names_are_plain_text_cut_by_terminal_cells(shop):
     assert "Customer: Zoë [link=x]y[/link]" in text
     assert "\x1b" not in text and "\x07" not in text
     assert "Mug ]0;pwned [/] 湯呑み" in text
-    assert all(cells(row) <= 40 for row in text.splitlines())
-    assert max(cells(row) for row in text.splitlines()) == 40  # the long name is cut at 40
+    assert all(cells(row) <= 42 for row in text.splitlines())
+    assert max(cells(row) for row in text.splitlines()) == 42  # the long name is cut at 42
 
 
 def test_receipt_money_in_the_store_locale(shop):
@@ -253,7 +253,7 @@ def test_receipt_money_in_the_store_locale(shop):
     draft.add_item("GIFT-25", "401")
     text = complete_sale(OWNER, draft, tendered="10100").receipt_text
     assert "10.025,00" in text and "75,00" in text
-    assert all(cells(row) <= 40 for row in text.splitlines())
+    assert all(cells(row) <= 42 for row in text.splitlines())
 
 
 def test_a_row_too_wide_for_one_line_goes_on_two(shop):
@@ -262,13 +262,15 @@ def test_a_row_too_wide_for_one_line_goes_on_two(shop):
 
     catalog.save_item(OWNER, ItemInput(sku="BOAT", name="Boat", price="1000000",
                                 vat_class_id=shop.vat["Nul"].id))
+    printing.save_settings(OWNER, 32)  # this till prints 32 columns
     draft = SaleDraft.new()
     draft.add_item("BOAT", "9999")
     rows = complete_sale(OWNER, draft).receipt_text.splitlines()
-    at = rows.index("  9999 x 1.000.000,00")  # 21 + 19 cells: no room for a space
-    assert rows[at + 1] == " " * 21 + "9.999.000.000,00 0%"
-    assert "0% total" + " " * 16 + "9.999.000.000,00" in rows  # VAT summary: one a line
-    assert all(cells(row) <= 40 for row in rows)
+    at = rows.index("  9999 x 1.000.000,00")  # 21 + 20 cells: more than 32
+    assert rows[at + 1] == " " * 12 + "9.999.000.000,00  0%"
+    assert "0% total" + " " * 8 + "9.999.000.000,00" in rows  # VAT summary: two a rate
+    assert "  base 9.999.000.000,00 VAT 0,00" in rows
+    assert all(cells(row) <= 32 for row in rows)
 
 
 def test_a_folder_without_a_watermark_checks_only_the_newest_sales(shop, tmp_path,

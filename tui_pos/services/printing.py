@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from tui_pos.db.models import TerminalSetting, database
 from tui_pos.services import audit
 from tui_pos.services.actors import Actor, require
-from tui_pos.services.errors import Errors, ValidationError, check
+from tui_pos.services.errors import Errors, check
 from tui_pos.services.text import checked, printable
 
 WIDTHS = (32, 42, 48)   # the receipt printers' columns: 58 mm, 80 mm, 80 mm small font

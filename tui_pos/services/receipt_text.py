@@ -18,16 +18,17 @@ from typing import Sequence
 
 import peewee as pw
 
-from tui_pos.db.models import AccountEntry, Customer, Payment, Sale, SaleLine, SaleVat, Voucher
+from tui_pos.db.models import Payment, Sale, SaleLine, SaleVat, Voucher
 from tui_pos.money import (
-    ZERO, format_date, format_money, format_percent, format_quantity, from_minor,
+    ZERO, format_date, format_money, format_percent, format_quantity,
 )
-from tui_pos.services import config, printing
+from tui_pos.services import accounts, config, printing
 from tui_pos.services.errors import NotFound, ValidationError
 from tui_pos.services.receipts import cells, cut_cells
 from tui_pos.services.text import printable
 
 COPY_MARK = "** COPY **"
+WEB_SHOP = "web shop"  # sales.WEB_SHOP: the tender of an order paid online
 
 
 @dataclass(frozen=True)
@@ -227,15 +228,25 @@ def _totals(page: Page, data: ReceiptData) -> None:
         page.row("You saved", money(data.discount_total))
     page.row(f"TOTAL {plain(data.currency)}", money(data.total))
     for p in data.payments:
-        what = plain(p.method) + (f" {plain(p.voucher_number)}"
-                                  if plain(getattr(p, "voucher_number", "")) else "")
-        page.row(f"{'Refund' if p.amount < 0 else 'Paid'} ({what})", money(p.amount))
+        page.row(f"{'Refund' if p.amount < 0 else 'Paid'} ({_tender(p)})", money(p.amount))
         if p.rounding:
             page.row("  rounding", money(p.rounding))
         if p.tendered != p.amount + p.rounding:
             page.row("  tendered", money(p.tendered))
     if data.change:
         page.row("Change", money(data.change))
+
+
+def _tender(payment) -> str:
+    """"Cash", "Web shop" as the web-shop import always wrote it ("web shop"), and a
+    voucher with the first four characters of its number only (it is as good as cash)."""
+    what = plain(payment.method)
+    if what.casefold() == WEB_SHOP:
+        what = WEB_SHOP
+    number = plain(getattr(payment, "voucher_number", "") or "")
+    if number:
+        what += f" {number[:4]}…" if len(number) > 4 else f" {number}"
+    return what
 
 
 def _vat(page: Page, data: ReceiptData) -> None:
@@ -325,15 +336,14 @@ def data_for_sale(sale_id: int, copy: bool = False) -> ReceiptData:
 
 
 def balance_now(customer_id: int | None) -> Decimal | None:
-    """The customer's account balance, None when they have no credit account."""
+    """The customer's account balance now, None when they have no credit account."""
     if customer_id is None:
         return None
-    limit = Customer.select(Customer.credit_limit).where(Customer.id == customer_id).scalar()
-    if limit is None:
+    try:
+        info = accounts.account_info(customer_id)
+    except NotFound:  # the sale keeps its snapshot; the customer row is gone
         return None
-    cents = (AccountEntry.select(pw.fn.SUM(AccountEntry.amount).coerce(False))
-             .where(AccountEntry.customer == customer_id).scalar())
-    return from_minor(int(cents or 0), 2)
+    return info.balance if info.has_account else None
 
 
 def for_sale(sale_id: int, copy: bool = False, width: int | None = None) -> str:

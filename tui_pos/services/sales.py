@@ -14,20 +14,21 @@ import peewee as pw
 
 from tui_pos.db import bulk
 from tui_pos.db.models import (
-    BusinessConfig, Customer, CustomerProfile, CustomerType, Payment, Sale, SaleLine, SaleVat,
+    BusinessConfig, Customer, CustomerProfile, CustomerType, Sale, SaleLine, SaleVat,
     Sequence, VatClass, WebOrder, database, now,
 )
-from tui_pos.money import ZERO, format_date, format_money, format_percent, format_quantity, \
-    parse_money, parse_percent, parse_quantity
+from tui_pos.money import format_money, format_percent, parse_money, parse_percent, \
+    parse_quantity
 from tui_pos.money import MAX_MONEY, MAX_QUANTITY
 from tui_pos.services import audit, catalog, config, item_sales, register
 from tui_pos.services import tenders as tendering
+from tui_pos.services import printing, receipt_text as receipt_layout
 from tui_pos.services.actors import Actor, require
 from tui_pos.services.errors import NeedsApproval, NotFound, ValidationError, as_field, check
 from tui_pos.services.pricing import (
     LineInput, PricedBill, PricingContext, VatChoice, price_bill,
 )
-from tui_pos.services.receipts import ReceiptNotSaved, cells, cut_cells, write_receipt
+from tui_pos.services.receipts import ReceiptNotSaved, write_receipt
 from tui_pos.services.tenders import PaymentRow, TenderInput
 from tui_pos.services.text import printable
 
@@ -687,10 +688,11 @@ def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
         tendering.write_payments(sale_id, payments)
         on_account = [p for p in payments if p.kind == "account"]
         if on_account:
-            balance = None
+            accounts = _accounts()
             for p in on_account:
-                balance = _accounts().charge_in_sale(actor, header.customer_id, p.amount,
-                                                     sale_id, session_id)
+                accounts.charge_in_sale(actor, header.customer_id, p.amount, sale_id,
+                                        session_id)
+            balance = accounts.balance(header.customer_id)
             text = receipt_text(number, header, draft, bill, settings, payments, balance)
             Sale.update(receipt_text=text).where(Sale.id == sale_id).execute()
         item_sales.record(sale_id, created.date())  # the by-item report's sums
@@ -715,122 +717,24 @@ def save_receipt(number: int, text: str,
         return None, error.message
 
 
-WIDTH = 40
-
-
-def _plain(text: str) -> str:
-    """One line of stored text as plain receipt text: no control characters."""
-    return " ".join(printable(text).split())
-
-
-def _cut(text: str) -> str:
-    return cut_cells(_plain(text), WIDTH)
-
-
-def _centred(text: str) -> str:
-    text = _cut(text)
-    return " " * ((WIDTH - cells(text)) // 2) + text
-
-
-def _row(left: str, right: str) -> str:
-    """``left`` and ``right`` on one line of WIDTH cells, or on two when too wide."""
-    space = WIDTH - cells(left) - cells(right)
-    if space < 1:
-        return f"{left}\n{' ' * max(0, WIDTH - cells(right))}{right}"
-    return f"{left}{' ' * space}{right}"
-
-
-def _who(sale: SaleHeader) -> list[str]:
-    """'Cashier: Cas   Till: till-1' on one line, or on two when too wide."""
-    cashier = f"Cashier: {_plain(sale.cashier)}" if _plain(sale.cashier) else ""
-    till = f"Till: {_plain(sale.terminal)}" if _plain(sale.terminal) else ""
-    if cashier and till and cells(cashier) + 2 + cells(till) <= WIDTH:
-        return [_row(cashier, till)]
-    return [_cut(text) for text in (cashier, till) if text]
-
-
-def _payment_lines(payments: SequenceOf[PaymentRow], money) -> list[str]:
-    """One line per tender ("Cash 50,00", "Voucher 1234… 10,00"), then the rounding."""
-    out = []
-    for p in payments:
-        label = _plain(p.method)
-        if label.casefold() == WEB_SHOP:  # paid online before the sale was recorded
-            label = f"Paid ({WEB_SHOP})"
-        if p.voucher_number:
-            number = _plain(p.voucher_number)
-            label += f" {number[:4]}…" if len(number) > 4 else f" {number}"
-        out.append(_row(label, money(p.tendered if p.kind == "cash" else p.amount)))
-    rounding = sum((p.rounding for p in payments), ZERO)
-    if rounding:
-        out.append(_row("Rounding", money(rounding)))
-    return out
+WIDTH = printing.DEFAULT_WIDTH  # a terminal without settings; each has its own (printing)
 
 
 def receipt_text(number: int, sale: SaleHeader, draft: SaleDraft, bill: PricedBill,
                  settings: config.Settings, payments: SequenceOf[PaymentRow] = (),
-                 balance: Decimal | None = None) -> str:
-    """A plain-text receipt, 40 terminal columns wide, in the store's locale.
+                 balance: Decimal | None = None, *, kind: str = "sale",
+                 return_of: int | None = None) -> str:
+    """The stored receipt, laid out for the sale's terminal's printer (32, 42 or 48
+    columns; services/receipt_text.py): every tender, the customer's account balance
+    (``balance`` after an on-account charge, else as it is), a return's original sale.
 
     Names are plain text (markup stays literal), control characters removed,
     cut by terminal cells (a CJK character takes two)."""
-    loc = settings.locale
-
-    def money(value: Decimal) -> str:
-        return format_money(value, locale=loc)
-
-    out: list[str] = []
-    for text in (settings.store_name, *settings.address.splitlines(),
-                 *settings.receipt_header.splitlines()):
-        if _plain(text):
-            out.append(_centred(text))
-    if _plain(settings.vat_number):
-        out.append(_centred(f"VAT {settings.vat_number}"))
-    out.append("-" * WIDTH)
-    out.append(_row(f"Sale {number}",
-                    f"{format_date(sale.created_at, loc)} {sale.created_at:%H:%M}"))
-    if sale.customer_name:
-        out.append(_cut(f"Customer: {sale.customer_name} ({sale.customer_number})"))
-    if sale.profile_name:
-        out.append(_cut(f"Profile: {sale.profile_name}"))
-    out.extend(_who(sale))
-    out.append("-" * WIDTH)
-    for d, p in zip(draft.lines, bill.lines):
-        out.append(_cut(d.name))
-        qty = f"  {format_quantity(p.quantity, loc)} x {money(p.unit_price)}"
-        out.append(_row(qty, f"{money(p.gross)} {format_percent(p.vat.rate, loc)}"))
-        if p.discount_amount:  # the line's own discount, then the bill's on top
-            label = f"  discount {format_percent(p.discount_percent, loc)} ({p.discount_source})"
-            out.append(_row(label, money(-p.discount_amount)))
-        if p.bill_discount_amount:
-            label = f"  bill discount {format_percent(p.bill_discount_percent, loc)}"
-            out.append(_row(label, money(-p.bill_discount_amount)))
-    out.append("-" * WIDTH)
-    if not bill.prices_include_vat:
-        out.append(_row("Subtotal excl. VAT", money(bill.subtotal)))
-        out.append(_row("VAT", money(bill.vat_total)))
-    if bill.discount_total:
-        out.append(_row("You saved", money(bill.discount_total)))
-    out.append(_row(f"TOTAL {_plain(settings.currency)}", money(bill.total)))
-    out.extend(_payment_lines(payments, money))
-    if sale.change:
-        out.append(_row("Change", money(sale.change)))
-    if balance is not None:
-        out.append(_row("Account balance", money(balance)))
-    out.append("")
-    out.append(_row("VAT", "base      VAT    total"))
-    for r in bill.vat_summary:
-        rate = format_percent(r.rate, loc)
-        columns = f"{money(r.base):>8} {money(r.vat):>7} {money(r.total):>8}"
-        if cells(rate) + 1 + cells(columns) <= WIDTH:
-            out.append(_row(rate, columns))
-        else:  # amounts too big for the columns: one per line
-            out.extend(_row(f"{rate} {what}", money(amount))
-                       for what, amount in (("base", r.base), ("VAT", r.vat),
-                                            ("total", r.total)))
-    for text in settings.receipt_footer.splitlines():
-        if _plain(text):
-            out.append(_centred(text))
-    return "\n".join(out) + "\n"
+    if balance is None:
+        balance = receipt_layout.balance_now(sale.customer_id)
+    data = receipt_layout.from_bill(number, sale, draft, bill, settings, payments, balance,
+                                    kind=kind, return_of=return_of)
+    return receipt_layout.render(data, receipt_layout.width_for(sale.terminal))
 
 
 def get_sale(number: int) -> Sale:
