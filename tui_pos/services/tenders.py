@@ -322,11 +322,19 @@ def _usable_voucher(number: str, amount: Decimal, refund: bool) -> VoucherInfo:
           "voucher")
     check(info.balance > 0, f"Voucher {info.number} is spent (nothing left on it)", "voucher")
     check(info.balance >= amount, f"Voucher {info.number} has only "
-          f"{format_money(info.balance)} left", "voucher")
+          f"{_shown(info.balance)} left", "voucher")
     return info
 
 
 # -- Settling a total -----------------------------------------------------------------
+
+def _shown(value: Decimal) -> str:
+    """An amount for a message, as the store shows money: "EUR 14,22"."""
+    from tui_pos.services import config
+
+    settings = config.get_settings()
+    return f"{settings.currency} {format_money(value, locale=settings.locale)}"
+
 
 def round_cash(value: Decimal) -> Decimal:
     """To the nearest 0.05, halves up (24.22 → 24.20, 24.23 → 24.25)."""
@@ -346,8 +354,8 @@ def _amount(text: str | Decimal, total: Decimal, refund: bool) -> Decimal | None
     value = as_field("tendered", parse_money, text, "Amount", allow_negative=refund)
     value = abs(value)
     if value > absurd_limit(total):
-        raise ValidationError(f"{format_money(value)} is far more than this bill "
-                              f"({format_money(total)}); check the amount", "tendered")
+        raise ValidationError(f"{_shown(value)} is far more than this bill "
+                              f"({_shown(abs(total))}); check the amount", "tendered")
     return value
 
 
@@ -396,7 +404,7 @@ def settle(total: Decimal, tenders: Sequence[TenderInput],
         due -= abs(rows[-1].amount)
     if due > 0:
         what = "still to refund" if refund else "still due"
-        raise ValidationError(f"{format_money(due)} {what}", "tendered")
+        raise ValidationError(f"{_shown(due)} {what}", "tendered")
     kept = [r for r in rows if r.amount or r.tendered]
     return kept or rows[:1]
 
