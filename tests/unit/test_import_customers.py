@@ -8,19 +8,32 @@ import csv
 import datetime as dt
 import io
 import sqlite3
+import threading
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tui_pos.services import customers, importer, layouts, masters, sheets
+from tui_pos.db.models import AuditEntry, Customer
+from tui_pos.services import audit, customers, importer, layouts, masters, sheets
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
 from tests.actors import OWNER
 from tests.cli_run import run  # init with the test owner's PIN
 
 DATA = Path(__file__).parent.parent / "data" / "import"
+MAY_FORK = importer._may_fork  # the real one; the fixture below replaces it
+
+
+@pytest.fixture(autouse=True, params=["two passes", "pipelined"])
+def path_taken(request, monkeypatch):
+    """Every test on both paths: the two passes (small files, the app) and the
+    pipeline (a forked checking process, one transaction: large files, the CLI)."""
+    if request.param == "pipelined":
+        monkeypatch.setattr(importer, "PIPELINE_BYTES", 0)
+        monkeypatch.setattr(importer, "_may_fork", lambda: True)
+    return request.param
 
 
 def counts(db_file: str) -> dict[str, int]:
@@ -478,3 +491,90 @@ def test_progress_goes_to_stderr_only_on_a_terminal(store, capsys, monkeypatch):
     code, out, err = run(capsys, "import", "customers", str(DATA / "ospos_customers.csv"),
                          "--db", store, "--dry-run")
     assert "\rchecked 3 rows" in err
+
+
+# -- Both paths alike where the pipeline writes as it checks ---------------------------------
+
+def many(count: int, start: int = 0, **extra) -> list[list[str]]:
+    return [tui_row(first_name=f"Klant {i}", email=f"k{i}@example.nl", active="yes", **extra)
+            for i in range(start, start + count)]
+
+
+def test_a_bad_row_after_many_good_batches_writes_nothing(db, tmp_path):
+    path = write_csv(tmp_path / "c.csv", [TUI, *many(9), tui_row(first_name="Bad",
+                     email="no-at-sign", active="yes"), *many(3, start=9)])
+    report = importer.import_customers(OWNER, path, batch=2)  # four batches before it
+    assert report.refused and not report.written and report.rows_written == 0
+    assert problems(report) == {11: "'no-at-sign' is not a valid e-mail address"}
+    assert (report.rows, report.added, report.rejected) == (13, 12, 1)
+    assert customers.search_customers("klant", limit=5).hits == []
+    assert Customer.select().count() == 0 and AuditEntry.select().count() == 0
+
+
+def test_good_rows_only_writes_them_all_and_one_audit_entry(db, tmp_path):
+    path = write_csv(tmp_path / "c.csv", [TUI, *many(5), tui_row(first_name="Bad",
+                     email="no-at-sign", active="yes"), *many(4, start=5)])
+    report = importer.import_customers(OWNER, path, batch=2, good_rows_only=True,
+                                       rejects=tmp_path / "rejects.csv")
+    assert report.written and (report.added, report.rejected, report.rows_written) == (9, 1, 9)
+    assert Customer.select().count() == 9
+    assert [h.email for h in customers.search_customers("k8@", limit=5).hits] == \
+        ["k8@example.nl"]
+    assert "no-at-sign" in (tmp_path / "rejects.csv").read_text(encoding="utf-8-sig")
+    entries = audit.entries(audit.AuditFilter(kind="import"))
+    assert len(entries) == 1 and "Customers from c.csv" in entries[0].subject
+
+
+def test_two_new_rows_sharing_an_email_stay_two_customers(db, tmp_path):
+    """The second row is no match for the customer the first row made (the store is
+    matched as it was before the import), as in the two passes."""
+    path = write_csv(tmp_path / "c.csv", [TUI,
+        tui_row(number="501", first_name="Ed", email="fam@example.nl", active="yes"),
+        tui_row(number="502", first_name="Eva", email="fam@example.nl", active="yes")])
+    report = importer.import_customers(OWNER, path, batch=1)
+    assert (report.added, report.updated, report.rejected) == (2, 0, 0), report.problems
+    assert customers.find_customer_by_number("501").first_name == "Ed"
+    assert customers.find_customer_by_number("502").first_name == "Eva"
+
+
+def test_a_file_unreadable_further_on_writes_nothing(db, tmp_path):
+    path = write_csv(tmp_path / "c.csv", [TUI, *many(6),
+                                          tui_row(first_name="x" * (sheets.MAX_CELL + 1))])
+    with pytest.raises(ValidationError, match="line 8"):
+        importer.import_customers(OWNER, path, batch=2)
+    assert Customer.select().count() == 0
+
+
+def test_cancelled_while_checking_writes_nothing_on_either_path(db, tmp_path):
+    path = write_csv(tmp_path / "c.csv", [TUI, *many(6)])
+    checked = []
+
+    def progress(phase: str, done: int) -> None:
+        checked.append(done)
+        if done >= 4:
+            raise importer.Cancelled()
+
+    with pytest.raises(importer.Cancelled):
+        importer.import_customers(OWNER, path, batch=2, progress=progress)
+    assert checked == [2, 4] and Customer.select().count() == 0
+
+
+def test_the_pipeline_is_taken_for_a_large_file_outside_threads_only(db, tmp_path, monkeypatch,
+                                                                    path_taken):
+    if path_taken != "pipelined":
+        pytest.skip("about the pipeline itself")
+    monkeypatch.setattr(importer, "PIPELINE_BYTES", 1000)
+    taken = []
+    monkeypatch.setattr(importer.Pipeline, "check_and_write",
+                        lambda self, batches: taken.append(len(list(batches))))
+    small = write_csv(tmp_path / "small.csv", [TUI, *many(1)])
+    large = write_csv(tmp_path / "large.csv", [TUI, *many(20)])
+    assert small.stat().st_size < 1000 < large.stat().st_size
+    importer.import_customers(OWNER, small)
+    importer.import_customers(OWNER, large, batch=5)
+    assert taken == [4]  # the large file's four batches came from the checking process
+    in_a_thread = []
+    worker = threading.Thread(target=lambda: in_a_thread.append(MAY_FORK()))
+    worker.start()
+    worker.join()
+    assert in_a_thread == [False]  # the app's worker thread keeps the two passes

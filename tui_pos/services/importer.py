@@ -14,6 +14,13 @@ Two passes over the file, streamed, so memory stays flat as the file grows:
    (customers and search terms as flat values, tags, custom values and notes by
    ``insert_rows``), instead of ``save_customer``'s dozen statements per customer.
 
+A large file imported from the main thread (the CLI) takes the **pipelined** path
+instead (``Pipeline``): a forked process reads and checks every row as a new
+customer while this one matches each batch to the store, checks again the rows
+that match a stored customer, and writes the batch, all in ONE transaction
+committed only when the whole file is checked; a bad row rolls it back (unless
+only the good rows are asked for), so the rule above holds.
+
 Importing the same file twice changes nothing: every row then matches the
 customer it made and is counted as unchanged. Types, profiles and tags are
 matched by name ignoring case and created only when ``create_missing`` says so.
@@ -23,11 +30,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import multiprocessing
 import operator
 import os
 import pickle
 import re
 import tempfile
+import threading
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -50,6 +59,7 @@ from tui_pos.services.text import checked, clean, digits, name_key
 
 _digits = customers._digits  # text.digits of a str, its regex compiled once
 BATCH = 1000
+PIPELINE_BYTES = 2 * 1024 * 1024  # from this size a file takes the pipelined path
 SHOWN_PROBLEMS = 1000  # the report keeps this many bad rows; the rejects file gets them all
 NOTE_AUTHOR = "import"
 Progress = Callable[[str, int], None]  # (phase, rows done)
@@ -205,6 +215,8 @@ class Planned:
     note: str
     new_type: str = ""  # name of a type to create (create_missing), "" if none
     new_profile: str = ""
+    terms: set[str] | None = None  # search terms made by the checking process
+    stored: list | None = None  # the new row's columns as stored, made by the checking process
 
 
 class Masters:
@@ -257,6 +269,13 @@ def import_customers(actor: Actor, path: str | Path, *, dry_run: bool = False,
                               ignored_columns=cmap.ignored, dry_run=dry_run,
                               good_rows_only=good_rows_only)
         check_pass = Check(cmap, known, custom_columns, create_missing, report, progress)
+        if not dry_run and _pipelined(table):
+            with _Rejects(rejects, table.header) as bad:
+                Pipeline(check_pass, table, rows, bad, actor, batch, sheet).run()
+                report.rejects_file = bad.written_to
+            report.created = {kind: sorted(names.values(), key=name_key)
+                              for kind, names in known.to_create.items() if names}
+            return report
         with tempfile.TemporaryFile() as spool, _Rejects(rejects, table.header) as bad:
             check_pass.run(rows, spool, bad, batch)
             report.rejects_file = bad.written_to
@@ -375,6 +394,7 @@ class Check:
         self.progress = progress
         self.seen: dict[int, int] = {}  # hash of "n:1001" / "e:a@b.nl" / "p:06…" / "c:42" → line
         self.file_numbers: set[str] = set()  # numbers an automatic number must not take
+        self.offline = False  # True in the pipeline's checking process: no database there
 
     def run(self, rows, spool, bad: _Rejects, batch: int) -> None:
         for chunk in _batches(rows, batch):
@@ -477,6 +497,8 @@ class Check:
         profile_id, new_profile = self.master(errors, values, "profile", data.profile_id)
         vat_id = self.vat_class(errors, values, data.vat_class_id)
         inactive = profile_id is not None and profile_id in self.known.inactive_profiles
+        if inactive and self.offline:  # the service's rule reads the store: not here
+            raise _Recheck()
         data.customer_type_id, data.vat_class_id = None, None
         data.profile_id = profile_id if inactive else None  # the service's rule decides
         v = customers._validated(data, customer_id, errors)
@@ -556,6 +578,10 @@ class Check:
                 else current.get(f.id, "")
             out[f.id] = errors.take(customers.normalise_custom_value, f, raw)
         return out
+
+
+class _Recheck(Exception):
+    """The checking process cannot decide this row alone: the writer checks it."""
 
 
 def _label(name: str) -> str:
@@ -665,18 +691,20 @@ def _lookup(sql: str, values: list) -> list[tuple]:
     return out
 
 
-def _matches(keys: list[Keys]) -> Found:
-    """One lookup per kind of key for a whole batch, through indexed columns."""
+def _matches(keys: list[Keys], newest: int | None = None) -> Found:
+    """One lookup per kind of key for a whole batch, through indexed columns; with
+    ``newest``, only customers up to that id (those stored before the import began)."""
     numbers = list({k.number for k in keys if k.number})
     by_number = dict((n, i) for i, n in _lookup(
-        'SELECT "id", "number" FROM "customer" WHERE "number" IN ({marks})', numbers))
+        'SELECT "id", "number" FROM "customer" WHERE "number" IN ({marks})', numbers)
+        if newest is None or i <= newest)
     emails = {k.email for k in keys if k.email}
     phones = {p for k in keys for p in k.phones}
     candidates: set[int] = set(by_number.values())
     # e-mails and phone digits are search terms (indexed by term)
     candidates.update(c for (c,) in _lookup(
         'SELECT DISTINCT "customer_id" FROM "customer_search_term" WHERE "term" IN ({marks})',
-        list(emails | phones)))
+        list(emails | phones)) if newest is None or c <= newest)
     existing = _existing(list(candidates))
     by_email: dict[str, list[int]] = {}
     by_phone: dict[str, list[int]] = {}
@@ -713,6 +741,14 @@ def _existing(ids: list[int]) -> dict[int, Existing]:
     return out
 
 
+def _terms(p: Planned, text_fields: set[int]) -> set[str]:
+    """The search terms of a checked row, as ``customers.search_terms`` makes them."""
+    texts = [value for fid, value in p.custom.items() if value and fid in text_fields]
+    v = p.values
+    return customers.terms_for(v["first_name"], v["last_name"], v["company"], v["additional"],
+                               v["number"], v["email"], v["phone"], v["mobile"], p.tags, texts)
+
+
 # -- Pass 2: write ------------------------------------------------------------------------------
 
 CUSTOMER_FIELDS = [Customer._meta.fields[name] for name in (
@@ -727,6 +763,18 @@ _STORED_ROW = operator.itemgetter(*(f.name for f in CUSTOMER_FIELDS[:-2]))
 _CONVERTED = [(i, f.db_value) for i, f in enumerate(CUSTOMER_FIELDS[:-2])
               if not isinstance(f, (pw.CharField, pw.BooleanField, pw.ForeignKeyField))]
 TERM_FIELDS = [CustomerSearchTerm.customer, CustomerSearchTerm.term]
+_NUMBER_AT, _TYPE_AT, _PROFILE_AT = (
+    [f.name for f in CUSTOMER_FIELDS].index(name) for name in ("number", "customer_type",
+                                                               "profile"))
+
+
+def _stored(values: dict) -> list:
+    """A new customer's columns as stored, in CUSTOMER_FIELDS order (without the stamps)."""
+    row = list(_STORED_ROW(values))
+    for i, to_stored in _CONVERTED:
+        if row[i] is not None:
+            row[i] = to_stored(row[i])
+    return row
 
 
 class Write:
@@ -739,6 +787,8 @@ class Write:
         self.actor = actor
         self.done = 0
         self.logged = False
+        self.master_ids: dict[str, dict[str, int]] | None = None  # kind → name key → id
+        self.text_fields = {f.id for f in known.fields if f.kind in ("text", "choice")}
 
     def log(self, written: int) -> None:
         """The import's audit entry: the file and its counts (no personal data)."""
@@ -785,6 +835,31 @@ class Write:
             planned = following
         self.log_alone()
 
+    def resolve_masters(self, planned: list[Planned]) -> None:
+        """The pipeline's way: each type and profile the file names is created when
+        the first row naming it is written (only with create_missing)."""
+        if self.master_ids is None:
+            self.master_ids = {
+                "customer type": {name_key(t.name): t.id for t in masters.list_types()},
+                "customer profile": {name_key(p.name): p.id for p in masters.list_profiles()}}
+        for plan in planned:
+            if plan.new_type:
+                plan.values["customer_type"] = self.master_id("customer type", plan.new_type)
+                if plan.stored is not None:
+                    plan.stored[_TYPE_AT] = plan.values["customer_type"]
+            if plan.new_profile:
+                plan.values["profile"] = self.master_id("customer profile", plan.new_profile)
+                if plan.stored is not None:
+                    plan.stored[_PROFILE_AT] = plan.values["profile"]
+
+    def master_id(self, kind: str, name: str) -> int:
+        ids = self.master_ids[kind]
+        key = name_key(name)
+        if key not in ids:
+            save = masters.save_type if kind == "customer type" else masters.save_profile
+            ids[key] = save(self.actor, self.known.to_create[kind][key]).id
+        return ids[key]
+
     def create_masters(self) -> tuple[dict[str, int], dict[str, int]]:
         """Create the types and profiles the file names (only with create_missing)."""
         actor = self.actor
@@ -805,11 +880,7 @@ class Write:
         stored_stamp = Customer.created_at.db_value(stamp)
         values: list = []
         for p in new:
-            row = list(_STORED_ROW(p.values))
-            for i, to_stored in _CONVERTED:
-                if row[i] is not None:
-                    row[i] = to_stored(row[i])
-            values += row
+            values += p.stored if p.stored is not None else _stored(p.values)
             values += (stored_stamp, stored_stamp)
         insert_values(Customer, CUSTOMER_FIELDS, values, len(new))
         ids = dict((n, i) for i, n in _lookup(
@@ -835,6 +906,9 @@ class Write:
             free = [n for n in numbers if n not in taken and n not in self.file_numbers]
             for p, n in zip(wanting, free):
                 p.values["number"] = n
+                if p.stored is not None:  # made by the checking process, without the number
+                    p.stored[_NUMBER_AT] = n
+                    p.terms.add(n)
             wanting = wanting[len(free):]
 
     def update(self, p: Planned, stamp: dt.datetime) -> None:
@@ -848,7 +922,7 @@ class Write:
             for model in (CustomerTag, CustomFieldValue, CustomerSearchTerm):
                 model.delete().where(model.customer.in_(chunk)).execute()
         tag_ids = self.tag_ids(planned)
-        text_fields = {f.id for f in self.known.fields if f.kind in ("text", "choice")}
+        text_fields = self.text_fields
         tag_rows, custom_rows, note_rows = [], [], []
         term_values: list = []  # customer, term, customer, term, …
         for p in planned:
@@ -858,11 +932,7 @@ class Write:
                             if value is not None]
             if p.note:
                 note_rows.append((cid, stamp, NOTE_AUTHOR, p.note))
-            texts = [value for fid, value in p.custom.items() if value and fid in text_fields]
-            v = p.values
-            for term in customers.terms_for(v["first_name"], v["last_name"], v["company"],
-                                            v["additional"], v["number"], v["email"],
-                                            v["phone"], v["mobile"], p.tags, texts):
+            for term in p.terms if p.terms is not None else _terms(p, text_fields):
                 term_values += (cid, term)
         insert_rows(CustomerTag, [CustomerTag.customer, CustomerTag.tag], tag_rows)
         insert_rows(CustomFieldValue, [CustomFieldValue.customer, CustomFieldValue.field,
@@ -882,3 +952,205 @@ class Write:
             ids.update({k: i for i, k in Tag.select(Tag.id, Tag.name_key)
                         .where(Tag.name_key.in_(chunk)).tuples()})
         return ids
+
+
+# -- The pipelined path: checking in a second process while this one writes ---------------
+
+class _Refused(Exception):
+    """A bad row turned up (and not only the good rows were asked for): roll back."""
+
+
+def _pipelined(table: Sheet) -> bool:
+    """A large file, and a process that may fork safely: no other threads running
+    (the CLI; the app imports in a worker thread and keeps the two-pass path)."""
+    return (table.path.stat().st_size >= PIPELINE_BYTES and _may_fork())
+
+
+def _may_fork() -> bool:
+    return ("fork" in multiprocessing.get_all_start_methods()
+            and threading.current_thread() is threading.main_thread()
+            and threading.active_count() == 1)
+
+
+def _reason(exc: ValidationError) -> str:
+    return "; ".join(e.message for e in getattr(exc, "errors", [exc]))
+
+
+def _check_as_new(send, rows: Iterator, check_pass: "Check", batch: int) -> None:
+    """The checking process: every row read, mapped and checked as a new customer
+    (its search terms made too), sent on a batch at a time. It never touches the
+    database: a row it cannot decide alone is sent with None, for the writer."""
+    check_pass.offline = True
+    try:
+        for chunk in _batches(rows, batch):
+            items = []
+            for line, cells in chunk:
+                values = mapped(cells, check_pass.cmap)
+                keys = _keys(values)
+                try:
+                    plan = check_pass.validated(line, cells, values, None, None)
+                    result: tuple | str | None = (
+                        _stored(plan.values), plan.tags, tuple(plan.custom.items()), plan.note,
+                        plan.new_type, plan.new_profile,
+                        tuple(_terms(plan, check_pass.text_fields)))
+                except ValidationError as exc:
+                    result = _reason(exc)
+                except _Recheck:
+                    result = None
+                items.append((line, cells, tuple(keys), result))
+            send.send(items)
+        send.send(None)
+    except ValidationError as exc:  # the file itself cannot be read on (its line named)
+        send.send(("unreadable", exc.message))
+    finally:
+        send.close()
+
+
+class Pipeline:
+    """Check and write at once: a forked process checks each row as a new customer,
+    this one matches the batch to the store (rows matching a stored customer are
+    checked again over it, as in the two-pass path), and writes it, all in one
+    transaction. The commit comes only after the last row is checked; with a bad
+    row (and not good rows only) the transaction is rolled back and the rest of the
+    file only checked, so nothing is written, as in the two-pass path."""
+
+    def __init__(self, check_pass: "Check", table: Sheet, rows: Iterator, bad: _Rejects,
+                 actor: Actor, batch: int, sheet: str | None):
+        self.check = check_pass
+        self.report = check_pass.report
+        self.table = table
+        self.rows = rows
+        self.bad = bad
+        self.actor = actor
+        self.batch = batch
+        self.sheet = sheet
+        self.newest = 0  # the highest customer id before the import: matches stop there
+
+    def run(self) -> None:
+        check_pass = self.check
+        check_pass.text_fields = {f.id for f in check_pass.known.fields
+                                  if f.kind in ("text", "choice")}
+        check_pass.file_numbers = self.file_numbers()
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_check_as_new, daemon=True,
+                                args=(send, self.rows, check_pass, self.batch))
+        child.start()
+        send.close()
+        try:
+            self.check_and_write(self.batches(receive))
+        finally:
+            receive.close()
+            if child.is_alive():
+                child.kill()
+            child.join()
+
+    def file_numbers(self) -> set[str]:
+        """The file's customer numbers, read ahead: an automatic number given while
+        writing must not take one that a later row brings."""
+        if "number" not in self.check.cmap.columns:
+            return set()
+        out = set()
+        ahead = open_sheet(self.table.path, self.sheet)
+        try:
+            positions = self.check.cmap.columns["number"]
+            for _, cells in ahead.rows():
+                for position in positions:
+                    number = cells[position].strip().lstrip("'")
+                    if number.isdigit():
+                        out.add(number)
+        finally:
+            ahead.close()
+        return out
+
+    def batches(self, receive) -> Iterator[list]:
+        while True:
+            try:
+                message = receive.recv()
+            except EOFError:
+                raise RuntimeError("the import's checking process stopped") from None
+            if message is None:
+                return
+            if isinstance(message, tuple):  # ("unreadable", why)
+                raise ValidationError(message[1])
+            yield message
+
+    def check_and_write(self, batches: Iterator[list]) -> None:
+        report = self.report
+        writer = Write(self.check.known, self.check.file_numbers, report, None, self.actor)
+        try:
+            with database.atomic():
+                self.newest = Customer.select(pw.fn.MAX(Customer.id)).scalar() or 0
+                for items in batches:
+                    planned = self.checked(items)
+                    if report.refused:
+                        raise _Refused()
+                    writer.resolve_masters(planned)
+                    writer.batch(planned)
+                    writer.done += len(planned)
+                if writer.done:
+                    writer.log(writer.done)
+        except _Refused:
+            for items in batches:  # the rest only checked, to list every bad row
+                self.checked(items)
+            return
+        except pw.IntegrityError:
+            raise ValidationError("another terminal changed customers while importing; "
+                                  "nothing was imported. Import the file again") from None
+        report.written = writer.logged
+        report.rows_written = writer.done
+        if report.written and self.check.progress:
+            try:
+                self.check.progress("written", writer.done)
+            except Cancelled:
+                pass  # every row is in already
+
+    def checked(self, items: list) -> list[Planned]:
+        """The batch's rows matched to the store and taken or rejected, as ``Check.run``."""
+        check_pass = self.check
+        keys = [Keys(*row_keys) for _, _, row_keys, _ in items]
+        found = _matches(keys, self.newest)
+        planned = []
+        for (line, cells, _, result), row_keys in zip(items, keys):
+            self.report.rows += 1
+            try:
+                plan = self.row(line, cells, row_keys, result, found)
+            except ValidationError as exc:
+                check_pass.reject(line, cells, exc, self.bad)
+                continue
+            if plan is not None:
+                planned.append(plan)
+        if check_pass.progress:
+            check_pass.progress("checked", self.report.rows)
+        return planned
+
+    def row(self, line: int, cells: list[str], keys: Keys, result: tuple | str | None,
+            found: Found) -> Planned | None:
+        check_pass = self.check
+        if result is None or found.customer_for(keys) is not None:
+            return check_pass.row(line, cells, mapped(cells, check_pass.cmap), keys, found)
+        if isinstance(result, str):
+            raise ValidationError(result)
+        stored, tags, custom, note, new_type, new_profile, terms = result
+        plan = Planned(line, None, {"number": stored[_NUMBER_AT]}, tags, dict(custom), note,
+                       new_type, new_profile, set(terms), stored)
+        self.adopt(plan)
+        check_pass.remember(plan, keys, line)
+        self.report.added += 1
+        return plan
+
+    def adopt(self, plan: Planned) -> None:
+        """What the checking process noted in its own copy of ``Masters`` (types,
+        profiles and tags to create), noted here, in the file's order."""
+        known = self.check.known
+        if plan.new_type:
+            known.to_create["customer type"].setdefault(name_key(plan.new_type), plan.new_type)
+        if plan.new_profile:
+            known.to_create["customer profile"].setdefault(name_key(plan.new_profile),
+                                                           plan.new_profile)
+        if plan.tags:
+            tags = []
+            for tag in plan.tags:
+                key = name_key(tag)
+                tags.append(known.tags.get(key) or known.to_create["tag"].setdefault(key, tag))
+            plan.tags = tags
