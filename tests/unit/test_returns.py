@@ -102,7 +102,7 @@ def test_a_manager_voids_todays_sale_it_stays_void_and_leaves_the_reports(till):
     by_day = reports.sales_by("day")
     assert [(r.sales, r.total) for r in by_day] == [(1, kept.total)]
     assert_sums_as_rebuilt()
-    [listed] = returns.void_report()
+    [listed] = reports.voided_sales()
     assert (listed.number, listed.reason, listed.total) == (voided.number, "Rang up twice",
                                                              D("12.10"))
 
@@ -122,7 +122,7 @@ def test_a_cashier_needs_a_managers_approval_and_the_approver_is_recorded(till):
     assert (row.staff_name, row.approver_name) == ("Cas", "Mona")
     entry = AuditEntry.select().where(AuditEntry.kind == "void").get()
     assert entry.approver_name == "Mona"
-    [listed] = returns.void_report(dt.date.today(), dt.date.today())
+    [listed] = reports.voided_sales(dt.date.today(), dt.date.today())
     assert (listed.cashier, listed.voided_by, listed.approver) == ("Cas", "Cas", "Mona")
 
 
@@ -379,3 +379,15 @@ def test_a_return_without_a_receipt_needs_a_manager_and_takes_todays_price(till)
     assert "RETURN" in back.receipt_text
     entry = AuditEntry.select().where(AuditEntry.kind == "refund").get()
     assert "No receipt" in entry.changes
+
+
+def test_the_void_report_lists_a_range_of_days_and_refuses_a_bad_one(till):
+    sale = sell(("MUG-01", "1"))
+    returns.void_sale(MANAGER, sale.number, "Test")
+    today = dt.date.today()
+    assert [r.number for r in reports.voided_sales(today.isoformat(), today)] == [sale.number]
+    assert reports.voided_sales(today + dt.timedelta(days=1)) == []
+    assert reports.voided_sales(None, today - dt.timedelta(days=1)) == []
+    for start, end in (("2026-13-01", None), (today, today - dt.timedelta(days=1))):
+        with pytest.raises(ValidationError):
+            reports.voided_sales(start, end)

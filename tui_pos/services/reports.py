@@ -621,3 +621,34 @@ def report_csv(by: str, date_from=None, date_to=None,
         rows += page.rows
     return page_csv(ReportPage(by, page.start, page.end, tuple(rows), page.totals,
                                page.groups, None))
+
+
+# -- voids (issue #6: a voided sale leaves every report above and is listed here) ----------
+
+@dataclass(frozen=True)
+class VoidRow:
+    number: int
+    at: dt.datetime  # when it was voided
+    kind: str  # "sale" or "return"
+    cashier: str  # who rang the sale up
+    voided_by: str
+    approver: str
+    reason: str
+    total: Decimal
+
+
+def voided_sales(date_from=None, date_to=None) -> list[VoidRow]:
+    """The voided sales of [date_from, date_to] (their business days, inclusive; either
+    end open), in the order they were rung up."""
+    from tui_pos.db.models import SaleVoid
+
+    start, end = date_range(date_from, date_to)
+    query = (SaleVoid.select(Sale.number, SaleVoid.at, Sale.kind, Sale.cashier,
+                             SaleVoid.staff_name, SaleVoid.approver_name, SaleVoid.reason,
+                             Sale.total)
+             .join(Sale, on=(SaleVoid.sale == Sale.id)).order_by(Sale.business_date, Sale.number))
+    if start:
+        query = query.where(Sale.business_date >= start)
+    if end:
+        query = query.where(Sale.business_date <= end)
+    return [VoidRow(*row) for row in query.tuples()]

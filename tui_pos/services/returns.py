@@ -4,7 +4,7 @@
 the books with status "void" and a ``SaleVoid`` row (why, who, approved by),
 its account entries and voucher use reversed, its item sums taken out — all in
 one transaction with an audit entry. Reports count status = 'completed' only,
-so a void drops out of them; ``void_report`` lists the voids.
+so a void drops out of them; ``reports.voided_sales`` lists them (the Void Report).
 
 ``complete_return`` writes a *return*: a sale of kind "return" with negative
 lines. Against a receipt each line names the sold line it takes back
@@ -223,8 +223,8 @@ def void_sale(actor: Actor, number: object, reason: str,
     In one transaction: the sale's status "void", a ``SaleVoid`` row, its account
     entries and voucher use reversed, its item sums taken out, an audit entry."""
     value = parse_sale_number(number)
-    require(actor, "manager", f"Void sale {value}")
     why = checked(reason, "Reason", "reason", REASON_LENGTH, required=True)
+    require(actor, "manager", f"Void sale {value}")  # asked once the form is right
     today = today or dt.date.today()
     try:
         with database.atomic():
@@ -282,35 +282,6 @@ def _check_voidable(sale: Sale, today: dt.date) -> None:
     numbers = [str(n) for (n,) in later.tuples()]
     check(not numbers, f"Sale {sale.number} has returns ({', '.join(numbers)}): void those "
           "first", "number")
-
-
-@dataclass(frozen=True)
-class VoidRow:
-    number: int
-    at: dt.datetime
-    kind: str
-    cashier: str
-    voided_by: str
-    approver: str
-    reason: str
-    total: Decimal
-
-
-def void_report(date_from: dt.date | str | None = None,
-                date_to: dt.date | str | None = None) -> list[VoidRow]:
-    """The voids whose sales are of [date_from, date_to] (inclusive; open ends), newest last."""
-    from tui_pos.services.reports import date_range
-
-    start, end = date_range(date_from, date_to)
-    query = (SaleVoid.select(Sale.number, SaleVoid.at, Sale.kind, Sale.cashier,
-                             SaleVoid.staff_name, SaleVoid.approver_name, SaleVoid.reason,
-                             Sale.total)
-             .join(Sale, on=(SaleVoid.sale == Sale.id)).order_by(Sale.business_date, Sale.number))
-    if start:
-        query = query.where(Sale.business_date >= start)
-    if end:
-        query = query.where(Sale.business_date <= end)
-    return [VoidRow(*row) for row in query.tuples()]
 
 
 # -- returns ----------------------------------------------------------------------------------------

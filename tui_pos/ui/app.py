@@ -52,6 +52,8 @@ SCREENS: dict[str, tuple[str, str, str]] = {
     "Reports": ("reports", "ReportsScreen", "Reports: sales by profile, type, customer, day"),
     "Sales Trend": ("sales_trend", "SalesTrendScreen",
                     "Reports: a chart of sales per profile or type by day, week, month"),
+    "Void Report": ("returns", "VoidReportScreen",
+                    "Reports: voided sales of a date range, who voided and approved, why"),
     "Audit Log": ("audit_log", "AuditLogScreen",
                   "Reports: who changed what, where, approved by whom [manager]"),
 }

@@ -18,7 +18,7 @@ MENU: list[tuple[str, list[str]]] = [
     ("Master › Inventory", ["Items", "VAT Classes"]),
     ("Master › Staff", ["Staff"]),
     ("Sales", ["Sales Bill"]),
-    ("Reports", ["Reports", "Sales Trend", "Audit Log"]),
+    ("Reports", ["Reports", "Sales Trend", "Void Report", "Audit Log"]),
 ]
 # marked, not hidden: a cashier opening the Audit Log, or saving a change in the
 # others, is asked for a manager's PIN on the spot
