@@ -7,7 +7,10 @@ complete sales one after another with their receipt files — saying each step
 on stdout. The test SIGKILLs workers at random moments. Forking makes a
 kill-and-restart cost milliseconds instead of a Python start-up.
 
-Lines on stdout: ``worker PID``, ``repaired N``, ``ready``, ``sale NUMBER``,
+Now and then a worker takes one item back against one of the latest receipts
+(``return NUMBER``: a return is numbered as a sale).
+
+Lines on stdout: ``worker PID``, ``repaired N``, ``ready``, ``sale NUMBER``, ``return NUMBER``,
 ``error MESSAGE`` (a receipt file not saved), ``exit PID CODE`` (from the
 parent, after the worker died; CODE is -9 after SIGKILL).
 """
@@ -20,7 +23,9 @@ import sys
 import traceback
 
 from tui_pos.db.connection import open_database
+from tui_pos.db.models import Sale
 from tui_pos.services.receipts import repair_receipts
+from tui_pos.services import register, returns
 from tui_pos.services.actors import cli_actor
 from tui_pos.services.sales import SaleDraft, complete_sale
 
@@ -38,6 +43,8 @@ def sell(database: str, folder: str) -> None:
     say("ready")
     rng = random.Random(os.getpid())
     while True:
+        if rng.random() < 0.4 and take_back(rng, folder):  # a return against a receipt
+            continue
         draft = SaleDraft.new()
         for _ in range(rng.randint(1, 3)):
             draft.add_item(rng.choice(SKUS), str(rng.randint(1, 3)))
@@ -45,6 +52,30 @@ def sell(database: str, folder: str) -> None:
         if done.receipt_error:
             say(f"error {done.receipt_error}")
         say(f"sale {done.number}")
+
+
+def take_back(rng: random.Random, folder: str) -> bool:
+    """Return one unit of a line still left on one of the latest sales, refunded to
+    its original tender (the register on "crash" opened first if need be); False
+    when there is nothing to take back."""
+    latest = [n for (n,) in Sale.select(Sale.number)
+              .where((Sale.kind == "sale") & (Sale.status == "completed"))
+              .order_by(Sale.number.desc()).limit(10).tuples()]
+    if not latest:
+        return False
+    number = rng.choice(latest)
+    left = [line for line in returns.returnable(number).lines if line.returnable >= 1]
+    if not left:
+        return False
+    actor = cli_actor("crash")
+    if register.current_id(actor.terminal) is None:
+        register.open_register(actor, "1000.00")
+    done = returns.complete_return(actor, number, [(rng.choice(left).id, "1")],
+                                   receipts_dir=folder)
+    if done.receipt_error:
+        say(f"error {done.receipt_error}")
+    say(f"return {done.number}")
+    return True
 
 
 def main() -> None:

@@ -23,8 +23,10 @@ import pytest
 
 import tui_pos
 from tui_pos.db.connection import close_database, open_database
-from tui_pos.db.models import Payment, Sale, SaleLine, SaleVat, Sequence, database
-from tui_pos.services import catalog
+from tui_pos.db.models import (
+    ItemSalesDay, ItemSalesMonth, Payment, Sale, SaleLine, SaleVat, Sequence, database,
+)
+from tui_pos.services import catalog, item_sales
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.receipts import TEMP_PREFIX, receipt_path, receipts_folder, \
     repair_receipts
@@ -48,6 +50,7 @@ class Till:
         self.fd = self.process.stdout.fileno()
         self.pending = b""
         self.sales_reported: list[int] = []
+        self.returns_reported = 0
         self.repaired = 0
 
     def line(self, timeout: float = WAIT) -> str | None:
@@ -62,8 +65,9 @@ class Till:
         raw, self.pending = self.pending.split(b"\n", 1)
         text = raw.decode()
         assert not text.startswith("error"), text  # a receipt file the till could not write
-        if text.startswith("sale "):
+        if text.startswith(("sale ", "return ")):  # a return is numbered as a sale
             self.sales_reported.append(int(text.split()[1]))
+            self.returns_reported += text.startswith("return ")
         elif text.startswith("repaired "):
             self.repaired += int(text.split()[1])
         return text
@@ -106,7 +110,7 @@ def kill_at_random_moments(till: Till, rng: random.Random, kills: int) -> Counte
         pid = till.start_worker()
         steps = rng.randint(0, 4)  # 0: while opening and repairing; then within a sale
         for _ in range(steps):
-            till.expect("ready", "sale ")
+            till.expect("ready", "sale ", "return ")
         till.line(timeout=rng.uniform(0, 0.008))
         os.kill(pid, signal.SIGKILL)
         code = int(till.expect(f"exit {pid} ").split()[2])
@@ -142,6 +146,7 @@ def check_after_the_kills(path: str, till: Till) -> None:
             assert sum(line.amount for line in lines) == sale.subtotal
             rows = SaleVat.select().where(SaleVat.sale == sale.id)
             assert sum(row.total for row in rows) == sale.total
+        check_returns()
         # a receipt file is whole or absent, never partial; every reported sale has one
         on_disk = receipts_on_disk(folder)
         assert set(on_disk) <= set(texts)
@@ -159,6 +164,31 @@ def check_after_the_kills(path: str, till: Till) -> None:
         close_database()
 
 
+def check_returns() -> None:
+    """A return is whole (negative lines, each against a line of the sale it names, its
+    refund = its total) and never takes back more than was sold; the by-item sums kept
+    with each sale and return are what the lines add up to."""
+    returned: Counter = Counter()
+    for ret in Sale.select().where(Sale.kind == "return"):
+        assert ret.total < 0 and ret.return_of_id is not None
+        assert sum(p.amount for p in Payment.select().where(Payment.sale == ret.id)) == ret.total
+        for line in SaleLine.select().where(SaleLine.sale == ret.id):
+            sold = SaleLine.get_by_id(line.returned_from_id)
+            assert sold.sale_id == ret.return_of_id and line.quantity < 0
+            returned[sold.id] -= line.quantity
+    for line_id, quantity in returned.items():
+        assert quantity <= SaleLine.get_by_id(line_id).quantity
+    kept = [list(model.select().order_by(*model._meta.sorted_fields[1:3]).tuples())
+            for model in (ItemSalesDay, ItemSalesMonth)]
+    days = [d for (d,) in Sale.select(Sale.business_date).distinct().tuples()]
+    if days:
+        item_sales.rebuild(min(days), max(days))
+    rebuilt = [list(model.select().order_by(*model._meta.sorted_fields[1:3]).tuples())
+               for model in (ItemSalesDay, ItemSalesMonth)]
+    strip = lambda rows: sorted(row[1:] for row in rows)  # noqa: E731 (ids differ)
+    assert [strip(r) for r in kept] == [strip(r) for r in rebuilt]
+
+
 def run(tmp_path: Path, kills: int) -> None:
     seed = int(os.environ.get("TUI_POS_CRASH_SEED") or random.randrange(2**32))
     print(f"crash test seed {seed} (TUI_POS_CRASH_SEED={seed} repeats it)")
@@ -170,8 +200,10 @@ def run(tmp_path: Path, kills: int) -> None:
     finally:
         till.close()
     print(f"{kills} kills by steps reported first {dict(sorted(moments.items()))}; "
-          f"{len(till.sales_reported)} sales reported; {till.repaired} receipt files "
+          f"{len(till.sales_reported)} sales reported ({till.returns_reported} returns); "
+          f"{till.repaired} receipt files "
           "rewritten at the next start")
+    assert till.returns_reported > 0, "no return was made: the kills missed returns"
     check_after_the_kills(path, till)
 
 
