@@ -87,6 +87,7 @@ async def test_park_restart_recall_and_complete(app, store):
         text = screen_text(again)
         assert "Jan Bos" in text and "fetching wal" in text and "test-till" in text
         assert "31,15" in text and "Alt+P: recall at today's prices" in text
+        assert "Bill 1: 2 lines, parked by test owner on test-till — fetching wallet" in text
         await pilot.press("enter")  # as parked
         await pilot.pause()
         assert again.screen is screen
@@ -182,6 +183,8 @@ async def test_hostile_note_and_name_are_shown_literally_in_the_list(app):
         await till(pilot, "r")
         text = screen_text(app)
         assert "[@click=app.q" in text and "[red]Jan Bos" in text
+        assert "on test-till — [@click=app.quit]x[/]" in text  # the whole note, wrapped
+        assert "[b]y" in text
         assert app.is_running
 
 

@@ -14,14 +14,14 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import DataTable, Input, Label, Static
 
 from tui_pos.money import format_date, format_money
 from tui_pos.services import parked
 from tui_pos.services.actors import Actor
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.sales import SaleDraft
-from tui_pos.ui.literal import cell
+from tui_pos.ui.literal import cell, literal
 from tui_pos.ui.screens.base import FieldError, PosModal
 
 COLUMNS = (("No.", 5), ("Parked", 11), ("Till", 9), ("Customer", 14), ("Note", 14),
@@ -76,6 +76,7 @@ class ParkedBillsScreen(PosModal[parked.Recalled]):
     def __init__(self, actor: Actor, locale: str | None = None) -> None:
         super().__init__()
         self.actor, self.locale = actor, locale
+        self.rows: dict[int, parked.ParkedRow] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog parked"):
@@ -83,6 +84,7 @@ class ParkedBillsScreen(PosModal[parked.Recalled]):
                         classes="dialog-title")
             yield Input(id="parked-query", compact=True, placeholder="number or customer")
             yield DataTable(id="parked-bills", cursor_type="row")
+            yield Static("", id="parked-detail")
             yield FieldError(id="parked-error")
             yield Label("Enter: recall as parked · Alt+P: recall at today's prices · Esc: back",
                         classes="dim")
@@ -99,12 +101,29 @@ class ParkedBillsScreen(PosModal[parked.Recalled]):
     def fill(self, query: str) -> None:
         table = self.query_one("#parked-bills", DataTable)
         table.clear()
-        for row in parked.list_parked(query=query):
+        self.rows = {row.number: row for row in parked.list_parked(query=query)}
+        for row in self.rows.values():
             table.add_row(cell(row.number, 5, justify="right"), cell(self.when(row), 11),
                           cell(row.terminal, 9), cell(row.customer_name or "—", 14),
                           cell(row.note, 14),
                           cell(format_money(row.total, locale=self.locale), 10, justify="right"),
                           key=str(row.number))
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        """The highlighted bill in full: who parked it, where, its lines and note."""
+        row = self.rows.get(self.chosen()) if self.chosen() is not None else None
+        text = ""
+        if row is not None:
+            lines = f"{row.lines} line{'s' if row.lines != 1 else ''}"
+            text = f"Bill {row.number}: {lines}, parked by {row.cashier} on {row.terminal}"
+            if row.note:
+                text += f" — {row.note}"
+        self.query_one("#parked-detail", Static).update(literal(text))  # wraps: the whole note
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_detail()
 
     def when(self, row: parked.ParkedRow) -> str:
         """ "today 14:05", or the date it was parked."""
