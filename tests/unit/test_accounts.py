@@ -12,6 +12,7 @@ import os
 import select
 import subprocess
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 import tui_pos
 from tui_pos.db.models import AccountEntry, AuditEntry, RegisterSession, TenderMethod, database
 from tui_pos.errors import NeedsApproval, NotAllowed, ValidationError
-from tui_pos.services import accounts, customers, staff
+from tui_pos.services import accounts, customers, register, staff
 from tui_pos.services.customers import CustomerInput
 from tests.actors import CASHIER, MANAGER, OWNER, PINS, staff_team
 
@@ -37,7 +38,10 @@ def customer(limit: str | None = "100", last: str = "Visser") -> int:
 
 
 def open_till(terminal: str = CASHIER.terminal) -> int:
-    """An open register on ``terminal`` (H5's open_register does the same row)."""
+    """The open register's session on ``terminal``, opened here if it is not yet."""
+    found = register.current_id(terminal)
+    if found is not None:
+        return found
     return RegisterSession.create(terminal=terminal, open_on=terminal,
                                   opened_by_name="test", opening_float=D("0")).id
 
@@ -190,8 +194,9 @@ def test_a_payment_needs_the_register_open_and_writes_nothing_without(db):
     anna = customer("100")
     charge(CASHIER, anna, "60")
     before = counts()
+    elsewhere = replace(CASHIER, terminal="till-never-opened")
     with pytest.raises(ValidationError, match="not open") as refused:
-        accounts.take_payment(CASHIER, anna, "10", method("card"), width=42)
+        accounts.take_payment(elsewhere, anna, "10", method("card"), width=42)
     assert refused.value.field == "register"
     assert counts() == before
 
@@ -310,8 +315,7 @@ def test_a_statement_refuses_a_bad_period_or_width(db):
 def test_the_statement_always_reconciles_with_the_balance(db, steps):
     AccountEntry.delete().execute()
     anna = accounts.customer_by_number(customers.get_customer(customer_for_hypothesis()).number)
-    if not RegisterSession.select().where(RegisterSession.open_on == CASHIER.terminal).exists():
-        open_till()
+    open_till()
     for what, amount in steps:
         if what == "charge":
             charge(MANAGER, anna, amount)

@@ -26,7 +26,6 @@ from tui_pos.ui.widgets.customer_search import CustomerSearch
 LABEL_WIDTH = 13
 PROFILE_WIDTH = 20  # the history's profile column
 NAME_IN_TEXT = 40  # a name quoted in a title or question is cut to this many cells
-BALANCE_PLACEHOLDER = "Account balance: — (credit accounts come with checkout)"
 
 
 class CustomersScreen(PosScreen):
@@ -121,7 +120,8 @@ class CustomerPageScreen(PosScreen):
             "(or reactivates) the customer; a deactivated customer keeps their history but "
             "is no longer offered for sales. F7 (Ctrl+E) exports everything held about "
             "them to a file; F9 (Alt+E) erases them on request (a manager's PIN; the sales "
-            "stay, renamed). ↑↓ and PgUp/PgDn scroll.")
+            "stay, renamed). S shows the credit account's statement (payments on account "
+            "and adjustments there). ↑↓ and PgUp/PgDn scroll.")
     BINDINGS = [
         Binding("f4,e", "edit", "Edit", id="customer_page.edit"),
         Binding("n", "note", "Note", id="customer_page.note"),
@@ -129,7 +129,8 @@ class CustomerPageScreen(PosScreen):
         Binding("d", "reactivate", "Reactivate", id="customer_page.reactivate"),
         Binding("f7,ctrl+e", "export_data", "Export", key_display="F7",
                 id="customer_page.export"),
-        # not in the Footer (80 columns): F1 and the help text name it
+        # not in the Footer (80 columns): F1, the help text and the page name them
+        Binding("s", "statement", "Statement", show=False, id="customer_page.statement"),
         Binding("f9,alt+e", "erase", "Erase", key_display="F9", show=False,
                 id="customer_page.erase"),
         Binding("escape", "back", "Back", id="back"),
@@ -151,7 +152,7 @@ class CustomerPageScreen(PosScreen):
             yield Static("", id="cp-notes")
             yield Label("Sales", classes="cp-section")
             yield Static("", id="cp-totals")
-            yield Static(BALANCE_PLACEHOLDER, id="cp-balance")
+            yield Static("", id="cp-balance")
             table = DataTable(id="cp-history", cursor_type="none", show_cursor=False)
             table.can_focus = False
             yield table
@@ -175,6 +176,7 @@ class CustomerPageScreen(PosScreen):
         self.sub_title = title if c.active else f"{title} (deactivated)"
         self._show_record(c, settings)
         self._show_history(c, settings)
+        self._show_account(c, settings)
         self._show_notes(c, settings.locale)
         self.refresh_bindings()
 
@@ -239,6 +241,15 @@ class CustomerPageScreen(PosScreen):
                           cell(sale.profile_name or "", PROFILE_WIDTH))
         table.display = bool(past.sales)
 
+    def _show_account(self, c: customers.CustomerDetail, settings: config.Settings) -> None:
+        from tui_pos.services import accounts
+        from tui_pos.ui.screens.account import balance_words
+
+        info = accounts.account_info(c.id)
+        words = balance_words(info, settings.locale, settings.currency)
+        words = f"Account {words}" if info.has_account else f"Account balance: {words}"
+        self.query_one("#cp-balance", Static).update(literal(f"{words} — S: statement"))
+
     def _show_notes(self, c: customers.CustomerDetail, locale: str) -> None:
         notes = customers.notes(c.id)
         shown = Content("\n").join(
@@ -291,6 +302,16 @@ class CustomerPageScreen(PosScreen):
 
     def action_reactivate(self) -> None:
         self._set_active(True, f"Reactivate {self.short_name}?", "Reactivate")
+
+    def on_screen_resume(self) -> None:
+        """Back from the statement (a payment or adjustment there): the balance again."""
+        if self.is_mounted:
+            self._show_account(self.customer, config.get_settings())
+
+    def action_statement(self) -> None:
+        from tui_pos.ui.screens.account import StatementScreen
+
+        self.app.push_screen(StatementScreen(self.customer_id))
 
     def action_export_data(self) -> None:
         def written(path) -> None:

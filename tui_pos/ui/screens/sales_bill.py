@@ -230,6 +230,7 @@ class SalesBillScreen(PosScreen):
             parts.append("Walk-in customer")
         else:
             parts.append(f"{fit(c.name, 30)} #{c.number}")
+            parts.extend(self._account_parts(c))
             if c.type_name:  # empty while Show Customer Type is off: types not used
                 bits = [f"Type {fit(c.type_name, 24)}"]
                 if c.type_discount is not None:
@@ -245,7 +246,9 @@ class SalesBillScreen(PosScreen):
             parts.append(f"bill discount {self.percent(self.draft.bill_discount)}")
         if self.draft.bill_vat is not None:
             parts.append(f"bill VAT {self.percent(self.draft.bill_vat.rate)}")
-        self.query_one("#customer-info", Static).update(literal(" · ".join(parts)))
+        # one line at any width: what does not fit is cut with "…"
+        width = max(self.app.size.width - 2, 1)
+        self.query_one("#customer-info", Static).update(literal(fit(" · ".join(parts), width)))
 
     def _show_line_detail(self) -> None:
         index = self.current_line()
@@ -613,6 +616,83 @@ class SalesBillScreen(PosScreen):
             self.load_profiles()
         self.refresh_bill()
         self.query_one("#customer", Input).focus()
+
+    # -- returns and voids (Till menu › T, › V; services/returns.py) --------------------------
+    def action_return_items(self) -> None:
+        from tui_pos.ui.screens.returns import ReturnScreen
+
+        self.app.push_screen(ReturnScreen(), lambda _: self.focus_item_field())
+
+    def action_void_sale(self) -> None:
+        from tui_pos.ui.screens.returns import VoidPopup
+
+        def voided(done) -> None:
+            if done is not None:
+                self.notify(f"Sale {done.number} voided ({self.money(done.total)})",
+                            markup=False)
+            self.focus_item_field()
+
+        self.app.push_screen(VoidPopup(), voided)
+
+    # -- a reprint (Till menu › E; services/receipt_text.py) ----------------------------------
+    def action_reprint_receipt(self) -> None:
+        """Ask the sale number (Enter alone: this till's last sale), show the copy and
+        send it to the printer."""
+        from tui_pos.ui.screens.reprint import ReprintAsk, ReprintScreen
+
+        def found(reprint) -> None:
+            if reprint is None:
+                self.focus_item_field()
+                return
+            self.app.push_screen(ReprintScreen(reprint), lambda _: self.focus_item_field())
+
+        self.app.push_screen(ReprintAsk(), found)
+
+    # -- credit account (Till menu › A; services/accounts.py) ---------------------------------
+    _account: tuple[object, list[str]] | None = None  # (the customer attached, its words)
+
+    def _account_parts(self, customer) -> list[str]:
+        """'balance 34,50 · limit 100,00' for a customer with a credit account, read
+        once each time a customer is attached (not on every scan)."""
+        from tui_pos.services import accounts
+
+        if self._account is None or self._account[0] is not customer:
+            info = accounts.account_info(customer.id)
+            parts = []
+            if info.has_account:
+                parts = [f"balance {self.money(info.balance)}",
+                         f"limit {self.money(info.limit)}"]
+            elif info.balance:
+                parts = [f"balance {self.money(info.balance)}"]
+            self._account = (customer, parts)
+        return self._account[1]
+
+    def action_account_payment(self) -> None:
+        """A payment on account, nothing sold: for the bill's customer, or one
+        chosen in the customer search first. Its receipt is shown after."""
+        from tui_pos.ui.screens.account import AccountPaymentScreen, AccountReceiptScreen
+        from tui_pos.ui.screens.customer_form import CustomerSearchPopup
+
+        self.clear_errors()
+
+        def paid(result) -> None:
+            if result is None:
+                self.focus_item_field()
+                return
+            self._account = None  # the balance changed
+            self.refresh_bill()
+            self.app.push_screen(AccountReceiptScreen(result), lambda _: self.focus_item_field())
+
+        def take(customer_id: int | None) -> None:
+            if customer_id is None:
+                self.focus_item_field()
+                return
+            self.app.push_screen(AccountPaymentScreen(customer_id), paid)
+
+        if self.draft.customer is not None:
+            take(self.draft.customer.id)
+        else:
+            self.app.push_screen(CustomerSearchPopup(""), take)
 
     # -- returns and voids (Till menu › T, › V; services/returns.py) --------------------------
     def action_return_items(self) -> None:
