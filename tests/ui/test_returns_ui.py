@@ -123,3 +123,37 @@ async def test_a_return_against_a_receipt_to_the_original_tender(store):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SalesBillScreen)
+
+
+async def test_the_receipt_found_through_the_customers_sales(store):
+    from tui_pos.services import customers
+    from tui_pos.services.customers import CustomerInput
+    from tui_pos.ui.screens.customer_form import CustomerSearchPopup
+    from tui_pos.ui.screens.returns import CustomerSalesPopup
+    from tests.actors import OWNER
+
+    team, walk_in = team_and_sale("cash", ("GIFT-25", "1"))
+    anna = customers.save_customer(OWNER, CustomerInput(first_name="Anna",
+                                                        last_name="Visser")).id
+    draft = SaleDraft.new()
+    draft.set_customer(anna)
+    draft.add_item("COF-250", "3")
+    hers = complete_sale(team["Cas"], draft, [TenderInput(tenders.method_of_kind("cash").id)])
+    app = the_app(store, team["Cas"])
+    async with app.run_test(size=SIZE) as pilot:
+        await till(pilot, "t")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, CustomerSearchPopup)
+        await type_text(pilot, "Visser")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CustomerSalesPopup)
+        text = screen_text(app)
+        assert f"Sale {hers.number}" in text and f"Sale {walk_in.number} " not in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReturnScreen)
+        assert app.screen.sale.number == hers.number
+        assert "Anna Visser" in screen_text(app)

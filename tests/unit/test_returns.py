@@ -391,3 +391,34 @@ def test_the_void_report_lists_a_range_of_days_and_refuses_a_bad_one(till):
     for start, end in (("2026-13-01", None), (today, today - dt.timedelta(days=1))):
         with pytest.raises(ValidationError):
             reports.voided_sales(start, end)
+
+
+def test_a_refund_onto_a_new_voucher_number_issues_that_voucher(till):
+    sale = sell(("COF-250", "2"))
+    before = counts()
+    with pytest.raises(ValidationError):  # no number typed: refused, nothing issued
+        returns.complete_return(CASHIER, sale.number, [("COF-250", "1")],
+                                [TenderInput(method("voucher"), "", "  ")])
+    assert counts() == before and Voucher.select().count() == 0
+    returns.complete_return(CASHIER, sale.number, [("COF-250", "1")],
+                            [TenderInput(method("voucher"), "", "REF-0001")])
+    voucher = Voucher.get(Voucher.number == "REF-0001")
+    assert (voucher.initial, voucher.balance) == (D("6.95"), D("6.95"))
+    with pytest.raises(ValidationError):  # more back than is left: the new voucher goes too
+        returns.complete_return(CASHIER, sale.number, [("COF-250", "2")],
+                                [TenderInput(method("voucher"), "", "REF-0002")])
+    assert Voucher.select().count() == 1
+
+
+def test_a_customers_sales_newest_first_without_voids_or_returns(till):
+    anna = staff_customer()
+    first = sell(("MUG-01", "1"), customer=anna)
+    sell(("MUG-01", "1"))  # someone else's
+    second = sell(("MUG-01", "1"), ("COF-250", "1"), customer=anna)
+    voided = sell(("COF-250", "1"), customer=anna)
+    returns.void_sale(MANAGER, voided.number, "Test")
+    returns.complete_return(CASHIER, first.number, [("MUG-01", "1")])
+    assert [(s.number, s.lines) for s in returns.customer_sales(anna)] == [
+        (second.number, 2), (first.number, 1)]
+    with pytest.raises(NotFound):
+        returns.customer_sales("1")

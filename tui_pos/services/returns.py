@@ -205,6 +205,29 @@ def _returnable_of(sale: Sale) -> ReturnableSale:
         payments=_payments_of(sale.id))
 
 
+@dataclass(frozen=True)
+class CustomerSale:
+    """One of a customer's sales, for finding the receipt a return is against."""
+
+    number: int
+    created_at: dt.datetime
+    total: Decimal
+    lines: int
+
+
+def customer_sales(customer_id: int, limit: int = 50) -> list[CustomerSale]:
+    """A customer's completed sales (not returns), newest first: their history at the till."""
+    if not isinstance(customer_id, int) or isinstance(customer_id, bool):
+        raise NotFound("That customer does not exist", "customer")
+    query = (Sale.select(Sale.number, Sale.created_at, Sale.total, pw.fn.COUNT(SaleLine.id))
+             .join(SaleLine, on=(SaleLine.sale == Sale.id))
+             .where((Sale.customer == customer_id) & (Sale.kind == "sale")
+                    & (Sale.status == "completed"))
+             .group_by(Sale.id, Sale.number, Sale.created_at, Sale.total)
+             .order_by(Sale.number.desc()).limit(max(1, min(limit, 500))))
+    return [CustomerSale(*row) for row in query.tuples()]
+
+
 # -- voids ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -493,8 +516,22 @@ def _method_of_kind(kind: str):
 
 def _refund_rows(total: Decimal, refunds: Sequence[tenders.TenderInput],
                  cash_rounding: bool) -> list[tenders.PaymentRow]:
-    """The refund split over its tenders as payment rows (negative amounts)."""
+    """The refund split over its tenders as payment rows (negative amounts). A refund
+    onto a voucher number that does not exist yet issues that voucher (empty; the
+    refund is credited onto it after the payments are written)."""
+    for tender in refunds:
+        if tenders.get_method(tender.method_id).kind == "voucher":
+            _issue_voucher(tender.voucher)
     return tenders.settle(total, refunds, cash_rounding)
+
+
+def _issue_voucher(number: str) -> None:
+    """A new, empty voucher for a refund (inside the return's transaction)."""
+    text = printable(str(number or "")).strip()
+    if not text or Voucher.select().where(Voucher.number == text).exists():
+        return  # none typed (settle says so) or it exists (settle checks it)
+    clean = checked(text, "Voucher number", "voucher", tenders.VOUCHER_LENGTH, required=True)
+    Voucher.create(number=clean, initial=ZERO, balance=ZERO, note="Issued for a refund")
 
 
 CASH_SQL = ("SELECT COALESCE(SUM(p.amount + p.rounding), 0) FROM payment AS p "
@@ -581,6 +618,8 @@ def _write_return(actor, number, lines, refunds, why, customer_id, settings, cre
     for row in rows:
         if row.kind == "voucher" and row.voucher_id is not None:
             tenders.credit_voucher(row.voucher_id, -row.amount)
+            (Voucher.update(initial=Voucher.balance)  # a voucher issued for this refund
+             .where((Voucher.id == row.voucher_id) & (Voucher.initial == 0)).execute())
         if row.kind == "account":
             check(customer_id is not None, "A refund to account needs the customer: return "
                   "against their receipt", "method")

@@ -17,7 +17,8 @@ from decimal import Decimal
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
 
 from tui_pos.money import ZERO, format_money, format_quantity, parse_quantity
 from tui_pos.services import config, reports, returns, tenders
@@ -50,8 +51,9 @@ class ReturnScreen(PosScreen):
 
     TITLE = "Return items"
     HELP = (
-        "Type the receipt (sale) number and Enter: its lines show what was sold, what came "
-        "back already and what is left.\n"
+        "Type the receipt (sale) number and Enter — or F2 (Alt+C): find the customer, then "
+        "pick one of their sales. Its lines show what was sold, what came back already and "
+        "what is left.\n"
         "Enter on a line returns all that is left of it (Enter again: none). To return part "
         "of a line, Tab to 'Qty back', type the quantity and Enter: it goes on the "
         "highlighted line.\n"
@@ -61,6 +63,8 @@ class ReturnScreen(PosScreen):
     )
     BINDINGS = [
         Binding("f4,ctrl+g", "complete", "Refund", key_display="F4", id="return.complete"),
+        Binding("f2,alt+c", "find_by_customer", "Customer's sales", key_display="F2",
+                id="return.customer"),
         Binding("escape", "back", "Back", id="back"),
     ]
     DEFAULT_CSS = """
@@ -217,6 +221,21 @@ class ReturnScreen(PosScreen):
         self.query_one("#quantity", Input).value = ""
         self.show_lines()
 
+    def action_find_by_customer(self) -> None:
+        """F2: the customer search, then that customer's sales; the one chosen loads."""
+        from tui_pos.ui.screens.customer_form import CustomerSearchPopup
+
+        def sale_chosen(number: int | None) -> None:
+            if number is not None:
+                self.query_one("#number", Input).value = str(number)
+                self.load(str(number))
+
+        def customer_chosen(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.app.push_screen(CustomerSalesPopup(customer_id), sale_chosen)
+
+        self.app.push_screen(CustomerSearchPopup(""), customer_chosen)
+
     # -- the refund -------------------------------------------------------------------------------
     def refunds(self) -> list[TenderInput]:
         method = select_value(self.query_one("#method", Select))
@@ -248,6 +267,38 @@ class ReturnScreen(PosScreen):
 
         self.notify(f"Return {done.number}: refunded {self.money(-done.total)}", markup=False)
         self.app.push_screen(ReceiptScreen(done), lambda _: self.dismiss(done))
+
+
+class CustomerSalesPopup(PosModal[int]):
+    """A customer's sales, newest first: ↑↓ and Enter picks the one coming back."""
+
+    DEFAULT_CSS = """
+    CustomerSalesPopup OptionList { height: auto; max-height: 16; }
+    """
+
+    def __init__(self, customer_id: int) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+
+    def compose(self) -> ComposeResult:
+        settings = config.get_settings()
+        found = returns.customer_sales(self.customer_id)
+        with Vertical(classes="dialog"):
+            yield Label("Their sales — Enter picks the receipt", classes="dialog-title")
+            yield OptionList(*(Option(literal(
+                f"Sale {s.number}  {s.created_at:%Y-%m-%d %H:%M}  "
+                f"{format_money(s.total, settings.currency, settings.locale)}  "
+                f"{s.lines} line{'s' if s.lines != 1 else ''}"), id=str(s.number))
+                for s in found), id="customer-sales")
+            if not found:
+                yield Label("No sales to this customer yet.", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(int(event.option.id))
 
 
 class VoidPopup(PosModal):
