@@ -268,6 +268,21 @@ def test_a_customer_deactivated_since_the_bill_comes_back_without_them(shop):
     assert any("without its customer" in note and "Jan Bos" in note for note in back.notes)
 
 
+def test_an_erased_customer_leaves_the_list_and_the_recalled_bill(shop):
+    from tui_pos.services import privacy
+
+    jan = customers.save_customer(OWNER, CustomerInput(first_name="Jan", last_name="Bos"))
+    draft = bill("MUG-01")
+    draft.set_customer(jan.id)
+    number = parked.park(CASHIER, draft)
+    privacy.erase_customer(OWNER, jan.id, "asked to be forgotten")
+    row = parked.list_parked()[0]
+    assert "Bos" not in row.customer_name and jan.number in row.customer_name
+    assert parked.list_parked(query="Bos") == []
+    back = parked.recall_bill(CASHIER, number)
+    assert back.draft.customer is None and back.notes
+
+
 def test_profile_inactive_since_is_left_off_with_a_note(shop):
     draft = bill("MUG-01")
     draft.set_profile(shop.profiles["Retail"].id)

@@ -33,7 +33,8 @@ import peewee as pw
 
 from tui_pos.db.models import (
     CustomField, CustomFieldValue, Customer, CustomerNote, CustomerProfile, CustomerSearchTerm,
-    CustomerTag, CustomerType, Payment, Sale, SaleLine, Tag, VatClass, database, now,
+    CustomerTag, CustomerType, ParkedBill, Payment, Sale, SaleLine, Tag, VatClass, database,
+    now,
 )
 from tui_pos.services import audit
 from tui_pos.services.actors import Actor, require
@@ -355,6 +356,8 @@ def erase_customer(actor: Actor, customer_id: int, reason: str,
         notes = CustomerNote.delete().where(CustomerNote.customer == c.id).execute()
         _anonymise(c)
         renamed = _rename_sales(c.id, c.number)
+        ParkedBill.update(customer_name=erased_name(c.number)).where(  # the recall list
+            ParkedBill.customer == c.id).execute()
         audit.record(actor, "customer", subject(c.number),
                      {"action": [None, "erased"], "reason": [None, reason]})
     rewritten, problem = _rewrite_receipts(receipts_dir, [n for n, _ in renamed])
