@@ -32,6 +32,8 @@ class ParkNoteScreen(PosModal[int]):
     """An optional note for whoever recalls the bill; Enter parks it (its number)."""
 
     APPLY_ON_ENTER = True
+    HELP = ("The bill is put aside under a number, in the database, and the Sales Bill is "
+            "empty for the next customer. Recall it from any till: Till menu › R.")
     DEFAULT_CSS = """
     ParkNoteScreen #note { width: 1fr; }
     """
@@ -66,6 +68,10 @@ class ParkedBillsScreen(PosModal[parked.Recalled]):
     """The parked bills, newest first; type to filter; Enter recalls as parked,
     Alt+P re-priced at today's prices."""
 
+    HELP = ("Every till's parked bills, newest first. Type a number or part of a customer's "
+            "name to filter; ↑↓ choose. Enter recalls the bill as it was parked (its prices, "
+            "overrides and approvals); Alt+P recalls it at today's prices, leaving off items "
+            "no longer sold. A bill is recalled once: another till is told it is gone.")
     BINDINGS = [
         Binding("alt+p", "recall(True)", "Recall at today's prices", id="parked.reprice"),
     ]
