@@ -157,3 +157,37 @@ async def test_the_receipt_found_through_the_customers_sales(store):
         assert isinstance(app.screen, ReturnScreen)
         assert app.screen.sale.number == hers.number
         assert "Anna Visser" in screen_text(app)
+
+
+async def test_a_return_without_a_receipt_with_a_managers_pin(store):
+    from tui_pos.ui.screens.returns import NoReceiptPopup
+
+    team, _ = team_and_sale("cash", ("COF-250", "4"))
+    app = the_app(store, team["Cas"])
+    async with app.run_test(size=SIZE) as pilot:
+        await till(pilot, "t")
+        await pilot.press("alt+n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoReceiptPopup)
+        await type_text(pilot, "2*COF-250")
+        await tab_to(pilot, "reason")
+        await pilot.press("enter")  # no reason: refused before any PIN is asked
+        await pilot.pause()
+        assert isinstance(app.screen, NoReceiptPopup) and "Reason is required" in screen_text(app)
+        await type_text(pilot, "Gift, no receipt")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ApprovalScreen)
+        await choose_approver(pilot, "Mona")
+        await type_text(pilot, PINS["Mona"])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceiptScreen)
+        assert "RETURN (no receipt)" in screen_text(app)
+        back = Sale.get(Sale.kind == "return")
+        assert (back.return_of_id, back.total) == (None, D("-13.90"))
+        [paid] = Payment.select().where(Payment.sale == back.id)
+        assert (paid.method, paid.amount) == ("cash", D("-13.90"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SalesBillScreen)

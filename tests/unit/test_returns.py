@@ -422,3 +422,16 @@ def test_a_customers_sales_newest_first_without_voids_or_returns(till):
         (second.number, 2), (first.number, 1)]
     with pytest.raises(NotFound):
         returns.customer_sales("1")
+
+
+def test_items_typed_for_a_return_without_a_receipt(till):
+    assert returns.item_entries(" MUG-01, 2*COF-250 ,,") == [("MUG-01", "1"), ("COF-250", "2")]
+    for bad in ("", " , ", "MUG\x1b-01", None):
+        with pytest.raises(ValidationError):
+            returns.item_entries(bad)
+    before = counts()
+    for entries, reason in (([("MUG-01", "1")], ""), ([("NOPE", "1")], "why"),
+                            ([("MUG-01", "0")], "why")):
+        with pytest.raises(ValidationError):
+            returns.complete_return(MANAGER, None, entries, reason=reason)
+    assert counts() == before

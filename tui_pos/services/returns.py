@@ -43,7 +43,7 @@ from tui_pos.services import accounts, audit, config, item_sales, receipt_text, 
 from tui_pos.services.actors import Actor, require
 from tui_pos.services.errors import NotFound, ValidationError, as_field, check
 from tui_pos.services.pricing import VatSummaryRow, vat_in
-from tui_pos.services.text import checked, printable
+from tui_pos.services.text import checked, has_controls, printable
 
 REASON_LENGTH = 200  # SaleVoid.reason
 
@@ -460,6 +460,23 @@ def price_return(what_sold: ReturnableSale, wanted: dict[int, Decimal]) -> Price
     return PricedReturn(tuple(out), tuple(vat_rows), include)
 
 
+def item_entries(text: str) -> list[tuple[str, str]]:
+    """What was typed for a return without a receipt — "MUG-01, 2*COF-250" — as
+    [(SKU, quantity)] (the quantities are checked when the return is priced)."""
+    check(isinstance(text, str) and not has_controls(text), "Type the items' SKUs, "
+          "e.g. MUG-01, 2*COF-250", "items")
+    entries = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        qty, star, sku = part.partition("*")
+        entries.append((sku.strip(), qty.strip()) if star else (part, "1"))
+    check(bool(entries) and len(entries) <= 100, "Type the items' SKUs, e.g. MUG-01, "
+          "2*COF-250", "items")
+    return entries
+
+
 def price_without_receipt(lines: Sequence) -> PricedReturn:
     """Items by SKU at today's prices, priced by the Sales Bill's engine (negative lines)."""
     draft = sales.SaleDraft.new()
@@ -560,14 +577,16 @@ def complete_return(actor: Actor, number: object | None, lines: Sequence,
                     customer_id: int | None = None, receipts_dir: str | Path | None = None,
                     at: dt.datetime | None = None) -> sales.CompletedSale:
     """Take items back: against receipt ``number`` (its lines by id or SKU, up to what is
-    left) or, with ``number`` None, by SKU at today's price (a manager's approval).
+    left) or, with ``number`` None, by SKU at today's price (a manager's approval and
+    a reason).
     ``refunds``: the tenders it goes back to (empty: the original sale's; without a
     receipt, cash). All of it or nothing, with the next sale number."""
     require(actor, "cashier", "Take items back")
-    if number is None or (isinstance(number, str) and not number.strip()):
+    no_receipt = number is None or (isinstance(number, str) and not number.strip())
+    why = checked(reason, "Reason", "reason", REASON_LENGTH, required=no_receipt)
+    if no_receipt:  # asked once the form is right
         require(actor, "manager", "A return without a receipt")
         number = None
-    why = checked(reason, "Reason", "reason", REASON_LENGTH)
     settings = config.get_settings()
     created = at or now()
     try:

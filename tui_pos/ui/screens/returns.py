@@ -59,12 +59,16 @@ class ReturnScreen(PosScreen):
         "highlighted line.\n"
         "Refund to: the original tenders, or cash, card, on account, a voucher (type its "
         "number). Lines come back at the price, discounts and VAT the customer paid.\n"
-        "F4 (or Ctrl+G) refunds and prints the return's receipt. Esc goes back to the bill."
+        "F4 (or Ctrl+G) refunds and prints the return's receipt. Esc goes back to the bill.\n"
+        "Alt+N: a return without a receipt (items by SKU at today's prices, a reason and "
+        "a manager's approval)."
     )
     BINDINGS = [
         Binding("f4,ctrl+g", "complete", "Refund", key_display="F4", id="return.complete"),
         Binding("f2,alt+c", "find_by_customer", "Customer's sales", key_display="F2",
                 id="return.customer"),
+        Binding("alt+n", "no_receipt", "Return without a receipt", show=False,
+                id="return.no_receipt"),
         Binding("escape", "back", "Back", id="back"),
     ]
     DEFAULT_CSS = """
@@ -236,6 +240,14 @@ class ReturnScreen(PosScreen):
 
         self.app.push_screen(CustomerSearchPopup(""), customer_chosen)
 
+    def action_no_receipt(self) -> None:
+        """Alt+N: items back without a receipt (a manager's approval)."""
+        def done(result) -> None:
+            if result is not None:
+                self.refunded(result)
+
+        self.app.push_screen(NoReceiptPopup(), done)
+
     # -- the refund -------------------------------------------------------------------------------
     def refunds(self) -> list[TenderInput]:
         method = select_value(self.query_one("#method", Select))
@@ -267,6 +279,68 @@ class ReturnScreen(PosScreen):
 
         self.notify(f"Return {done.number}: refunded {self.money(-done.total)}", markup=False)
         self.app.push_screen(ReceiptScreen(done), lambda _: self.dismiss(done))
+
+
+class NoReceiptPopup(PosModal):
+    """A return without a receipt: the items ("MUG-01, 2*COF-250") at today's prices,
+    where the refund goes, and why; a cashier is asked for a manager's PIN. Enter
+    moves on; Enter in the reason (or F4) refunds."""
+
+    BINDINGS = [
+        Binding("f4,ctrl+g", "apply", "Refund", key_display="F4", id="no_receipt.apply"),
+    ]
+    FIELDS = ("items", "voucher", "reason")
+
+    def compose(self) -> ComposeResult:
+        methods = [(cell(m.name), m.id) for m in tenders.counter_methods()]
+        cash = next((m.id for m in tenders.counter_methods() if m.kind == "cash"), None)
+        with Vertical(classes="dialog no-receipt"):
+            yield Label("Return without a receipt — today's prices, a manager approves",
+                        classes="dialog-title")
+            yield _row("Items", Input("", id="items", compact=True, max_length=400,
+                                      placeholder="MUG-01, 2*COF-250"))
+            yield FieldError(id="items-error")
+            yield _row("Refund to", Select(methods, id="method", value=cash,
+                                           allow_blank=cash is None, compact=True))
+            yield FieldError(id="method-error")
+            yield FieldError(id="tendered-error")
+            yield _row("Voucher no.", Input("", id="voucher", compact=True, max_length=40,
+                                            placeholder="for a refund onto a voucher"))
+            yield FieldError(id="voucher-error")
+            yield _row("Reason", Input("", id="reason", compact=True, max_length=200,
+                                       placeholder="why (required)"))
+            yield FieldError(id="reason-error")
+            yield FieldError(id="register-error")
+            yield Static("Enter next field · F4 refund · Esc back", classes="dim")
+
+    def on_mount(self) -> None:
+        self.query_one("#items", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "reason":
+            self.action_apply()
+        else:
+            self.focus_next()
+
+    def action_apply(self) -> None:
+        self.clear_errors()
+        try:
+            entries = returns.item_entries(self.query_one("#items", Input).value)
+        except ValidationError as error:
+            self.show_error(error, "items")
+            return
+        method = select_value(self.query_one("#method", Select))
+        refunds = [TenderInput(method, "", self.query_one("#voucher", Input).value)] \
+            if method else []
+        reason = self.query_one("#reason", Input).value
+        receipts = getattr(self.app, "receipts_dir", None)
+
+        def call(actor):
+            return returns.complete_return(actor, None, entries, refunds, reason,
+                                           receipts_dir=receipts)
+
+        attempt(self, call, self.dismiss, lambda error: self.show_error(error, "items"))
 
 
 class CustomerSalesPopup(PosModal[int]):
