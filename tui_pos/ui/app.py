@@ -32,6 +32,9 @@ SCREENS: dict[str, tuple[str, str, str]] = {
     "Business Configuration": ("configuration", "BusinessConfigScreen",
                                "Tools › Configuration: store, VAT, feature switches "
                                "[manager]"),
+    "Terminal Settings": ("terminal_settings", "TerminalSettingsScreen",
+                          "Tools › Configuration: this terminal's receipt width and printer "
+                          "[manager]"),
     "Customer Profile": ("profiles", "CustomerProfileScreen",
                          "Master › Customer: profiles that group customers [manager]"),
     "Customers": ("customers", "CustomersScreen",

@@ -22,6 +22,7 @@ from tui_pos.services.sales import COUNTER_METHODS, CompletedSale, SaleDraft, ch
 from tui_pos.ui.literal import cell, literal
 from tui_pos.ui.screens.approval import attempt
 from tui_pos.ui.screens.base import FieldError, PosModal, select_value, set_select
+from tui_pos.ui.screens.reprint import PrintsReceipt
 
 
 def draft_locale(draft: SaleDraft) -> str:
@@ -279,20 +280,26 @@ class PaymentScreen(Dialog):
                 self.dismiss, lambda error: self.show_error(error, "tendered"))
 
 
-class ReceiptScreen(PosModal):
+class ReceiptScreen(PrintsReceipt, PosModal):
     """The receipt of the sale just completed; Enter, Esc or F4 start the next sale.
 
     If its file could not be written the cashier is told so (the sale itself is
-    saved) and R writes it again from the sale.
+    saved) and R writes it again from the sale. It goes to this terminal's printer
+    (if it has one) in a thread; the line under it says "Printed" or why not, and
+    P prints it again.
     """
 
     BINDINGS = [
         Binding("enter,f4", "close", "Next sale", id="receipt.next"),
         Binding("r,ctrl+r", "save_again", "Save receipt file again", id="receipt.save-again"),
+        Binding("p", "print_again", "Print again", id="receipt.print-again"),
     ]
     DEFAULT_CSS = """
     ReceiptScreen #receipt-status { width: 100%; height: auto; }
+    ReceiptScreen #print-status { width: 100%; height: auto; display: none; }
+    ReceiptScreen #print-status.-shown { display: block; }
     ReceiptScreen #receipt-status.-error { color: $error; text-style: bold; }
+    ReceiptScreen #print-status.-error { color: $error; text-style: bold; }
     """
 
     def __init__(self, sale: CompletedSale) -> None:
@@ -309,11 +316,17 @@ class ReceiptScreen(PosModal):
             with VerticalScroll(id="receipt-scroll"):
                 yield Static(literal(self.sale.receipt_text), id="receipt-text")
             yield Label(id="receipt-status", classes="dim")
+            yield Label(id="print-status", classes="dim")
             yield Button("Next sale (Enter)", id="next", compact=True)
 
     def on_mount(self) -> None:
         self.show_status(self.sale.receipt_path, self.sale.receipt_error)
         self.query_one("#receipt-scroll").focus()
+        self.print_receipt(self.sale.receipt_text, only_with_printer=True)
+
+    def action_print_again(self) -> None:
+        """Send the receipt to the printer again (P)."""
+        self.print_receipt(self.sale.receipt_text)
 
     def show_status(self, path: str | None, error: str | None) -> None:
         label = self.query_one("#receipt-status", Label)

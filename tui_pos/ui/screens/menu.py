@@ -12,7 +12,7 @@ from tui_pos.services import config
 from tui_pos.ui.literal import literal
 
 MENU: list[tuple[str, list[str]]] = [
-    ("Tools › Configuration", ["Business Configuration"]),
+    ("Tools › Configuration", ["Business Configuration", "Terminal Settings"]),
     ("Master › Customer", ["Customers", "Customer Profile", "Customer Types", "Custom Fields",
                            "Import Customers"]),
     ("Master › Inventory", ["Items", "VAT Classes"]),
@@ -23,7 +23,8 @@ MENU: list[tuple[str, list[str]]] = [
 # marked, not hidden: a cashier opening the Audit Log, or saving a change in the
 # others, is asked for a manager's PIN on the spot
 NEEDS_MANAGER = {"Audit Log", "Business Configuration", "Customer Profile", "Customer Types",
-                 "Custom Fields", "Import Customers", "Items", "VAT Classes", "Staff"}
+                 "Custom Fields", "Import Customers", "Items", "VAT Classes", "Staff",
+                 "Terminal Settings"}
 MANAGER_MARK = "  [manager]"
 
 

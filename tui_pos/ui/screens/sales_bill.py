@@ -725,6 +725,20 @@ class SalesBillScreen(PosScreen):
 
         self.app.push_screen(ReprintAsk(), found)
 
+    # -- a reprint (Till menu › E; services/receipt_text.py) ----------------------------------
+    def action_reprint_receipt(self) -> None:
+        """Ask the sale number (Enter alone: this till's last sale), show the copy and
+        send it to the printer."""
+        from tui_pos.ui.screens.reprint import ReprintAsk, ReprintScreen
+
+        def found(reprint) -> None:
+            if reprint is None:
+                self.focus_item_field()
+                return
+            self.app.push_screen(ReprintScreen(reprint), lambda _: self.focus_item_field())
+
+        self.app.push_screen(ReprintAsk(), found)
+
     # -- leaving ----------------------------------------------------------------------------------
     def action_back(self) -> None:
         if self.draft.is_empty:

@@ -21,6 +21,7 @@ from tui_pos.ui.screens.base import PosModal
 TILL_ACTIONS: list[tuple[str, str, str]] = [
     ("p", "Park this bill", "park_bill"),
     ("r", "Recall a parked bill", "recall_bill"),
+    ("e", "Reprint a receipt", "reprint_receipt"),
     ("a", "Payment on account", "account_payment"),
     ("t", "Return items", "return_items"),
     ("v", "Void a sale", "void_sale"),
