@@ -435,3 +435,35 @@ def test_items_typed_for_a_return_without_a_receipt(till):
         with pytest.raises(ValidationError):
             returns.complete_return(MANAGER, None, entries, reason=reason)
     assert counts() == before
+
+
+def test_two_tills_returning_the_last_unit_at_once_only_one_gets_it(till):
+    """Each thread has its own connection; the sale row is locked (FOR UPDATE on
+    PostgreSQL, the write lock from BEGIN IMMEDIATE on SQLite) while what is left is
+    read, so the second till finds nothing left."""
+    import threading
+
+    from tui_pos.db.models import database
+
+    sale = sell(("MUG-01", "1"))
+    barrier, results = threading.Barrier(2), []
+
+    def till_returns() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(returns.complete_return(CASHIER, sale.number, [("MUG-01", "1")]))
+        except ValidationError as refused:
+            results.append(refused)
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=till_returns) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    done = [r for r in results if not isinstance(r, ValidationError)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(done) == 1 and len(refused) == 1, results
+    assert "cannot come back" in refused[0].message
+    assert Sale.select().where(Sale.kind == "return").count() == 1
