@@ -142,6 +142,22 @@ async def test_recalling_with_a_bill_open_parks_it_first(app):
         assert [r.lines for r in parked.list_parked()] == [1]  # the mug's bill, parked
 
 
+async def test_arrows_choose_which_parked_bill_enter_recalls(app):
+    older = parked.park(OWNER, _bill("GIFT-25"))
+    parked.park(OWNER, _bill("MUG-01"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_bill(app, pilot)
+        await till(pilot, "r")
+        await pilot.press("down")  # from the filter into the list, one row down
+        await pilot.pause()
+        assert f"Bill {older}: 1 line" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert [line.sku for line in screen.draft.lines] == ["GIFT-25"]
+        assert f"from parked bill {older}" in screen_text(app)
+
+
 async def test_alt_p_recalls_at_todays_prices_and_a_stopped_item_is_named(app, store):
     first = parked.park(OWNER, _bill("2*MUG-01"))
     parked.park(OWNER, _bill("COF-250", "MUG-01"))
