@@ -94,7 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(sub, with_db)
     from tui_pos.cli_privacy import add_parsers as add_privacy_parsers
 
-    add_privacy_parsers(sub, with_db)  # audit, customer export|erase
+    customer_commands = add_privacy_parsers(sub, with_db)  # audit, customer export|erase
+    from tui_pos.cli_accounts import add_parsers as add_account_parsers
+
+    add_account_parsers(customer_commands, with_db)  # customer statement
     from tui_pos.cli_register import add_parsers as add_register_parsers
 
     add_register_parsers(sub, with_db)  # register open|close|status
@@ -513,6 +516,10 @@ def main(argv: list[str] | None = None) -> int:
             from tui_pos.cli_register import run_register
 
             return run_register(args)
+        if args.command == "customer" and args.what == "statement":
+            from tui_pos.cli_accounts import run_statement
+
+            return run_statement(args)
         if args.command in ("audit", "customer"):
             from tui_pos import cli_privacy
 

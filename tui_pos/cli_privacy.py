@@ -13,7 +13,9 @@ import sys
 KIND_HELP = "one of: config, master, staff, sign-in, sign-in-failed, lock-out, approval, …"
 
 
-def add_parsers(sub, with_db) -> None:
+def add_parsers(sub, with_db):
+    """Adds ``audit`` and ``customer export|erase``; returns ``customer``'s subcommands
+    (tui_pos/cli_accounts.py adds ``statement`` there)."""
     from tui_pos.cli import Parser
 
     audit = with_db(sub.add_parser("audit", help="print the audit log, newest first"))
@@ -42,6 +44,7 @@ def add_parsers(sub, with_db) -> None:
                        help="why (kept in the audit log: no names, please)")
     erase.add_argument("--yes", action="store_true",
                        help="do not ask to type the number again")
+    return what
 
 
 def run_audit(args) -> int:

@@ -386,3 +386,70 @@ def read_line(process, timeout: float = 120) -> str:
     line = process.stdout.readline().decode().strip()
     assert line, f"a till stopped (exit {process.poll()})"
     return line
+
+
+# -- tui-pos customer statement ----------------------------------------------------------------
+
+@pytest.fixture
+def account_store(db_file, monkeypatch):
+    """A SQLite store where customer 1001 owes 60.00 and paid 25.00 of it."""
+    from tui_pos.db.connection import close_database, open_database
+
+    monkeypatch.delenv("TUI_POS_DATABASE", raising=False)
+    open_database(db_file)
+    try:
+        anna = customer("100")
+        first = charge(CASHIER, anna, "60")
+        dated(first, dt.date(2026, 10, 1))
+        open_till()
+        paid = accounts.take_payment(CASHIER, anna, "25", method("cash"), width=42)
+        dated(paid.entry_id, dt.date(2026, 11, 3))
+        accounts.adjust(MANAGER, anna, "1.50", "+cmd|' /C calc'!A0")
+        number = customers.get_customer(anna).number
+    finally:
+        close_database()
+    return {"path": db_file, "number": number}
+
+
+def test_the_statement_on_the_command_line_as_text_and_csv(account_store, capsys):
+    from tests.cli_run import run
+
+    path, number = account_store["path"], account_store["number"]
+    code, out, err = run(capsys, "customer", "statement", number, "--db", path,
+                         "--from", "2026-11-01", "--to", "2026-11-30", "--width", "32")
+    assert code == 0, err
+    assert all(len(line) <= 32 for line in out.splitlines())
+    assert "Opening balance" in out and out.rstrip().endswith("36,50")  # 60 - 25 + 1.50
+    assert [line.split()[-1] for line in out.splitlines() if "balance" in line] == [
+        "60,00", "36,50"]
+    assert "\x1b" not in out and all(line == line.rstrip() for line in out.splitlines())
+    code, out, err = run(capsys, "customer", "statement", number, "--db", path,
+                         "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out)))
+    assert [r[1] for r in rows[1:]] == ["opening", "charge", "payment", "adjustment", "closing"]
+    assert rows[4][3] == "'+cmd|' /C calc'!A0"  # a spreadsheet would run it: quoted
+    assert rows[-1][-1] == "36.50"
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["nobody"], "no customer"),
+    (["{number}", "--from", "1-11-2026"], "YYYY-MM-DD"),
+    (["{number}", "--from", "2026-12-01", "--to", "2026-11-01"], "after"),
+])
+def test_a_bad_statement_request_is_one_line_and_exit_2(account_store, capsys, argv, says):
+    from tests.cli_run import one_line, run
+
+    argv = [a.format(number=account_store["number"]) for a in argv]
+    code, out, err = run(capsys, "customer", "statement", *argv, "--db",
+                         account_store["path"])
+    assert code == 2 and out == ""
+    assert says in one_line(err)
+
+
+def test_a_statement_width_the_printer_cannot_take_is_refused(account_store, capsys):
+    from tests.cli_run import run
+
+    code, _, err = run(capsys, "customer", "statement", account_store["number"], "--db",
+                       account_store["path"], "--width", "40")
+    assert code == 2 and "--width" in err

@@ -428,7 +428,7 @@ def statement_text(st: Statement, width: int = 42, locale: str | None = None) ->
 
     since = format_date(st.start, loc) if st.start else "the start"
     out = [cut_cells("Account statement", width), "=" * width]
-    out += _row(f"Customer {st.number}", "", width)[:1]
+    out.append(cut_cells(f"Customer {' '.join(printable(st.number).split())}", width))
     out.append(cut_cells(" ".join(printable(st.name).split()), width))
     out.append(cut_cells(f"{since} - {format_date(st.end, loc)}", width))
     if st.limit is not None:
