@@ -6,7 +6,6 @@ Errors: one clear line on stderr, a non-zero exit, nothing written.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -174,7 +173,7 @@ def fill_with_demo(shown: str) -> None:
 
     try:
         built = build_demo_store(cli_actor())
-    except (pw.PeeweeException, sqlite3.Error, OSError, ValidationError) as exc:
+    except (pw.PeeweeException, OSError, ValidationError) as exc:
         new = current_store().is_new
         discard_new_store()
         problem = disk_problem(exc) or f"the demo store could not be built ({exc})"
@@ -531,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except (DatabaseError, ValidationError, Refused) as exc:
         return refuse(exc)
-    except (pw.PeeweeException, sqlite3.Error, OSError) as exc:  # e.g. a damaged file
+    except (pw.PeeweeException, OSError) as exc:  # a damaged file, a server gone: any engine
         return refuse(f"the database failed: {exc}")
     except KeyboardInterrupt:
         return 130

@@ -516,6 +516,54 @@ def _disk_problem(exc: BaseException) -> str | None:
     return None
 
 
+# what a database that stopped answering raises (peewee wraps the drivers' own errors)
+FAILURES = (pw.OperationalError, pw.InterfaceError, sqlite3.OperationalError)
+# SQLite's words for a file it can no longer use, and what a cashier is told
+SQLITE_GONE = (("unable to open", "the database file cannot be opened"),
+               ("readonly database", "the database file cannot be written"),
+               ("database is locked", "another program holds the database"),
+               ("no such file", "the database file is gone"))
+
+
+def unreachable(exc: BaseException | None) -> str | None:
+    """Why the database stopped answering, in a few words, if that is what
+    ``exc`` (or an error it came from) is: the server gone or refusing, the
+    connection broken, the disk full, the file unreadable. None for any other
+    failure, such as a mistake in a query, which is a bug to see whole."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, FAILURES):
+            reason = _unreachable(exc)
+            if reason is not None:
+                return reason
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _unreachable(exc: BaseException) -> str | None:
+    problem = _disk_problem(exc)
+    if problem is not None:
+        return problem
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else type(exc).__name__
+    if _store is not None and _store.path is None:  # PostgreSQL: the driver's own words
+        return text if _from_driver(exc) else None
+    lowered = text.lower()
+    return next((said for words, said in SQLITE_GONE if words in lowered), None)
+
+
+def _from_driver(exc: BaseException | None) -> bool:
+    """Did psycopg raise it (not peewee about a query it was given)?"""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if type(exc).__module__.startswith(("psycopg", "psycopg2")):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def failure_message(store: Store, exc: BaseException) -> str:
     where = store.path if store.path is not None else shown(store.target)
     problem = disk_problem(exc)

@@ -10,6 +10,7 @@ import time
 from typing import Iterable
 
 from textual import events, work
+from textual._context import active_message_pump
 from textual.app import App, SystemCommand
 from textual.actions import SkipAction
 from textual.binding import Binding
@@ -18,7 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from tui_pos.db.connection import (
-    close_database, current_store, open_database, resolve_target,
+    FAILURES as DATABASE_FAILURES, close_database, current_store, open_database,
+    resolve_target, unreachable,
 )
 from tui_pos.paths import style_paths
 from tui_pos.ui.glyphs import AsciiGlyphs, plain_terminal
@@ -66,6 +68,7 @@ READ_ONLY = ("This database is read-only for you: you can look and run reports, 
 PROFILE_OFF = ("Customer Profile is switched off. Enable Show Customer Profile in "
                "Tools › Configuration › Business Configuration.")
 IDLE_CHECK_SECONDS = 15
+GONE_QUIET_SECONDS = 5  # the same "not reachable" line is not repeated sooner
 # what waits until someone has signed in (the palette, a switch of user)
 SIGNED_IN_ONLY = frozenset({"command_palette", "switch_user", "main_menu"})
 
@@ -137,6 +140,82 @@ class PosApp(App, inherit_bindings=False):
 
     def on_unmount(self) -> None:
         close_database()
+
+    # -- a database that goes away mid-session -----------------------------------------
+    # The server stopped, the network broke, the disk filled up: the statement fails,
+    # its transaction keeps nothing, and the cashier reads one line; the till goes on
+    # and the next key tries the database again. Textual 8.2 has no public hook for a
+    # handler's exception (an unhandled one ends the app with a traceback), so the
+    # failure is caught where the app runs handlers: every action (keys, menus, the
+    # palette: run_action) and every screen's message handlers (guard_screen).
+    _gone_said: str | None = None  # the last "not reachable" line, and when it was shown
+    _gone_at = 0.0
+
+    def database_gone(self, reason: str) -> None:
+        """Say, once per failure and not again within a few seconds, that the database
+        is not reachable, that nothing was saved and whether a bill is still open."""
+        line = f"The database is not reachable: {reason} — nothing was saved"
+        if any(getattr(getattr(s, "draft", None), "lines", None) for s in self.screen_stack):
+            line += "; the bill is still open"
+        now = self.clock()
+        if line == self._gone_said and now - self._gone_at < GONE_QUIET_SECONDS:
+            return
+        self._gone_said, self._gone_at = line, now
+        self.notify(line, title="Database", severity="error", timeout=15, markup=False)
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except DATABASE_FAILURES as error:
+            reason = unreachable(error)
+            if reason is None:
+                raise
+            self.database_gone(reason)
+            return True
+
+    def guard_screen(self, screen: object) -> None:
+        """Run ``screen``'s message handlers (keys, Enter in a field, a chosen row)
+        so that a database that stopped answering is said, not fatal to the screen
+        (Textual stops a screen whose handler raised)."""
+        handle = getattr(screen, "_on_message", None)
+        if not isinstance(screen, Screen) or handle is None or getattr(handle, "guarded", False):
+            return
+
+        async def guarded(message) -> None:
+            try:
+                await handle(message)
+            except DATABASE_FAILURES as error:
+                reason = unreachable(error)
+                if reason is None:
+                    raise
+                self.database_gone(reason)
+
+        guarded.guarded = True
+        screen._on_message = guarded
+
+    def push_screen(self, screen, *args, **kwargs):
+        self.guard_screen(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen):
+        self.guard_screen(screen)
+        return super().switch_screen(screen)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Elsewhere: a screen (or pop-up) that could not be built for want of the
+        database is closed again, with the line; anything else the database broke
+        ends the app with one line and no traceback."""
+        reason = unreachable(error)
+        if reason is None:
+            super()._handle_exception(error)
+            return
+        failed = active_message_pump.get(None)
+        if failed is self.screen and len(self.screen_stack) > 2:  # above the menu and sign-in
+            self.database_gone(reason)
+            self.call_later(self.pop_screen)
+            return
+        self.exit(return_code=1, message=f"tui-pos: the database is not reachable: {reason}; "
+                  "nothing was saved")
 
     @work(thread=True, exclusive=True, group="receipts", exit_on_error=False)
     def repair_receipt_files(self) -> None:
@@ -225,7 +304,12 @@ class PosApp(App, inherit_bindings=False):
         The command line's and the tests' actors without a staff row stay."""
         if self.actor is None or self.actor.is_system:
             return
-        minutes = staff.idle_minutes()
+        try:
+            minutes = staff.idle_minutes()
+        except DATABASE_FAILURES as error:
+            if unreachable(error) is None:
+                raise
+            return  # the database is away: the next key says so, the next tick checks again
         if minutes and self.clock() - self.last_input >= minutes * 60:
             self.sign_out("idle", f"Signed out after {minutes} minutes without a key.")
 
