@@ -419,3 +419,43 @@ def test_no_line_is_ever_wider_than_the_printer(store, customer, item, method, v
     assert all(cells(row) <= width for row in text.splitlines())
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert text.count("\n") == len(text.splitlines())  # no stray line breaks inside a row
+
+
+# -- the stored receipt of a completed sale ---------------------------------------------------
+
+def test_the_stored_receipt_is_laid_out_for_the_terminals_printer(shop):
+    from tui_pos.services import printing
+    from tui_pos.services.actors import Actor
+    from tui_pos.services.sales import complete_sale
+
+    printing.save_settings(OWNER, 32)  # OWNER's till: a 58 mm printer
+    draft = SaleDraft.new()
+    draft.add_item("MUG-01")
+    here = complete_sale(OWNER, draft, tendered="20")
+    assert max(cells(row) for row in here.receipt_text.splitlines()) == 32
+    assert "  tendered                 20,00" in here.receipt_text.splitlines()
+    elsewhere = Actor(staff_id=None, name="Cas", role="cashier", terminal="till-1")
+    draft = SaleDraft.new()
+    draft.add_item("MUG-01")
+    there = complete_sale(elsewhere, draft)  # till-1 has no settings: 42 columns
+    assert max(cells(row) for row in there.receipt_text.splitlines()) == 42
+    assert Sale.get(Sale.number == there.number).receipt_text == there.receipt_text
+
+
+def test_a_customer_with_an_account_has_its_balance_on_the_receipt(shop):
+    from tui_pos.services.sales import complete_sale
+
+    with_account = customers.save_customer(OWNER, CustomerInput(
+        first_name="Anna", last_name="Jansen", number="2001", credit_limit="500")).id
+    AccountEntry.create(customer=with_account, kind="charge", amount=D("30.25"), actor="x")
+    without = customers.save_customer(OWNER, CustomerInput(
+        first_name="Jan", last_name="Bos", number="2002")).id
+    rows = {}
+    for customer_id in (with_account, without):
+        draft = SaleDraft.new()
+        draft.set_customer(customer_id)
+        draft.add_item("MUG-01")
+        rows[customer_id] = complete_sale(OWNER, draft, method="card").receipt_text.splitlines()
+    assert "Account balance                      30,25" in rows[with_account]
+    assert not any("Account balance" in row for row in rows[without])
+    assert "Customer: Jan Bos (2002)" in rows[without]
