@@ -22,11 +22,14 @@ def _quote(name: str) -> str:
 
 @lru_cache(maxsize=128)
 def _insert_sql(table: str, columns: tuple[str, ...], rows: int, param: str,
-                returning: str | None) -> str:
+                returning: str | tuple[str, ...] | None) -> str:
     one = "(" + ", ".join([param] * len(columns)) + ")"
     sql = (f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, columns))}) "
            f"VALUES {', '.join([one] * rows)}")
-    return f"{sql} RETURNING {_quote(returning)}" if returning else sql
+    if not returning:
+        return sql
+    names = (returning,) if isinstance(returning, str) else returning
+    return f"{sql} RETURNING {', '.join(map(_quote, names))}"
 
 
 def insert_rows(model: type[pw.Model], fields: Sequence[pw.Field],
@@ -50,20 +53,25 @@ def insert_rows(model: type[pw.Model], fields: Sequence[pw.Field],
 
 
 def insert_values(model: type[pw.Model], fields: Sequence[pw.Field], values: list,
-                  rows: int) -> None:
+                  rows: int, returning: tuple[str, ...] = ()) -> list[tuple]:
     """Insert ``rows`` rows whose ``values`` come flat (row after row, in ``fields``
     order) and already in the database's form (int, str, None), so no ``db_value``
-    per value: for bulk paths writing millions of values."""
+    per value: for bulk paths writing millions of values. With ``returning`` (column
+    names), those columns of every inserted row, in no promised order."""
+    out: list[tuple] = []
     if not rows:
-        return
+        return out
     db = model._meta.database
     columns = tuple(f.column_name for f in fields)
     width = len(columns)
     per_chunk = max(1, MAX_PARAMS // width)
     for start in range(0, rows, per_chunk):
         count = min(per_chunk, rows - start)
-        sql = _insert_sql(model._meta.table_name, columns, count, db.param, None)
-        db.execute_sql(sql, values[start * width:(start + count) * width])
+        sql = _insert_sql(model._meta.table_name, columns, count, db.param, returning or None)
+        cursor = db.execute_sql(sql, values[start * width:(start + count) * width])
+        if returning:
+            out += cursor.fetchall()
+    return out
 
 
 @lru_cache(maxsize=8)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import multiprocessing
 import operator
 import os
@@ -37,8 +38,10 @@ import pickle
 import re
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -768,6 +771,14 @@ _NUMBER_AT, _TYPE_AT, _PROFILE_AT = (
                                                                "profile"))
 
 
+def _stored_stamp(stamp: dt.datetime):
+    """The time as the database stores it: on SQLite the text sqlite3 would make of
+    it (made once here, not once per row by the driver)."""
+    if isinstance(database.obj, pw.SqliteDatabase):
+        return stamp.isoformat(" ")
+    return Customer.created_at.db_value(stamp)
+
+
 def _stored(values: dict) -> list:
     """A new customer's columns as stored, in CUSTOMER_FIELDS order (without the stamps)."""
     row = list(_STORED_ROW(values))
@@ -877,15 +888,13 @@ class Write:
         changed = [p for p in planned if p.customer_id is not None]
         self.number_new(new)
         stamp = now()
-        stored_stamp = Customer.created_at.db_value(stamp)
+        stored_stamp = _stored_stamp(stamp)
         values: list = []
         for p in new:
             values += p.stored if p.stored is not None else _stored(p.values)
             values += (stored_stamp, stored_stamp)
-        insert_values(Customer, CUSTOMER_FIELDS, values, len(new))
-        ids = dict((n, i) for i, n in _lookup(
-            'SELECT "id", "number" FROM "customer" WHERE "number" IN ({marks})',
-            [p.values["number"] for p in new]))
+        ids = dict((n, i) for i, n in insert_values(Customer, CUSTOMER_FIELDS, values, len(new),
+                                                     returning=("id", "number")))
         for p in new:
             p.customer_id = ids[p.values["number"]]
         for p in changed:
@@ -932,8 +941,8 @@ class Write:
                             if value is not None]
             if p.note:
                 note_rows.append((cid, stamp, NOTE_AUTHOR, p.note))
-            for term in p.terms if p.terms is not None else _terms(p, text_fields):
-                term_values += (cid, term)
+            terms = p.terms if p.terms is not None else _terms(p, text_fields)
+            term_values += chain.from_iterable(zip(repeat(cid, len(terms)), terms))
         insert_rows(CustomerTag, [CustomerTag.customer, CustomerTag.tag], tag_rows)
         insert_rows(CustomFieldValue, [CustomFieldValue.customer, CustomFieldValue.field,
                                        CustomFieldValue.value], custom_rows)
@@ -970,6 +979,21 @@ def _may_fork() -> bool:
     return ("fork" in multiprocessing.get_all_start_methods()
             and threading.current_thread() is threading.main_thread()
             and threading.active_count() == 1)
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Python's cycle collector seldom, and blind to what existed before: an import
+    makes millions of short-lived objects and no cycles to speak of, and each full
+    collection would walk every object of the process (both processes inherit this)."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def _reason(exc: ValidationError) -> str:
@@ -1033,17 +1057,18 @@ class Pipeline:
         check_pass.file_numbers = self.file_numbers()
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_check_as_new, daemon=True,
-                                args=(send, self.rows, check_pass, self.batch))
-        child.start()
-        send.close()
-        try:
-            self.check_and_write(self.batches(receive))
-        finally:
-            receive.close()
-            if child.is_alive():
-                child.kill()
-            child.join()
+        with _few_collections():
+            child = context.Process(target=_check_as_new, daemon=True,
+                                    args=(send, self.rows, check_pass, self.batch))
+            child.start()
+            send.close()
+            try:
+                self.check_and_write(self.batches(receive))
+            finally:
+                receive.close()
+                if child.is_alive():
+                    child.kill()
+                child.join()
 
     def file_numbers(self) -> set[str]:
         """The file's customer numbers, read ahead: an automatic number given while
@@ -1109,7 +1134,7 @@ class Pipeline:
         """The batch's rows matched to the store and taken or rejected, as ``Check.run``."""
         check_pass = self.check
         keys = [Keys(*row_keys) for _, _, row_keys, _ in items]
-        found = _matches(keys, self.newest)
+        found = _matches(keys, self.newest) if self.newest else Found({}, {}, {}, {})
         planned = []
         for (line, cells, _, result), row_keys in zip(items, keys):
             self.report.rows += 1
