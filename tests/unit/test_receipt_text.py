@@ -376,6 +376,15 @@ def test_a_reprint_is_the_same_receipt_marked_copy_with_the_balance_now(shop):
     assert rows[1:-1] == expected
 
 
+def test_a_reprint_of_a_voided_sale_says_so(shop):
+    sale_id = saved_sale(shop, the_sale(shop))
+    assert "VOIDED" not in receipt_text.for_sale(sale_id, copy=True)
+    Sale.update(status="void").where(Sale.id == sale_id).execute()
+    rows = receipt_text.for_sale(sale_id, copy=True, width=42).splitlines()
+    assert rows[6:8] == ["Sale 7                    25-11-2026 14:05",
+                         "VOIDED: this sale was cancelled"]
+
+
 def test_a_reprint_without_a_number_is_the_terminals_last_sale(shop):
     data = the_sale(shop)
     saved_sale(shop, data, terminal="till-1")

@@ -78,6 +78,7 @@ class ReceiptData:
     kind: str = "sale"                  # or "return"
     return_of: int | None = None        # the sale a return was against
     copy: bool = False                  # a reprint
+    void: bool = False                  # a reprint of a sale voided since
     customer_name: str = ""
     customer_number: str = ""
     balance: Decimal | None = None      # the customer's account balance; None: no account
@@ -183,6 +184,8 @@ def _who(page: Page, data: ReceiptData) -> None:
     if data.kind == "return":
         page.add(f"RETURN of sale {data.return_of}" if data.return_of else
                  "RETURN (no receipt)")
+    if data.void:
+        page.add("VOIDED: this sale was cancelled")
     if plain(data.customer_name) or plain(data.customer_number):
         page.add(f"Customer: {data.customer_name} ({data.customer_number})")
         if data.balance is not None:
@@ -327,6 +330,7 @@ def data_for_sale(sale_id: int, copy: bool = False) -> ReceiptData:
     return ReceiptData(
         number=sale.number, when=sale.created_at, **store_parts(config.get_settings()),
         kind=sale.kind or "sale", return_of=return_of, copy=copy,
+        void=sale.status == "void",
         customer_name=sale.customer_name, customer_number=sale.customer_number,
         balance=balance_now(sale.customer_id), profile=sale.profile_name,
         cashier=sale.cashier, terminal=sale.terminal, lines=lines, vat_rows=vat_rows,
