@@ -11,6 +11,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tui_pos.db.models import (
     AccountEntry, AuditEntry, ItemSalesDay, ItemSalesMonth, Payment, RegisterSession, Sale,
@@ -467,3 +469,44 @@ def test_two_tills_returning_the_last_unit_at_once_only_one_gets_it(till):
     assert len(done) == 1 and len(refused) == 1, results
     assert "cannot come back" in refused[0].message
     assert Sale.select().where(Sale.kind == "return").count() == 1
+
+
+@given(quantities=st.lists(st.integers(1, 7), min_size=3, max_size=3),
+       bill_discount=st.sampled_from([None, "5", "10", "12.5"]),
+       staff=st.booleans(), rounding=st.sampled_from(["receipt", "line"]),
+       cuts=st.lists(st.integers(0, 2), min_size=21, max_size=21))
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_sale_returned_in_any_pieces_nets_to_nothing(till, quantities, bill_discount,
+                                                         staff, rounding, cuts):
+    from tui_pos.db.models import BusinessConfig
+
+    BusinessConfig.update(vat_rounding=rounding).execute()
+    customer = staff_customer() if staff else None
+    skus = ("MUG-01", "COF-250", "LAB-REP")
+    sale = sell(*zip(skus, map(str, quantities)), customer=customer,
+                bill_discount=bill_discount)
+    lines = {l.sku: l.id for l in SaleLine.select().where(SaleLine.sale == sale.id)}
+    pieces: list[list] = [[], [], []]  # each unit of each line goes to one of three returns
+    unit = iter(cuts)
+    for sku, qty in zip(skus, quantities):
+        for _ in range(qty):
+            pieces[next(unit, 0)].append(sku)
+    made = []
+    for piece in pieces:
+        counted = {sku: piece.count(sku) for sku in set(piece)}
+        if counted:
+            made.append(returns.complete_return(CASHIER, sale.number, [
+                (lines[sku], str(n)) for sku, n in counted.items()]))
+    ids = [m.id for m in made]
+    assert sum(m.total for m in made) == -sale.total
+    for column in ("amount", "discount_amount", "bill_discount_amount"):
+        back = sum((getattr(l, column) for l in SaleLine.select().where(SaleLine.sale << ids)),
+                   D(0))
+        sold = sum((getattr(l, column) for l in SaleLine.select().where(
+            SaleLine.sale == sale.id)), D(0))
+        assert back == -sold, column
+    for rate, vat in ((v.rate, v.vat) for v in SaleVat.select().where(SaleVat.sale == sale.id)):
+        back = sum((v.vat for v in SaleVat.select().where((SaleVat.sale << ids)
+                                                          & (SaleVat.rate == rate))), D(0))
+        assert back == -vat, rate
