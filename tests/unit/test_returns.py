@@ -510,3 +510,50 @@ def test_any_sale_returned_in_any_pieces_nets_to_nothing(till, quantities, bill_
         back = sum((v.vat for v in SaleVat.select().where((SaleVat.sale << ids)
                                                           & (SaleVat.rate == rate))), D(0))
         assert back == -vat, rate
+
+
+RETURN_RECEIPT = """\
+------------------------------------------
+Sale 2                    24-11-2026 15:05
+RETURN of sale 1
+Customer: Sam Staff (1001)
+Cashier: test cashier      Till: test-till
+------------------------------------------
+Stoneware mug
+  -1 x 12,10                    -12,10 21%
+  discount 15% (type)             1,82
+  bill discount 10%               1,03
+Coffee beans 250 g
+  -2 x 6,95                     -13,90  9%
+  discount 15% (type)             2,09
+  bill discount 10%               1,18
+------------------------------------------
+TOTAL EUR                           -19,88
+Refund (Card)                       -19,88
+
+Rate          base         VAT       total
+21%          -7,64       -1,61       -9,25
+9%           -9,75       -0,88      -10,63
+"""
+
+
+def test_a_hand_worked_dutch_return_receipt(till):
+    """Sold: 3 mugs at 12,10 (21 %) and 2 coffee at 6,95 (9 %) to a staff customer
+    (15 %) with a 10 % bill discount on top; the mug line cost 36,30 - 5,45 - 3,09 =
+    27,76. Back: one mug, a third of each: 9,25 (discounts 1,82 and 1,03), VAT
+    9,25 × 21/121 = 1,61; both coffees, exactly as charged: 10,63, VAT 0,88."""
+    sam = staff_customer()
+    draft = SaleDraft.new()
+    draft.set_customer(sam)
+    draft.add_item("MUG-01", "3")
+    draft.add_item("COF-250", "2")
+    draft.set_bill_discount(MANAGER, "10")
+    sale = complete_sale(CASHIER, draft, [TenderInput(method("cash"))],
+                         at=dt.datetime(2026, 11, 24, 14, 30))
+    lines = {l.sku: l.id for l in SaleLine.select().where(SaleLine.sale == sale.id)}
+    back = returns.complete_return(CASHIER, sale.number, [(lines["MUG-01"], "1"),
+                                                          (lines["COF-250"], "2")],
+                                   [TenderInput(method("card"))],
+                                   at=dt.datetime(2026, 11, 24, 15, 5))
+    assert back.receipt_text == RETURN_RECEIPT
+    assert Sale.get_by_id(back.id).receipt_text == RETURN_RECEIPT
