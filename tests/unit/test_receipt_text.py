@@ -468,3 +468,22 @@ def test_a_customer_with_an_account_has_its_balance_on_the_receipt(shop):
     assert "Account balance                      30,25" in rows[with_account]
     assert not any("Account balance" in row for row in rows[without])
     assert "Customer: Jan Bos (2002)" in rows[without]
+
+
+def test_a_reprint_of_a_completed_split_sale_is_its_receipt_again(shop):
+    """From the rows complete_sale wrote (lines, VAT, payments with their tender
+    names): the same text as stored at the sale, between the COPY marks."""
+    from tui_pos.services import tenders
+    from tui_pos.services.sales import complete_sale
+
+    dutch_store()
+    draft = staff_sale(shop)
+    done = complete_sale(OWNER, draft, [
+        tenders.TenderInput(tenders.method_of_kind("card").id, "20"),
+        tenders.TenderInput(tenders.method_of_kind("cash").id, "50")])
+    rows = done.receipt_text.splitlines()
+    assert "Paid (Card)                          20,00" in rows
+    assert "Paid (Cash)                          28,84" in rows
+    assert "Change                               21,16" in rows  # no cash rounding here
+    copy = receipt_text.for_sale(done.id, copy=True).splitlines()
+    assert copy[1:-1] == rows and copy[0] == copy[-1] == " " * 16 + "** COPY **"

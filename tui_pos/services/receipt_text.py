@@ -18,7 +18,9 @@ from typing import Sequence
 
 import peewee as pw
 
-from tui_pos.db.models import Customer, Payment, Sale, SaleLine, SaleVat, Voucher
+from tui_pos.db.models import (
+    Customer, Payment, Sale, SaleLine, SaleVat, TenderMethod, Voucher,
+)
 from tui_pos.money import (
     ZERO, format_date, format_money, format_percent, format_quantity,
 )
@@ -317,11 +319,14 @@ def data_for_sale(sale_id: int, copy: bool = False) -> ReceiptData:
     vat_rows = tuple(VatRow(v.rate, v.base, v.vat, v.total)
                      for v in SaleVat.select().where(SaleVat.sale == sale_id)
                      .order_by(SaleVat.rate.desc()))
-    payments = tuple(
-        ReceiptPayment(method, amount, tendered, change, rounding or ZERO, voucher or "")
-        for method, amount, tendered, change, rounding, voucher in (
-            Payment.select(Payment.method, Payment.amount, Payment.tendered, Payment.change,
-                           Payment.rounding, Voucher.number)
+    payments = tuple(  # the tender's name as the till showed it ("Cash"), if it still has one
+        ReceiptPayment(name or method, amount, tendered, change, rounding or ZERO,
+                       voucher or "")
+        for method, name, amount, tendered, change, rounding, voucher in (
+            Payment.select(Payment.method, TenderMethod.name, Payment.amount, Payment.tendered,
+                           Payment.change, Payment.rounding, Voucher.number)
+            .join(TenderMethod, pw.JOIN.LEFT_OUTER, on=(Payment.tender_method == TenderMethod.id))
+            .switch(Payment)
             .join(Voucher, pw.JOIN.LEFT_OUTER, on=(Payment.voucher == Voucher.id))
             .where(Payment.sale == sale_id).order_by(Payment.id).tuples()))
     return_of = None

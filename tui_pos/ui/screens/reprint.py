@@ -117,6 +117,7 @@ class ReprintScreen(PrintsReceipt, PosModal):
             with VerticalScroll(id="receipt-scroll"):
                 yield Static(literal(self.reprint.text), id="receipt-text")
             yield Label(id="print-status", classes="dim")
+            yield Label("Enter: back to the bill · P: print again", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#receipt-scroll").focus()
