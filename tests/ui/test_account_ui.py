@@ -16,7 +16,7 @@ from tests.actors import OWNER, PINS, staff_team
 from tests.ui.keys import SIZE, choose_approver, open_from_menu, screen_text, type_text
 from tui_pos.db.connection import open_database
 from tui_pos.db.models import AccountEntry, AuditEntry, RegisterSession, database
-from tui_pos.services import accounts, customers, register, staff
+from tui_pos.services import accounts, customers, printing, register, staff
 from tui_pos.services.customers import CustomerInput
 from tui_pos.ui.screens.account import (
     AccountPaymentScreen, AccountReceiptScreen, AdjustmentScreen, StatementScreen,
@@ -78,9 +78,13 @@ async def till_letter(pilot, letter: str) -> None:
     await pilot.pause()
 
 
-async def test_a_payment_on_account_from_the_till_menu_then_the_statement_agrees(app, store):
+async def test_a_payment_on_account_from_the_till_menu_then_the_statement_agrees(
+        app, store, tmp_path):
     anna = account_holder()
     open_register(OWNER.terminal)
+    printer = tmp_path / "printer"
+    printer.write_text("")  # a device file the till appends to (printing.send)
+    printing.save_settings(OWNER, 32, device=str(printer))
     async with app.run_test(size=SIZE) as pilot:
         bill = await open_bill(pilot)
         await type_text(pilot, "Anna Visser")
@@ -102,6 +106,12 @@ async def test_a_payment_on_account_from_the_till_menu_then_the_statement_agrees
         assert receipt.payment.balance == D("34.50")
         shown = screen_text(app)
         assert "Payment on account" in shown and "34,50" in shown
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        printed = printer.read_text().splitlines()
+        assert "Payment on account" in printed and "Printed" in screen_text(app)
+        assert max(len(line) for line in printed) <= 32  # this terminal's printer width
+        assert printed[-1].split() == ["Balance", "now", "34,50"]
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is bill and bill.draft.lines == []  # nothing was sold

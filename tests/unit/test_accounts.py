@@ -453,3 +453,62 @@ def test_a_statement_width_the_printer_cannot_take_is_refused(account_store, cap
     code, _, err = run(capsys, "customer", "statement", account_store["number"], "--db",
                        account_store["path"], "--width", "40")
     assert code == 2 and "--width" in err
+
+
+# -- on account in a sale (complete_sale, H1's side of the contract) ------------------------------
+
+def on_account_sale(actor, customer_id, *codes, cash: str | None = None):
+    from tui_pos.services.sales import SaleDraft, complete_sale
+    from tui_pos.services.tenders import TenderInput
+
+    draft = SaleDraft.new()
+    if customer_id is not None:
+        draft.set_customer(customer_id)
+    for code in codes:
+        draft.add_item(code)
+    tenders = [TenderInput(method("account"))]
+    if cash is not None:
+        tenders.insert(0, TenderInput(method("cash"), cash))
+    return complete_sale(actor, draft, tenders)
+
+
+def sale_counts() -> tuple[int, int, int]:
+    from tui_pos.db.models import Sale
+
+    return Sale.select().count(), AccountEntry.select().count(), AuditEntry.select().count()
+
+
+def test_an_on_account_sale_charges_the_customer_in_its_own_transaction(shop):
+    anna = customer("100")
+    done = on_account_sale(CASHIER, anna, "MUG-01", "COF-250", cash="5.00")  # 19.05 in all
+    entry = AccountEntry.get()
+    assert (entry.kind, entry.amount, entry.sale_id) == ("charge", D("14.05"), done.id)
+    assert entry.register_session_id == register.current_id(CASHIER.terminal)
+    assert accounts.balance(anna) == D("14.05")
+    assert [line.sale_number for line in accounts.statement(anna).lines] == [done.number]
+
+
+def test_an_on_account_sale_over_the_limit_waits_for_a_manager_and_writes_nothing(shop):
+    anna = customer("20")
+    on_account_sale(CASHIER, anna, "MUG-01")  # 12.10
+    before = sale_counts()
+    with pytest.raises(NeedsApproval):
+        on_account_sale(CASHIER, anna, "MUG-01")  # 24.20 > 20
+    assert sale_counts() == before
+    team = staff_team("test-till")
+    approved = staff.approve(team["Cas"], team["Mona"].staff_id, PINS["Mona"],
+                             "on account over the limit", "manager")
+    done = on_account_sale(approved, anna, "MUG-01")
+    assert accounts.balance(anna) == D("24.20")
+    logged = AuditEntry.select().where(AuditEntry.kind == "approval").get()
+    assert logged.subject.startswith(f"Sale {done.number}") and logged.approver_name == "Mona"
+
+
+def test_an_on_account_sale_without_an_account_or_a_customer_is_refused(shop):
+    walk_in = customer(None)
+    before = sale_counts()
+    with pytest.raises(ValidationError, match="no credit account"):
+        on_account_sale(CASHIER, walk_in, "MUG-01")
+    with pytest.raises(ValidationError, match="needs a customer"):
+        on_account_sale(CASHIER, None, "MUG-01")
+    assert sale_counts() == before

@@ -25,6 +25,7 @@ from tui_pos.services.errors import ValidationError
 from tui_pos.ui.literal import cell, fit, literal
 from tui_pos.ui.screens.approval import attempt
 from tui_pos.ui.screens.base import FieldError, PosModal, PosScreen, form_row, select_value
+from tui_pos.ui.screens.reprint import PrintsReceipt
 
 NAME_CELLS = 40
 WHAT_WIDTH = 36  # the statement's description column
@@ -225,10 +226,17 @@ class AdjustmentScreen(AccountDialog):
                 lambda _: self.dismiss(True), lambda error: self.show_error(error, "amount"))
 
 
-class AccountReceiptScreen(PosModal):
-    """The payment's short receipt; Enter or Esc closes."""
+class AccountReceiptScreen(PrintsReceipt, PosModal):
+    """The payment's short receipt, sent to this terminal's printer (if it has one)
+    in a thread, "Printed" or why not under it; P prints it again; Enter or Esc closes."""
 
-    BINDINGS = [Binding("enter,f4", "cancel", "Close", id="account_receipt.close")]
+    BINDINGS = [Binding("enter,f4", "cancel", "Close", id="account_receipt.close"),
+                Binding("p", "print_again", "Print again", id="account_receipt.print")]
+    DEFAULT_CSS = """
+    AccountReceiptScreen #print-status { width: 100%; height: auto; display: none; }
+    AccountReceiptScreen #print-status.-shown { display: block; }
+    AccountReceiptScreen #print-status.-error { color: $error; text-style: bold; }
+    """
 
     def __init__(self, payment: accounts.AccountPayment) -> None:
         super().__init__()
@@ -243,10 +251,15 @@ class AccountReceiptScreen(PosModal):
                         id="account-receipt-title", classes="dialog-title")
             with VerticalScroll(id="account-receipt-scroll"):
                 yield Static(literal(self.payment.receipt_text), id="account-receipt-text")
+            yield Label(id="print-status", classes="dim")
             yield Button("Close (Enter)", id="close", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#account-receipt-scroll").focus()
+        self.print_receipt(self.payment.receipt_text, only_with_printer=True)
+
+    def action_print_again(self) -> None:
+        self.print_receipt(self.payment.receipt_text)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
