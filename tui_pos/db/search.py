@@ -26,13 +26,14 @@ TOP = "\U0010ffff"  # sorts after every other character: the end of a prefix ran
 
 
 @lru_cache(maxsize=32)
-def _terms_sql(active_only: bool, by_profile: bool, after: bool, param: str) -> str:
+def _terms_sql(active_only: bool, by_profile: bool, after: bool, param: str,
+               first_only: bool = True) -> str:
     p = param
-    where = [f't."term" >= {p}', f't."term" < {p}',
-             # only a customer's first matching term counts: a page never repeats one
-             f'NOT EXISTS (SELECT 1 FROM "customer_search_term" AS e '
-             f'WHERE e."customer_id" = t."customer_id" AND e."term" >= {p} '
-             f'AND e."term" < t."term")']
+    where = [f't."term" >= {p}', f't."term" < {p}']
+    if first_only:  # only a customer's first matching term counts: a page never repeats one
+        where.append(f'NOT EXISTS (SELECT 1 FROM "customer_search_term" AS e '
+                     f'WHERE e."customer_id" = t."customer_id" AND e."term" >= {p} '
+                     f'AND e."term" < t."term")')
     if active_only:
         where.append('c."active" = 1' if p == "?" else 'c."active"')
     if by_profile:
@@ -48,7 +49,10 @@ def _terms_sql(active_only: bool, by_profile: bool, after: bool, param: str) -> 
 def matching_terms(prefix: str, batch: int, active_only: bool = True,
                    profile_id: int | None = None,
                    after: tuple[str, int] | None = None) -> list[tuple[int, str]]:
-    """(customer id, its first term starting with ``prefix``), in term order."""
+    """(customer id, its first term starting with ``prefix``), in term order,
+    at most ``batch`` of them."""
+    if after is None:
+        return _first_page(prefix, batch, active_only, profile_id)
     db = CustomerSearchTerm._meta.database
     params: list = [prefix, prefix + TOP, prefix]
     if profile_id is not None:
@@ -59,6 +63,31 @@ def matching_terms(prefix: str, batch: int, active_only: bool = True,
     params.append(batch)
     sql = _terms_sql(active_only, profile_id is not None, after is not None, db.param)
     return [(cid, term) for cid, term in db.execute_sql(sql, params).fetchall()]
+
+
+def _first_page(prefix: str, batch: int, active_only: bool,
+                profile_id: int | None) -> list[tuple[int, str]]:
+    """The first page without the per-row check for an earlier term: the range is
+    read in term order, so a customer's first row is its first matching term and
+    later rows of the same customer are skipped here. That check reads another
+    index for every candidate, the slowest part of a broad prefix's search; a
+    page after a cursor still needs it (its earlier terms lie before the cursor)."""
+    db = CustomerSearchTerm._meta.database
+    sql = _terms_sql(active_only, profile_id is not None, False, db.param, first_only=False)
+    more = _terms_sql(active_only, profile_id is not None, True, db.param, first_only=False)
+    head = [prefix, prefix + TOP] + ([profile_id] if profile_id is not None else [])
+    found: dict[int, str] = {}
+    rows = db.execute_sql(sql, [*head, batch]).fetchall()
+    while True:
+        for cid, term in rows:
+            if cid not in found:
+                found[cid] = term
+                if len(found) == batch:
+                    return list(found.items())
+        if len(rows) < batch:
+            return list(found.items())
+        term, cid = rows[-1][1], rows[-1][0]
+        rows = db.execute_sql(more, [*head, term, term, cid, batch]).fetchall()
 
 
 HIT_COLUMNS = (Customer.id, Customer.number, Customer.first_name, Customer.last_name,
