@@ -114,6 +114,7 @@ async def test_a_return_against_a_receipt_to_the_original_tender(store):
         assert isinstance(app.screen, ReceiptScreen)
         text = screen_text(app)
         assert "RETURN of sale" in text and "-12,10" in text
+        assert "Return 2 — refund EUR 12,10" in text
         back = Sale.get(Sale.kind == "return")
         assert (back.return_of_id, back.total) == (sale.id, D("-12.10"))
         [line] = SaleLine.select().where(SaleLine.sale == back.id)

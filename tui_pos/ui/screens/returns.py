@@ -27,6 +27,7 @@ from tui_pos.services.tenders import TenderInput
 from tui_pos.ui.literal import cell, literal
 from tui_pos.ui.screens.approval import attempt
 from tui_pos.ui.screens.base import FieldError, PosModal, PosScreen, select_value
+from tui_pos.ui.screens.bill_dialogs import ReceiptScreen
 
 ORIGINAL = 0  # the refund Select's "original tenders" choice
 
@@ -275,10 +276,19 @@ class ReturnScreen(PosScreen):
         attempt(self, call, self.refunded, lambda error: self.show_error(error, "lines"))
 
     def refunded(self, done) -> None:
-        from tui_pos.ui.screens.bill_dialogs import ReceiptScreen
-
         self.notify(f"Return {done.number}: refunded {self.money(-done.total)}", markup=False)
-        self.app.push_screen(ReceiptScreen(done), lambda _: self.dismiss(done))
+        self.app.push_screen(ReturnReceiptScreen(done), lambda _: self.dismiss(done))
+
+
+class ReturnReceiptScreen(ReceiptScreen):
+    """The Sales Bill's receipt pop-up (print, save the file again), titled for a return."""
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        settings = config.get_settings()
+        self.query_one("#receipt-title", Label).update(literal(
+            f"Return {self.sale.number} — refund {settings.currency} "
+            f"{format_money(-self.sale.total, locale=settings.locale)}"))
 
 
 class NoReceiptPopup(PosModal):
