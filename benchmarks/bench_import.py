@@ -5,11 +5,13 @@ insert of the same rows, in the same run.
 
 Writes a Shopify-layout CSV of N customers (names with diacritics, e-mail,
 phone, address, tags) and imports it into a fresh store with the service
-(validation, matching, search terms, tags, one transaction per 1,000 rows).
+(validation, matching, search terms, tags; a file this large takes the pipelined
+path: a forked process checks while the first writes, one transaction).
 The bare tool: raw ``sqlite3`` inserting the very rows the service wrote
 (customers, search terms, tag links) with ``executemany`` into the same schema,
-one transaction, the same pragmas. Peak memory (VmHWM of a child process)
-is taken for several file sizes, to show whether it stays flat. The machine is
+one transaction, the same pragmas. Peak memory (VmHWM of a child process, plus
+the peak RSS of the checking process it forks) is taken for several file sizes,
+to show whether it stays flat. The machine is
 shared, so CPU time is given beside wall time, and the load average around each run.
 """
 
@@ -69,8 +71,11 @@ start, cpu = time.perf_counter(), time.process_time()
 from tui_pos.services.actors import cli_actor
 report = importer.import_customers(cli_actor("bench"), {str(csv_path)!r}, create_missing=True)
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+child = resource.getrusage(resource.RUSAGE_CHILDREN)  # the checking process, if forked
 print(json.dumps({{"seconds": seconds, "cpu": cpu, "added": report.added,
-                  "rejected": report.rejected, "maxrss_mb": peak_mb()}}))
+                  "rejected": report.rejected, "maxrss_mb": peak_mb(),
+                  "child_cpu": child.ru_utime + child.ru_stime,
+                  "child_maxrss_mb": child.ru_maxrss / 1024}}))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
@@ -129,10 +134,10 @@ def main() -> None:
                    key=lambda run: run["seconds"])
         print(f"import of {args.rows:,} customers ({size:.1f} MiB CSV): "
               f"service {service['seconds']:.2f} s wall, {service['cpu']:.2f} s CPU "
+              f"+ {service['child_cpu']:.2f} s CPU in the checking process "
               f"({service['added']:,} added); raw sqlite3 insert of the same rows "
               f"{bare['seconds']:.2f} s wall, {bare['cpu']:.2f} s CPU {bare['rows']}; "
-              f"ratio {service['seconds'] / bare['seconds']:.1f}x wall, "
-              f"{service['cpu'] / bare['cpu']:.1f}x CPU; target 5 s: "
+              f"ratio {service['seconds'] / bare['seconds']:.1f}x wall; target 5 s: "
               f"{'met' if service['seconds'] <= 5 else 'not met'}")
         again = run_service(csv_path, folder / "service.db")
         print(f"the same file again (all unchanged): {again['seconds']:.2f} s wall, "
@@ -141,8 +146,9 @@ def main() -> None:
         for n in (int(x) for x in args.memory_sizes.split(",")):
             make_file(csv_path, n)
             result = run_service(csv_path, folder / f"mem{n}.db")
-            memory[n] = result["maxrss_mb"]
+            memory[n] = result["maxrss_mb"] + result["child_maxrss_mb"]
             print(f"peak memory, {n:>7,} rows: {result['maxrss_mb']:.0f} MiB "
+                  f"+ {result['child_maxrss_mb']:.0f} MiB checking "
                   f"({result['seconds']:.2f} s wall, {result['cpu']:.2f} s CPU)")
     print("saved", save_result("import", {
         "rows": args.rows, "service": service, "bare": bare, "again": again,

@@ -36,6 +36,8 @@ import operator
 import os
 import pickle
 import re
+import signal
+import sys
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -62,7 +64,7 @@ from tui_pos.services.text import checked, clean, digits, name_key
 
 _digits = customers._digits  # text.digits of a str, its regex compiled once
 BATCH = 1000
-PIPELINE_BYTES = 2 * 1024 * 1024  # from this size a file takes the pipelined path
+PIPELINE_BYTES = 512 * 1024  # from this size (~5,000 customers) the pipelined path
 SHOWN_PROBLEMS = 1000  # the report keeps this many bad rows; the rejects file gets them all
 NOTE_AUTHOR = "import"
 Progress = Callable[[str, int], None]  # (phase, rows done)
@@ -1004,6 +1006,7 @@ def _check_as_new(send, rows: Iterator, check_pass: "Check", batch: int) -> None
     """The checking process: every row read, mapped and checked as a new customer
     (its search terms made too), sent on a batch at a time. It never touches the
     database: a row it cannot decide alone is sent with None, for the writer."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the writer's to answer
     check_pass.offline = True
     try:
         for chunk in _batches(rows, batch):
@@ -1057,6 +1060,8 @@ class Pipeline:
         check_pass.file_numbers = self.file_numbers()
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
+        sys.stdout.flush()  # or the forked copy would print what is still buffered again
+        sys.stderr.flush()
         with _few_collections():
             child = context.Process(target=_check_as_new, daemon=True,
                                     args=(send, self.rows, check_pass, self.batch))
