@@ -166,9 +166,14 @@ def check_charge(actor: Actor, customer_id: int | None, amount: str | Decimal) -
 def _approval(actor: Actor, info: AccountInfo, amount: Decimal) -> Actor | None:
     from tui_pos.services.sales import approval_for  # sales imports this module
 
-    return approval_for(actor, f"On account {format_money(amount)} takes "
-                               f"{info.name}'s balance to {format_money(info.balance + amount)}"
-                               f", over the limit {format_money(info.limit)}")
+    loc = config.get_settings().locale
+
+    def money(value: Decimal) -> str:
+        return format_money(value, locale=loc)
+
+    return approval_for(actor, f"On account {money(amount)} takes {info.name}'s balance "
+                               f"to {money(info.balance + amount)}, over the limit "
+                               f"{money(info.limit)}")
 
 
 # -- writing, inside a sale -------------------------------------------------------------
