@@ -57,8 +57,15 @@ async def test_a_cashier_voids_a_sale_with_a_managers_pin(store):
     async with app.run_test(size=SIZE) as pilot:
         await till(pilot, "v")
         assert isinstance(app.screen, VoidPopup)
+        await type_text(pilot, "99")
+        await pilot.press("enter")  # no such sale: said at the number, still there
+        await pilot.pause()
+        assert "There is no sale 99" in screen_text(app) and app.focused.id == "number"
+        await pilot.press("backspace", "backspace")
         await type_text(pilot, str(sale.number))
-        await pilot.press("enter")  # on to the reason
+        await pilot.press("enter")  # the sale is shown; on to the reason
+        await pilot.pause()
+        assert "24,20" in screen_text(app) and app.focused.id == "reason"
         await pilot.press("enter")  # no reason: refused at its field, nothing asked
         await pilot.pause()
         assert isinstance(app.screen, VoidPopup) and "Reason is required" in screen_text(app)

@@ -141,6 +141,8 @@ def test_a_void_without_a_proper_reason_is_refused_and_writes_nothing(till, reas
 
 def test_voiding_twice_an_unknown_or_another_days_sale_is_refused(till):
     sale = sell(("MUG-01", "1"))
+    shown = returns.voidable(str(sale.number))
+    assert (shown.number, shown.kind, shown.total) == (sale.number, "sale", D("12.10"))
     returns.void_sale(MANAGER, sale.number, "Test")
     before = counts()
     with pytest.raises(ValidationError, match="already void"):
@@ -154,6 +156,9 @@ def test_voiding_twice_an_unknown_or_another_days_sale_is_refused(till):
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     with pytest.raises(ValidationError, match="only today's sales"):
         returns.void_sale(MANAGER, other.number, "Late", today=tomorrow)
+    for typed in (sale.number, 999, "x"):  # the pop-up's look says the same
+        with pytest.raises(ValidationError):
+            returns.voidable(typed)
     assert (SaleVoid.select().count(), AuditEntry.select().count()) == (
         before["SaleVoid"], before["AuditEntry"])
     assert Sale.get(Sale.number == other.number).status == "completed"

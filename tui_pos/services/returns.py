@@ -238,6 +238,27 @@ class VoidedSale:
     approver: str
 
 
+@dataclass(frozen=True)
+class VoidableSale:
+    """What the void pop-up shows before the reason is asked."""
+
+    number: int
+    kind: str
+    created_at: dt.datetime
+    cashier: str
+    customer_name: str
+    total: Decimal
+
+
+def voidable(number: object, today: dt.date | None = None) -> VoidableSale:
+    """The sale behind ``number`` if it may be voided now (read-only; ``void_sale``
+    checks again in its transaction), else the reason it may not."""
+    sale = _sale(parse_sale_number(number))
+    _check_voidable(sale, today or dt.date.today())
+    return VoidableSale(sale.number, sale.kind, sale.created_at, sale.cashier,
+                        sale.customer_name, sale.total)
+
+
 def void_sale(actor: Actor, number: object, reason: str,
               today: dt.date | None = None) -> VoidedSale:
     """Void a sale (or a return) of today, rung up in the register session still open

@@ -400,6 +400,7 @@ class VoidPopup(PosModal):
             yield _row("Sale no.", Input("", id="number", compact=True, restrict=r"[0-9]*",
                                          max_length=18, placeholder="the receipt's number"))
             yield FieldError(id="number-error")
+            yield Static("", id="void-sale")
             yield _row("Reason", Input("", id="reason", compact=True, max_length=200,
                                        placeholder="why (required)"))
             yield FieldError(id="reason-error")
@@ -411,10 +412,31 @@ class VoidPopup(PosModal):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "number" and not self.query_one("#reason", Input).value.strip():
-            self.query_one("#reason", Input).focus()
-        else:
-            self.action_apply()
+        if event.input.id == "number":
+            if self.show_sale() and not self.query_one("#reason", Input).value.strip():
+                self.query_one("#reason", Input).focus()
+                return
+            if not self.query_one("#reason", Input).value.strip():
+                return
+        self.action_apply()
+
+    def show_sale(self) -> bool:
+        """The sale the number names, or why it cannot be voided, at the number."""
+        self.clear_errors()
+        shown = self.query_one("#void-sale", Static)
+        try:
+            sale = returns.voidable(self.query_one("#number", Input).value)
+        except ValidationError as error:
+            shown.update("")
+            self.show_error(error, "number")
+            return False
+        settings = config.get_settings()
+        what = "Return" if sale.kind == "return" else "Sale"
+        shown.update(literal(
+            f"{what} {sale.number} · {sale.created_at:%H:%M} · {sale.cashier} · "
+            f"{sale.customer_name or 'walk-in'} · {settings.currency} "
+            f"{format_money(sale.total, locale=settings.locale)}"))
+        return True
 
     def action_apply(self) -> None:
         self.clear_errors()
