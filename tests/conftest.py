@@ -217,7 +217,10 @@ def db_file(tmp_path):
 
 @pytest.fixture
 def db(db_target):
+    from tests.registers import open_registers
+
     database = open_database(db_target)
+    open_registers()  # a sale needs an open register on its terminal
     yield database
     close_database()
 

@@ -2,7 +2,9 @@
 
 ``open_registers()`` opens one (float 100.00) on each terminal the tests sell
 from — ``tests.actors``' "test-till", ``staff_team``'s "till-1" and "till-2",
-the Pilot app's — in the open database; a terminal already open is left as it is.
+and this machine's own name (a signed-in Pilot app's, ``terminal_name()``) — in
+the open database; a terminal already open is left as it is. tests/conftest.py's
+``db`` and tests/ui/conftest.py's ``store`` call it.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tui_pos.services import register
-from tui_pos.services.actors import Actor
+from tui_pos.services.actors import Actor, terminal_name
 
-TEST_TERMINALS = ("test-till", "till-1", "till-2", "pilot-till")
+TEST_TERMINALS = ("test-till", "till-1", "till-2")
 FLOAT = Decimal("100.00")
 
 
@@ -25,5 +27,8 @@ def open_register(terminal: str, float_amount: str | Decimal = FLOAT) -> int:
     return session_id
 
 
-def open_registers(terminals=TEST_TERMINALS) -> dict[str, int]:
+def open_registers(terminals=None) -> dict[str, int]:
+    """Open the tests' terminals' registers (``TEST_TERMINALS`` and this machine's)."""
+    if terminals is None:
+        terminals = dict.fromkeys((*TEST_TERMINALS, terminal_name()))
     return {terminal: open_register(terminal) for terminal in terminals}

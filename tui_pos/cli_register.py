@@ -42,6 +42,12 @@ def _width(args) -> int:
     return width
 
 
+def _locale() -> str | None:
+    from tui_pos.services import config
+
+    return config.get_settings().locale
+
+
 def _actor(args):
     from tui_pos.services.actors import cli_actor
 
@@ -82,7 +88,8 @@ def run_register(args) -> int:
             if info is None:
                 say(f"the register on {actor.terminal} is closed")
             else:
-                sys.stdout.write(register.z_text(register.x_report(info.id), width))
+                report = register.x_report(info.id)
+                sys.stdout.write(register.z_text(report, width, _locale()))
     finally:
         close_database()
     return 0
@@ -101,14 +108,15 @@ def run_report(args) -> int:
     try:
         if args.report == "z":
             z = register.z_by_number(int(args.number))
-            text = z.text if width == 42 or not z.text else register.z_text(z, width)
+            same = width == 42 and z.text
+            text = z.text if same else register.z_text(z, width, _locale())
             sys.stdout.write(text)
             return 0
         actor = _actor(args)
         info = register.current(actor.terminal)
         if info is None:
             return refuse(f"the register on {actor.terminal} is not open: no X report")
-        sys.stdout.write(register.z_text(register.x_report(info.id), width))
+        sys.stdout.write(register.z_text(register.x_report(info.id), width, _locale()))
     finally:
         close_database()
     return 0

@@ -8,6 +8,7 @@ from tui_pos.db.connection import close_database, open_database
 from tui_pos.services import catalog, masters
 from tui_pos.services.catalog import ItemInput
 from tests.actors import OWNER
+from tests.registers import open_registers
 
 
 
@@ -24,6 +25,7 @@ def store(db_path):
     database when it starts.
     """
     open_database(db_path)
+    open_registers()  # a sale needs an open register on its terminal (tests/registers.py)
     vat = {name: catalog.save_vat_class(OWNER, name, rate)
            for name, rate in (("Hoog", "21"), ("Laag", "9"), ("Nul", "0"))}
     catalog.save_item(OWNER, ItemInput(sku="MUG-01", barcode="8712345000048",

@@ -23,6 +23,7 @@ from tui_pos.db.models import (
     CashMovement, RegisterCount, RegisterSession, Sequence, TenderMethod, database, now,
 )
 from tui_pos.money import format_money, parse_money
+from tui_pos.services import config
 from tui_pos.services.actors import Actor, require
 from tui_pos.services.errors import NotFound, ValidationError, as_field, check
 from tui_pos.services.text import checked, printable
@@ -350,8 +351,10 @@ def _counted(report: RegisterReport, counted: dict[str, str]) -> tuple[CountRow,
 def close_register(actor: Actor, counted: dict[str, str | Decimal],
                    width: int = 42) -> ZReport:
     """Close the register on the actor's terminal with the counted amount per tender:
-    the Z report — numbered, its text kept — or a ValidationError and nothing written."""
+    the Z report — numbered, its text kept (in the store's locale) — or a
+    ValidationError and nothing written."""
     require(actor, "cashier", "Close the register")
+    locale = config.get_settings().locale
     with database.atomic():
         session_id = require_open(actor.terminal)
         report = x_report(session_id)
@@ -366,7 +369,7 @@ def close_register(actor: Actor, counted: dict[str, str | Decimal],
         session = replace(report.session, closed_at=at, closed_by=name, z_number=z_number)
         report = replace(report, session=session, made_at=at)
         z = ZReport(z_number, report, counts)
-        z = replace(z, text=z_text(z, width))
+        z = replace(z, text=z_text(z, width, locale))
         RegisterCount.insert_many(
             [(session_id, c.method[:20], c.expected, c.counted) for c in counts],
             fields=[RegisterCount.session, RegisterCount.method, RegisterCount.expected,
@@ -415,11 +418,15 @@ def _line(left: str, right: str, width: int) -> str:
     return f"{left[:room]:<{room}} {right}"
 
 
-def z_text(report: RegisterReport | ZReport, width: int = 42) -> str:
-    """The X (a RegisterReport) or Z (a ZReport) as plain text ``width`` columns wide."""
+def z_text(report: RegisterReport | ZReport, width: int = 42,
+           locale: str | None = None) -> str:
+    """The X (a RegisterReport) or Z (a ZReport) as plain text ``width`` columns wide,
+    amounts in ``locale``'s marks (the store's: ``config.get_settings().locale``)."""
     z = report if isinstance(report, ZReport) else None
     r = z.report if z else report
-    m = format_money
+
+    def m(value: Decimal) -> str:
+        return format_money(value, locale=locale)
     s = r.session
     out = [("Z REPORT %d" % z.z_number if z else "X REPORT (not closed)").center(width),
            _line("Terminal", printable(s.terminal), width),

@@ -54,6 +54,8 @@ SCREENS: dict[str, tuple[str, str, str]] = {
     "Staff": ("staff", "StaffScreen",
               "Master › Staff: who signs in, their role and PIN [manager to change]"),
     "Sales Bill": ("sales_bill", "SalesBillScreen", "Sales: sell to a customer"),
+    "Register": ("register", "RegisterScreen",
+                 "Sales: this terminal's register, its X report, the Z reports kept"),
     "Reports": ("reports", "ReportsScreen", "Reports: sales by profile, type, customer, day"),
     "Sales Trend": ("sales_trend", "SalesTrendScreen",
                     "Reports: a chart of sales per profile or type by day, week, month"),

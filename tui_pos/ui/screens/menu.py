@@ -17,7 +17,7 @@ MENU: list[tuple[str, list[str]]] = [
                            "Import Customers"]),
     ("Master › Inventory", ["Items", "VAT Classes"]),
     ("Master › Staff", ["Staff"]),
-    ("Sales", ["Sales Bill"]),
+    ("Sales", ["Sales Bill", "Register"]),
     ("Reports", ["Reports", "Sales Trend", "Void Report", "Audit Log"]),
 ]
 # marked, not hidden: a cashier opening the Audit Log, or saving a change in the

@@ -13,7 +13,7 @@ from textual.suggester import Suggester
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from tui_pos.money import format_money, format_percent, format_quantity
-from tui_pos.services import config, customers, masters
+from tui_pos.services import config, customers, masters, register
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.pricing import PricedLine
 from tui_pos.services.sales import SaleDraft, is_item_code
@@ -30,6 +30,15 @@ SOURCE_MARK = {"override": "O", "bill": "B", "customer": "C", "type": "T", "item
 SOURCE_WORD = {"override": "your override", "bill": "the bill", "customer": "the customer",
                "type": "the customer type", "item": "the item", "none": ""}
 DISC_WIDTH = 9  # the Disc column: "12,5% T+B"
+
+
+def register_closed(terminal: str) -> ValidationError:
+    """Why Pay, the X and the Z wait: this terminal's register is not open."""
+    try:
+        register.require_open(terminal)
+    except ValidationError as error:
+        return error
+    return ValidationError("The register is open", "register")
 
 
 class CustomerNameSuggester(Suggester):
@@ -133,6 +142,7 @@ class SalesBillScreen(PosScreen):
         self.refresh_bill()
         self.show_cashier()
         self.query_one("#customer", Input).focus()
+        self.call_after_refresh(self.offer_open_register)
 
     def show_cashier(self) -> None:
         """Who rings up this bill, and where, in the header: "Sales Bill — Cas · till-1"
@@ -512,6 +522,9 @@ class SalesBillScreen(PosScreen):
         if not self.draft.lines:
             self.show_error(ValidationError("Add an item before taking payment", "code"))
             return
+        if not self.register_open():
+            self.show_error(register_closed(self.app.actor.terminal), "code")
+            return
 
         def paid(result) -> None:
             if result is None:  # back to the bill: the next scan goes on it
@@ -520,6 +533,79 @@ class SalesBillScreen(PosScreen):
             self.app.push_screen(ReceiptScreen(result), lambda _: self.new_sale())
 
         self.app.push_screen(PaymentScreen(self.draft, self.currency), paid)
+
+    # -- the register (Till menu › O, I, U, N, X, Z; services/register.py) ----------------------
+    def register_open(self) -> bool:
+        return register.current_id(self.app.actor.terminal) is not None
+
+    def offer_open_register(self) -> None:
+        """No open register on this terminal: the Open-register pop-up (Esc: look only)."""
+        if getattr(self.app, "actor", None) is None or self.register_open():
+            return
+        from tui_pos.ui.screens.register import OpenRegisterPopup
+
+        self.app.push_screen(OpenRegisterPopup(), self.register_opened)
+
+    def register_opened(self, info) -> None:
+        if info is not None:
+            self.notify(f"Register open on {info.terminal}", markup=False)
+        self.focus_item_field()
+
+    def action_open_register(self) -> None:
+        if self.register_open():
+            self.notify("The register is already open on this terminal", markup=False)
+            return
+        self.offer_open_register()
+
+    def cash_movement(self, kind: str) -> None:
+        from tui_pos.ui.screens.register import CashMovementPopup
+
+        def done(movement: int | None) -> None:
+            if movement is not None:
+                self.notify("Paid in recorded" if kind == "paid_in" else "Paid out recorded")
+            self.focus_item_field()
+
+        self.app.push_screen(CashMovementPopup(kind), done)
+
+    def action_paid_in(self) -> None:
+        self.cash_movement("paid_in")
+
+    def action_paid_out(self) -> None:
+        self.cash_movement("paid_out")
+
+    def action_no_sale(self) -> None:
+        from tui_pos.ui.screens.approval import attempt
+
+        attempt(self, register.no_sale,
+                lambda _: self.notify("No sale: the drawer opens (recorded)"),
+                lambda error: self.show_error(error, "code"))
+
+    def action_x_report(self) -> None:
+        from tui_pos.ui.screens.register import ReportPopup
+
+        session_id = register.current_id(self.app.actor.terminal)
+        if session_id is None:
+            self.show_error(register_closed(self.app.actor.terminal), "code")
+            return
+        text = register.z_text(register.x_report(session_id), locale=self.locale)
+        self.app.push_screen(ReportPopup("X report", text), lambda _: self.focus_item_field())
+
+    def action_close_register(self) -> None:
+        from tui_pos.ui.screens.register import CloseRegisterPopup, ReportPopup
+
+        session_id = register.current_id(self.app.actor.terminal)
+        if session_id is None:
+            self.show_error(register_closed(self.app.actor.terminal), "code")
+            return
+
+        def closed(z) -> None:
+            if z is None:
+                self.focus_item_field()
+                return
+            self.app.push_screen(ReportPopup(f"Z report {z.z_number}", z.text),
+                                 lambda _: self.focus_item_field())
+
+        self.app.push_screen(CloseRegisterPopup(session_id), closed)
 
     # -- the Till menu (F8 / Ctrl+D) ------------------------------------------------------------
     def action_till(self) -> None:
