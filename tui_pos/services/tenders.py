@@ -361,7 +361,20 @@ def _amount(text: str | Decimal, total: Decimal, refund: bool) -> Decimal | None
 
 def settle(total: Decimal, tenders: Sequence[TenderInput],
            cash_rounding: bool = False) -> list[PaymentRow]:
-    """Split ``total`` across ``tenders`` in their order, or refuse with a message.
+    """Split ``total`` across ``tenders``, all of it, or refuse (see ``settle_so_far``)."""
+    check(bool(tenders), "Add a tender", "tendered")
+    rows, due = settle_so_far(total, tenders, cash_rounding)
+    if due > 0:
+        what = "still to refund" if total < 0 else "still due"
+        raise ValidationError(f"{_shown(due)} {what}", "tendered")
+    kept = [r for r in rows if r.amount or r.tendered]
+    return kept or rows[:1]
+
+
+def settle_so_far(total: Decimal, tenders: Sequence[TenderInput],
+                  cash_rounding: bool = False) -> tuple[list[PaymentRow], Decimal]:
+    """The tenders so far and what is still due after them (a magnitude), or a
+    refusal with a message. Tenders go in their order.
 
     Empty amount: the rest still due (a voucher: at most its balance). Cash may
     be more than is due (change); no other tender may. A return (total < 0): the
@@ -369,7 +382,6 @@ def settle(total: Decimal, tenders: Sequence[TenderInput],
     is to be refunded. With ``cash_rounding`` the cash that settles the rest is
     rounded to 0.05. sum(amount) == total."""
     total = Decimal(total)
-    check(bool(tenders), "Add a tender", "tendered")
     refund = total < 0
     sign = -1 if refund else 1
     due = abs(total)
@@ -402,11 +414,7 @@ def settle(total: Decimal, tenders: Sequence[TenderInput],
                                    ZERO, voucher.id if voucher else None,
                                    voucher.number if voucher else ""))
         due -= abs(rows[-1].amount)
-    if due > 0:
-        what = "still to refund" if refund else "still due"
-        raise ValidationError(f"{_shown(due)} {what}", "tendered")
-    kept = [r for r in rows if r.amount or r.tendered]
-    return kept or rows[:1]
+    return rows, due
 
 
 def _cash(method: MethodRow, typed: Decimal | None, due: Decimal, sign: int,

@@ -8,17 +8,21 @@ spot, and nothing changes unless it is given.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Digits, Input, Label, Select, Static
 
 from tui_pos.money import format_money, format_percent, format_quantity
 from tui_pos.services import catalog, config
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.receipts import reprint
-from tui_pos.services.sales import COUNTER_METHODS, CompletedSale, SaleDraft, change_due, \
-    complete_sale
+from tui_pos.services import tenders
+from tui_pos.services.sales import CompletedSale, SaleDraft, complete_sale
+from tui_pos.services.tenders import TenderInput
+from tui_pos.services.text import name_key
 from tui_pos.ui.literal import cell, literal
 from tui_pos.ui.screens.approval import attempt
 from tui_pos.ui.screens.base import FieldError, PosModal, select_value, set_select
@@ -190,94 +194,322 @@ class BillAdjustScreen(Dialog):
                 lambda _: self.dismiss(True), lambda error: self.show_error(error, "discount"))
 
 
-AMOUNT_LABEL = {"cash": "Cash received", "card": "Paid by card"}
+AMOUNT_LABEL = {"cash": "Cash received", "card": "Paid by card", "voucher": "From the voucher",
+                "account": "On account"}
+METHOD_LETTERS = {"cash": "c", "card": "k", "voucher": "v", "account": "a"}
+
+
+def method_letters(methods: list[tenders.MethodRow]) -> dict[str, str]:
+    """The letter that picks each method in the amount field: C cash, K card,
+    V voucher, A on account; a method the shop added, its first free letter."""
+    letters: dict[str, str] = {}
+    for m in methods:
+        letter = METHOD_LETTERS.get(m.kind) if m.kind != "other" else None
+        if letter is None or letter in letters:
+            letter = next((c for c in name_key(m.name) if c.isascii() and c.isalpha()
+                           and c not in letters and c not in "x"), None)
+        if letter is not None and letter not in letters:
+            letters[letter] = name_key(m.name)
+    return letters
+
+
+class AmountInput(Input):
+    """The amount field: a method's letter picks that method, "+" adds the part."""
+
+    def __init__(self, letters: dict[str, str], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.letters = letters
+
+    async def _on_key(self, event) -> None:
+        char = (event.character or "").lower() if event.is_printable else ""
+        if char and (char in self.letters or char == "+"):
+            event.stop()
+            event.prevent_default()
+            screen = self.screen
+            if char == "+":
+                screen.action_add_part()  # type: ignore[attr-defined]
+            else:
+                screen.pick(self.letters[char])  # type: ignore[attr-defined]
+            return
+        await super()._on_key(event)
 
 
 class PaymentScreen(Dialog):
-    """Take payment: cash with change due, or card. F4/Enter completes the sale."""
+    """Take payment: one tender or several (split), then complete the sale.
+
+    The amount field: type what is paid (empty = the rest); a letter picks the
+    method (C cash, K card, V voucher, A on account; ↑↓ too); "+" or Ctrl+T adds
+    it as a part and leaves the rest still due; Enter or F4 completes once
+    nothing is due. Cash may be more than is due (change, shown big); no other
+    tender may. Esc goes back to the bill with nothing written.
+    """
 
     BINDINGS = [
         Binding("f4,f12,ctrl+y", "apply", "Complete sale", key_display="F4",
                 id="payment.complete"),
         Binding("escape", "cancel", "Back to the bill", id="payment.back"),
+        Binding("ctrl+t", "add_part", "Add part", show=False, id="payment.add-part"),
+        Binding("ctrl+r", "remove_part", "Remove last part", show=False,
+                id="payment.remove-part"),
+        Binding("up", "cycle(-1)", "Previous method", show=False, id="payment.method-up"),
+        Binding("down", "cycle(1)", "Next method", show=False, id="payment.method-down"),
     ]
+    DEFAULT_CSS = """
+    PaymentScreen .payment { width: 66; }
+    PaymentScreen #pay-parts { height: auto; }
+    PaymentScreen #voucher-row { display: none; }
+    PaymentScreen #voucher-row.-shown { display: block; }
+    PaymentScreen #change { text-style: bold; }
+    PaymentScreen #change-big { display: none; width: auto; color: $success; }
+    PaymentScreen #change-big.-shown { display: block; }
+    """
 
     def __init__(self, draft: SaleDraft, currency: str) -> None:
         super().__init__()
         self.draft, self.currency = draft, currency
         self.locale = draft_locale(draft)
         self.total = draft.priced().total
+        settings = draft.settings or config.get_settings()
+        self.rounding = bool(getattr(settings, "cash_rounding", False))
+        self.methods = {name_key(m.name): m for m in tenders.counter_methods()}
+        self.letters = method_letters(list(self.methods.values()))
+        self.parts: list[TenderInput] = []
+        self.part_rows: list[tenders.PaymentRow] = []
 
     def money(self, value) -> str:
         return f"{self.currency} {format_money(value, locale=self.locale)}"
 
     def compose(self) -> ComposeResult:
-        methods = [(m.capitalize(), m) for m in COUNTER_METHODS]
+        keys = {key: letter.upper() for letter, key in self.letters.items()}
+        options = [(cell(f"{m.name} ({keys[key]})" if key in keys else m.name), key)
+                   for key, m in self.methods.items()]
+        first = "cash" if "cash" in self.methods else next(iter(self.methods), None)
         with Vertical(classes="dialog payment"):
             yield Label(literal(f"Total to pay: {self.money(self.total)}"),
                         id="pay-total", classes="dialog-title")
-            yield _row("Method", Select(methods, id="method", value="cash", allow_blank=False,
-                                        compact=True))
-            yield _row(AMOUNT_LABEL["cash"], Input("", id="tendered", compact=True,
-                                                   placeholder="empty = exact amount"),
+            yield Static("", id="pay-parts")
+            yield Label("", id="pay-due")
+            yield Horizontal(Label("Method"), Select(options, id="method", value=first,
+                                                      allow_blank=False, compact=True),
+                             Label("", id="method-info", classes="hint"), classes="form-row")
+            yield FieldError(id="method-error")
+            yield Horizontal(Label("Voucher number"),
+                             Input("", id="voucher", max_length=tenders.VOUCHER_LENGTH,
+                                   compact=True, placeholder="scan or type; Enter"),
+                             Label("", id="voucher-info", classes="hint"),
+                             classes="form-row", id="voucher-row")
+            yield FieldError(id="voucher-error")
+            yield _row(AMOUNT_LABEL["cash"],
+                       AmountInput(self.letters, id="tendered", compact=True,
+                                   placeholder="empty = exact amount"),
                        label_id="tendered-label")
             yield FieldError(id="tendered-error")
             yield Label("", id="change")
-            yield FieldError(id="method-error")
-            yield Static("F4/Enter complete · Esc back to the bill", classes="dim")
+            yield Digits("", id="change-big")
+            yield Static("Enter/F4 complete · + adds a part (Ctrl+R takes it off) · "
+                         "C K V A method · Esc back", classes="dim")
 
     def on_mount(self) -> None:
         self.query_one("#tendered", Input).focus()
-        self.show_change()
+        self.show_method()
 
+    # -- the method -------------------------------------------------------------------
     @property
     def method(self) -> str:
+        """The chosen method's key ("cash", "card", "voucher", "on account", …)."""
         return select_value(self.query_one("#method", Select)) or "cash"
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.show_change()
+    @property
+    def method_row(self) -> tenders.MethodRow:
+        return self.methods[self.method]
+
+    def pick(self, key: str) -> None:
+        """Choose a method (its letter, ↑↓ or the list)."""
+        if key in self.methods and key != self.method:
+            self.query_one("#method", Select).value = key  # Select.Changed follows
+
+    def action_cycle(self, step: int) -> None:
+        keys = list(self.methods)
+        if keys:
+            index = keys.index(self.method) if self.method in keys else 0
+            self.pick(keys[(index + step) % len(keys)])
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        method = self.method
-        tendered = self.query_one("#tendered", Input)
-        tendered.disabled = method != "cash"
-        if method != "cash":
-            tendered.value = ""
-        tendered.placeholder = ("empty = exact amount" if method == "cash"
-                                else "the total, by card")
-        self.query_one("#tendered-label", Label).update(literal(AMOUNT_LABEL[method]))
+        self.query_one("#tendered", Input).value = ""
         self.query_one("#tendered-error", FieldError).clear()
+        self.query_one("#method-error", FieldError).clear()
+        self.show_method()
+        if self.method_row.kind == "voucher":
+            self.query_one("#voucher", Input).focus()
+        elif not self.query_one("#method", Select).has_focus:
+            self.query_one("#tendered", Input).focus()
+
+    def show_method(self) -> None:
+        """The amount's label and the voucher field follow the method; on account
+        shows the customer's balance and limit."""
+        kind = self.method_row.kind if self.methods else "cash"
+        name = self.method_row.name if self.methods else "Cash"
+        amount = self.query_one("#tendered", Input)
+        amount.placeholder = "empty = exact amount" if kind == "cash" else "empty = the rest"
+        self.query_one("#tendered-label", Label).update(
+            literal(AMOUNT_LABEL.get(kind, f"Paid by {name}")))
+        self.query_one("#voucher-row").set_class(kind == "voucher", "-shown")
+        info = ""
+        if kind == "account":
+            info = self.account_text()
+        self.query_one("#method-info", Label).update(literal(info))
+        self.show_due()
+        self.show_change()
+
+    def account_text(self) -> str:
+        customer = self.draft.customer
+        if customer is None:
+            self.query_one("#method-error", FieldError).show(
+                "On account needs a customer on the bill — Esc, attach one (F3)")
+            return ""
+        try:
+            from tui_pos.services import accounts
+            info = accounts.account_info(customer.id)
+        except (ImportError, AttributeError):
+            return ""
+        except ValidationError as error:
+            return error.message
+        if info.limit is None:
+            return "no credit account"
+        return (f"balance {format_money(info.balance, locale=self.locale)}, "
+                f"limit {format_money(info.limit, locale=self.locale)}")
+
+    # -- the voucher ------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        event.prevent_default()  # not PosModal's apply as well
+        if event.input.id == "voucher":
+            if self.look_up_voucher():
+                self.query_one("#tendered", Input).focus()
+            return
+        self.action_apply()
+
+    def look_up_voucher(self) -> bool:
+        """Show the voucher's balance (or why it cannot be used)."""
+        error_label = self.query_one("#voucher-error", FieldError)
+        label = self.query_one("#voucher-info", Label)
+        error_label.clear()
+        label.update("")
+        try:
+            info = tenders.voucher_info(self.query_one("#voucher", Input).value)
+        except ValidationError as error:
+            error_label.show(error.message)
+            return False
+        state = ("inactive" if not info.active else "expired" if info.expired
+                 else f"balance {format_money(info.balance, locale=self.locale)}")
+        label.update(literal(state))
+        self.show_change()
+        return True
+
+    # -- what is due, what the amount does ---------------------------------------------
+    def current(self) -> TenderInput:
+        voucher = self.query_one("#voucher", Input).value if \
+            self.method_row.kind == "voucher" else ""
+        return TenderInput(self.method_row.id, self.query_one("#tendered", Input).value,
+                           voucher)
+
+    def due_after_parts(self) -> Decimal:
+        return abs(self.total) - sum((abs(r.amount) for r in self.part_rows), Decimal(0))
+
+    def show_due(self) -> None:
+        parts = self.query_one("#pay-parts", Static)
+        parts.update(literal("\n".join(
+            f"  {r.method}{' ' + r.voucher_number if r.voucher_number else ''}: "
+            f"{self.money(r.tendered if r.kind == 'cash' else r.amount)}"
+            for r in self.part_rows)))
+        due = self.due_after_parts()
+        text = f"Still due: {self.money(due)}" if self.part_rows else ""
+        if self.rounding and self.methods and self.method_row.kind == "cash" and due:
+            text = f"{text or 'Due'} — in cash {self.money(tenders.round_cash(due))}"
+        self.query_one("#pay-due", Label).update(literal(text))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "voucher":
+            self.query_one("#voucher-info", Label).update("")
         self.show_change()
 
     def show_change(self) -> None:
-        """The change (or what is short) as the amount is typed; an old error
-        at the amount goes as soon as the amount is a valid one."""
+        """The change (or what is still short) as the amount is typed; an old
+        error at the amount goes as soon as the amount is a valid one."""
         label = self.query_one("#change", Label)
-        if self.method != "cash":
-            label.update(literal(f"Card pays {self.money(self.total)}"))
+        big = self.query_one("#change-big", Digits)
+        big.remove_class("-shown")
+        if not self.methods:
             return
         try:
-            change = change_due(self.total, self.query_one("#tendered", Input).value)
+            rows, due = tenders.settle_so_far(self.total, [*self.parts, self.current()],
+                                              self.rounding)
         except ValidationError:
             label.update("")
             return
         self.query_one("#tendered-error", FieldError).clear()
-        if change < 0:
-            label.update(literal(f"Short by {self.money(-change)}"))
+        last = rows[-1]
+        change = sum((r.change for r in rows), Decimal(0))
+        if due > 0:
+            label.update(literal(f"Short by {self.money(due)}"))
+        elif last.kind != "cash":
+            label.update(literal(f"{last.method} pays {self.money(abs(last.amount))}"))
         else:
             label.update(literal(f"Change due: {self.money(change)}"))
+            if change > 0:
+                big.update(format_money(change, locale=self.locale))
+                big.add_class("-shown")
+
+    # -- parts and completing -------------------------------------------------------------
+    def action_add_part(self) -> None:
+        """This tender as a part ("+" / Ctrl+T): the rest stays due. When it pays
+        everything (an empty amount is the rest), the sale completes."""
+        self.clear_errors()
+        tender = self.current()
+        try:
+            rows, due = tenders.settle_so_far(self.total, [*self.parts, tender], self.rounding)
+        except ValidationError as error:
+            self.show_error(error, "tendered")
+            return
+        if due <= 0:
+            self.action_apply()
+            return
+        self.parts.append(tender)
+        self.part_rows = rows
+        self.query_one("#voucher", Input).value = ""
+        self.query_one("#voucher-info", Label).update("")
+        if self.method != "cash" and "cash" in self.methods:
+            self.pick("cash")  # the rest in cash, unless another is picked
+        self.query_one("#tendered", Input).value = ""
+        self.query_one("#tendered", Input).focus()
+        self.show_due()
+        self.show_change()
+
+    def action_remove_part(self) -> None:
+        """Take the last part off again (Ctrl+R)."""
+        if self.parts:
+            self.parts.pop()
+            self.part_rows = self.part_rows[:len(self.parts)]
+            self.show_due()
+            self.show_change()
 
     def action_apply(self) -> None:
         self.clear_errors()
-        method = self.method
-        tendered = self.query_one("#tendered", Input).value if method == "cash" else ""
+        tender = self.current()
         receipts = self.app.receipts_dir
-        # bad cash, or the database refused: the bill is kept; an override made by
+        if not self.parts and self.method == "cash":  # the quick path: its old messages
+            def pay(actor):
+                return complete_sale(actor, self.draft, tendered=tender.amount,
+                                     method="cash", receipts_dir=receipts)
+        else:
+            paying = [*self.parts, tender]
+
+            def pay(actor):
+                return complete_sale(actor, self.draft, paying, receipts_dir=receipts)
+        # bad amounts, or the database refused: the bill is kept; an override made by
         # someone else that needs a manager asks for the PIN here
-        attempt(self, lambda actor: complete_sale(actor, self.draft, tendered=tendered,
-                                                  method=method, receipts_dir=receipts),
-                self.dismiss, lambda error: self.show_error(error, "tendered"))
+        attempt(self, pay, self.dismiss, lambda error: self.show_error(error, "tendered"))
 
 
 class ReceiptScreen(PrintsReceipt, PosModal):
