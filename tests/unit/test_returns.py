@@ -562,3 +562,20 @@ def test_a_hand_worked_dutch_return_receipt(till):
                                    at=dt.datetime(2026, 11, 24, 15, 5))
     assert back.receipt_text == RETURN_RECEIPT
     assert Sale.get_by_id(back.id).receipt_text == RETURN_RECEIPT
+
+
+def test_a_return_without_a_receipt_to_a_customers_account(till):
+    anna = staff_customer(limit="100")
+    back = returns.complete_return(MANAGER, None, [("MUG-01", "1")], [
+        TenderInput(method("account"))], reason="Bought last year", customer_id=anna)
+    sale = Sale.get_by_id(back.id)
+    assert (sale.customer_id, sale.customer_name) == (anna, "Sam Staff")
+    assert accounts.balance(anna) == D("-12.10")  # today's shelf price, no discount
+    before = counts()
+    with pytest.raises(ValidationError):  # nobody to refund to
+        returns.complete_return(MANAGER, None, [("MUG-01", "1")], [
+            TenderInput(method("account"))], reason="Who?")
+    with pytest.raises(NotFound):
+        returns.complete_return(MANAGER, None, [("MUG-01", "1")], [
+            TenderInput(method("account"))], reason="Who?", customer_id=999)
+    assert counts() == before

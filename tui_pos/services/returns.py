@@ -33,7 +33,7 @@ import peewee as pw
 
 from tui_pos.db import bulk
 from tui_pos.db.models import (
-    Payment, RegisterSession, Sale, SaleLine, SaleVat, SaleVoid, Sequence as Counter,
+    Customer, Payment, RegisterSession, Sale, SaleLine, SaleVat, SaleVoid, Sequence as Counter,
     TenderMethod, Voucher, database, now,
 )
 from tui_pos.money import CENT, ZERO, format_money, format_quantity, from_minor, parse_quantity, \
@@ -687,14 +687,15 @@ def _check_cash(rows, session_id: int) -> None:
 def _insert_sale(actor, number, original, priced: PricedReturn, customer_id, session_id,
                  created) -> int:
     source = Sale.get_by_id(original.id) if original else None
+    number_name = ((source.customer_number, source.customer_name) if source
+                   else _customer_snapshot(customer_id))
     sale = Sale.create(
         number=number, created_at=created, business_date=created.date(), status="completed",
         cashier=printable(actor.name)[:60], staff=actor.staff_id,
         terminal=printable(actor.terminal)[:60], kind="return",
         return_of=original.id if original else None, register_session=session_id,
-        customer=customer_id if source else None,
-        customer_number=source.customer_number if source else "",
-        customer_name=source.customer_name if source else "",
+        customer=customer_id,
+        customer_number=number_name[0], customer_name=number_name[1],
         customer_type=source.customer_type_id if source else None,
         customer_type_name=source.customer_type_name if source else "",
         profile=source.profile_id if source else None,
@@ -705,6 +706,17 @@ def _insert_sale(actor, number, original, priced: PricedReturn, customer_id, ses
         vat_total=priced.vat_total, total=priced.total, paid=priced.total, change=ZERO,
         receipt_text="")
     return sale.id
+
+
+def _customer_snapshot(customer_id: int | None) -> tuple[str, str]:
+    """(number, name) of the customer a return without a receipt is for, as it is now."""
+    if customer_id is None:
+        return "", ""
+    customer = Customer.get_or_none(Customer.id == customer_id) if isinstance(
+        customer_id, int) and not isinstance(customer_id, bool) else None
+    if customer is None:
+        raise NotFound("That customer does not exist", "customer")
+    return customer.number, customer.display_name
 
 
 RETURN_LINE_FIELDS = (*sales.LINE_FIELDS, SaleLine.returned_from)
