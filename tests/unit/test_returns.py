@@ -579,3 +579,13 @@ def test_a_return_without_a_receipt_to_a_customers_account(till):
         returns.complete_return(MANAGER, None, [("MUG-01", "1")], [
             TenderInput(method("account"))], reason="Who?", customer_id=999)
     assert counts() == before
+
+
+def test_pricing_a_return_refuses_a_line_or_quantity_that_is_not_there(till):
+    sale = sell(("MUG-01", "2"))
+    left = returns.returnable(sale.number)
+    line = left.lines[0].id
+    assert returns.price_return(left, {line: D("2")}).total == D("-24.20")
+    for wanted in ({line + 99: D("1")}, {line: D("3")}, {line: D("0")}, {line: "1"}):
+        with pytest.raises(ValidationError):
+            returns.price_return(left, wanted)

@@ -445,6 +445,12 @@ def price_return(what_sold: ReturnableSale, wanted: dict[int, Decimal]) -> Price
     by_id = {line.id: line for line in sold_lines}
     include = what_sold.prices_include_vat
     back_before = _returned_amounts(what_sold.id)
+    left = {line.id: line.returnable for line in what_sold.lines}
+    for sold, qty in wanted.items():
+        check(sold in by_id and sold in left, f"Sale {what_sold.number} has no such line",
+              "lines")
+        check(isinstance(qty, Decimal) and ZERO < qty <= left[sold],
+              f"At most {format_quantity(left[sold])} of that line can come back", "quantity")
     out: list[ReturnLine] = []
     for sold in sorted(wanted, key=lambda i: by_id[i].position):
         line, qty = by_id[sold], wanted[sold]
