@@ -589,3 +589,19 @@ def test_pricing_a_return_refuses_a_line_or_quantity_that_is_not_there(till):
     for wanted in ({line + 99: D("1")}, {line: D("3")}, {line: D("0")}, {line: "1"}):
         with pytest.raises(ValidationError):
             returns.price_return(left, wanted)
+
+
+@given(text=st.text(max_size=60))
+@settings(max_examples=60)
+def test_typed_receipt_numbers_and_items_parse_or_say_why(text):
+    """Whatever is typed: a number / entries, or a ValidationError — nothing else."""
+    try:
+        assert returns.parse_sale_number(text) > 0
+    except ValidationError as refused:
+        assert refused.field == "number"
+    try:
+        entries = returns.item_entries(text)
+        assert entries and all(isinstance(sku, str) and isinstance(q, str)
+                               for sku, q in entries)
+    except ValidationError as refused:
+        assert refused.field == "items"
