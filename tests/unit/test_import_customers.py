@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tui_pos.db.models import AuditEntry, Customer
+from tui_pos.db.models import AuditEntry, Customer, CustomerSearchTerm
 from tui_pos.services import audit, customers, importer, layouts, masters, sheets
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
@@ -578,3 +578,23 @@ def test_the_pipeline_is_taken_for_a_large_file_outside_threads_only(db, tmp_pat
     worker.start()
     worker.join()
     assert in_a_thread == [False]  # the app's worker thread keeps the two passes
+
+
+def test_search_terms_written_are_the_services_own(db, tmp_path):
+    """Terms made in the checking process (the automatic number added when writing)
+    equal what the customer service makes of the stored customer."""
+    path = write_csv(tmp_path / "c.csv", [TUI, *many(4, tags="VIP, koffie"),
+                                          tui_row(number="A-77", first_name="Núñez Zoë",
+                                                  company="Ölçer BV", phone="06-1234 5678",
+                                                  email="z@example.nl", active="yes")])
+    report = importer.import_customers(OWNER, path, batch=2, create_missing=True)
+    assert report.added == 5, report.problems
+    stored: dict[int, set[str]] = {}
+    for cid, term in CustomerSearchTerm.select(CustomerSearchTerm.customer,
+                                               CustomerSearchTerm.term).tuples():
+        stored.setdefault(cid, set()).add(term)
+    assert len(stored) == 5
+    for customer in Customer.select():
+        expected = customers.search_terms(customer, customers.customer_tags(customer.id), [])
+        assert stored[customer.id] == expected, customer.number
+        assert customer.number.casefold() in expected
