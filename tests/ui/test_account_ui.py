@@ -239,3 +239,97 @@ async def test_a_cashiers_adjustment_on_the_statement_asks_a_managers_pin(team, 
         assert "Closing balance EUR 50,00" in text_of(statement, "#st-closing")
         logged = AuditEntry.select().where(AuditEntry.kind == "account").get()
         assert logged.approver_name == "Mona" and "damaged on delivery" in logged.subject
+
+
+async def test_a_day_on_account_sale_over_the_limit_payment_and_statement(team, store):
+    """A cashier sells on account (the payment pop-up's A), goes over the limit with
+    a manager's PIN, takes a payment from the Till menu; the customer page and the
+    statement agree on the balance."""
+    from tui_pos.ui.app import PosApp
+    from tui_pos.ui.screens.bill_dialogs import PaymentScreen, ReceiptScreen
+
+    anna = account_holder(limit="100", owes="60")
+    open_register("till-1")
+    app = PosApp(database=store["path"], actor=team["Cas"], terminal="till-1")
+    async with app.run_test(size=SIZE) as pilot:
+        bill = await open_bill(pilot)
+        await type_text(pilot, "Anna Visser")
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "MUG-01")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, PaymentScreen)
+        await pilot.press("a")  # on account
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "On account pays EUR 12,10" in shown
+        assert "balance 60,00," in shown and "limit 100,00" in shown
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceiptScreen)
+        assert accounts.balance(anna) == D("72.10")
+        await pilot.press("enter")  # the next sale
+        await pilot.pause()
+
+        await type_text(pilot, "Anna Visser")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "balance 72,10 · limit 100,00" in text_of(bill, "#customer-info")
+        await type_text(pilot, "3*MUG-01")  # 36.30: over the limit
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ApprovalScreen)
+        assert app.screen.needed.action == ("On account 36,30 takes Anna Visser's balance "
+                                            "to 108,40, over the limit 100,00")
+        assert accounts.balance(anna) == D("72.10")  # nothing yet
+        await choose_approver(pilot, "Mona")
+        await type_text(pilot, PINS["Mona"])
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReceiptScreen)
+        assert accounts.balance(anna) == D("108.40")
+        await pilot.press("enter")
+        await pilot.pause()
+
+        await till_letter(pilot, "a")  # no customer on the new bill: the search first
+        await type_text(pilot, "Visser")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountPaymentScreen)
+        await type_text(pilot, "50")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountReceiptScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+
+        await pilot.press("escape")  # an empty bill: straight back to the menu
+        await pilot.pause()
+        await open_from_menu(pilot, "Customers")
+        await type_text(pilot, "Visser")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        page = app.screen
+        assert "balance EUR 58,40" in text_of(page, "#cp-balance")
+        await pilot.press("s")
+        await pilot.pause()
+        statement = app.screen
+        assert isinstance(statement, StatementScreen)
+        assert "Closing balance EUR 58,40" in text_of(statement, "#st-closing")
+        kinds = [str(statement.query_one("#st-lines", DataTable).get_row_at(i)[1])
+                 for i in range(4)]
+        assert kinds[0] == "charge" and kinds[1].startswith("charge, sale")
+        assert kinds[3] == "payment"
+    approvals = AuditEntry.select().where(AuditEntry.kind == "approval")
+    assert [(e.actor, e.approver_name) for e in approvals] == [("Cas", "Mona")]
