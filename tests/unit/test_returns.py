@@ -605,3 +605,22 @@ def test_typed_receipt_numbers_and_items_parse_or_say_why(text):
                                for sku, q in entries)
     except ValidationError as refused:
         assert refused.field == "items"
+
+
+def test_a_cash_refund_is_rounded_to_five_cents_when_the_shop_rounds_cash(till):
+    from tui_pos.db.models import BusinessConfig
+
+    BusinessConfig.update(cash_rounding=True).execute()
+    sam = staff_customer()
+    sale = sell(("MUG-01", "4"), customer=sam, tender=[TenderInput(method("card"))])
+    session = register.require_open(CASHIER.terminal)
+    drawer = returns.cash_in_drawer(session)
+    back = returns.complete_return(CASHIER, sale.number, [("MUG-01", "1")],
+                                   [TenderInput(method("cash"))])
+    [paid] = Payment.select().where(Payment.sale == back.id)
+    # 10,29 back; 10,30 handed out of the drawer
+    assert (paid.amount, paid.tendered, paid.rounding) == (D("-10.29"), D("-10.30"),
+                                                           D("-0.01"))
+    assert (back.total, back.paid, Sale.get_by_id(back.id).paid) == (
+        D("-10.29"), D("-10.30"), D("-10.30"))
+    assert returns.cash_in_drawer(session) == drawer - D("10.30")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Sequence
@@ -629,10 +629,9 @@ def complete_return(actor: Actor, number: object | None, lines: Sequence,
 
 
 def _completed(sale_id, number, total, text, path, error, rows) -> sales.CompletedSale:
-    done = sales.CompletedSale(sale_id, number, total, total, ZERO, text, path, error)
-    if "payments" in getattr(sales.CompletedSale, "__dataclass_fields__", {}):
-        done = replace(done, payments=tuple(rows))
-    return done
+    paid, change = tenders.paid_and_change(rows)  # cash handed out (negative), none back
+    return sales.CompletedSale(sale_id, number, total, paid, change, text, path, error,
+                               tuple(rows))
 
 
 def _write_return(actor, number, lines, refunds, why, customer_id, settings, created):
@@ -656,7 +655,7 @@ def _write_return(actor, number, lines, refunds, why, customer_id, settings, cre
     _check_cash(rows, session_id)
     sale_number = bulk.next_value(Counter, "sale")
     sale_id = _insert_sale(actor, sale_number, original, priced, customer_id, session_id,
-                           created)
+                           created, tenders.paid_and_change(rows))
     _insert_lines(sale_id, priced)
     bulk.insert_rows(SaleVat, sales.VAT_FIELDS, [(sale_id, r.rate, r.base, r.vat, r.total)
                                                  for r in priced.vat])
@@ -691,7 +690,7 @@ def _check_cash(rows, session_id: int) -> None:
 
 
 def _insert_sale(actor, number, original, priced: PricedReturn, customer_id, session_id,
-                 created) -> int:
+                 created, paid_change: tuple[Decimal, Decimal]) -> int:
     source = Sale.get_by_id(original.id) if original else None
     number_name = ((source.customer_number, source.customer_name) if source
                    else _customer_snapshot(customer_id))
@@ -709,7 +708,8 @@ def _insert_sale(actor, number, original, priced: PricedReturn, customer_id, ses
         prices_include_vat=priced.prices_include_vat,
         bill_discount=source.bill_discount if source else None,
         subtotal=priced.subtotal, discount_total=priced.discount_total,
-        vat_total=priced.vat_total, total=priced.total, paid=priced.total, change=ZERO,
+        vat_total=priced.vat_total, total=priced.total, paid=paid_change[0],
+        change=paid_change[1],
         receipt_text="")
     return sale.id
 
