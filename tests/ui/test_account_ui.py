@@ -148,6 +148,14 @@ async def test_a_payment_on_account_from_the_till_menu_then_the_statement_agrees
         footer = statement.query_one(Footer)
         assert footer.virtual_size.width <= footer.size.width
 
+        await pilot.press("f7")  # print it: this till's printer takes 32 columns
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        printed = printer.read_text().split("Account statement\n", 1)[1].splitlines()
+        assert printed[-1].split() == ["Closing", "balance", "34,50"]
+        assert max(len(line) for line in printed) <= 32
+        assert "Printed" in screen_text(app)
+
         # the last week: the month-old charge is in the opening balance
         await type_text(pilot, (dt.date.today() - dt.timedelta(days=7)).isoformat())
         await pilot.press("enter")

@@ -20,12 +20,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from tui_pos.money import format_date, format_money
-from tui_pos.services import accounts, config
+from tui_pos.services import accounts, config, printing
 from tui_pos.services.errors import ValidationError
 from tui_pos.ui.literal import cell, fit, literal
 from tui_pos.ui.screens.approval import attempt
 from tui_pos.ui.screens.base import FieldError, PosModal, PosScreen, form_row, select_value
-from tui_pos.ui.screens.reprint import PrintsReceipt
+from tui_pos.ui.screens.reprint import PrintsReceipt, this_terminal
 
 NAME_CELLS = 40
 WHAT_WIDTH = 36  # the statement's description column
@@ -43,7 +43,7 @@ def balance_words(info: accounts.AccountInfo, locale: str | None, currency: str 
             f"available {money(info.available)}")
 
 
-class StatementScreen(PosScreen):
+class StatementScreen(PrintsReceipt, PosScreen):
     """One customer's account statement for a period."""
 
     TITLE = "Account statement"
@@ -52,12 +52,20 @@ class StatementScreen(PosScreen):
             "the balance at its end. Type From and To as YYYY-MM-DD (empty From: since the "
             "first entry; empty To: today) and press Enter.\n"
             "F5 or Alt+P takes a payment on account (the register must be open); F6 or "
-            "Alt+J adjusts the balance with a reason (a manager's PIN).")
+            "Alt+J adjusts the balance with a reason (a manager's PIN); F7 or Alt+R prints "
+            "the statement on this till's receipt printer, at its width.")
     BINDINGS = [
-        Binding("f5,alt+p", "payment", "Payment", key_display="F5", id="statement.payment"),
+        Binding("f5,alt+p", "payment", "Pay", key_display="F5", id="statement.payment"),
         Binding("f6,alt+j", "adjust", "Adjust", key_display="F6", id="statement.adjust"),
+        Binding("f7,alt+r", "print_statement", "Print", key_display="F7",
+                id="statement.print"),
         Binding("escape", "back", "Back", id="back"),
     ]
+    DEFAULT_CSS = """
+    StatementScreen #print-status { width: 100%; height: auto; display: none; }
+    StatementScreen #print-status.-shown { display: block; }
+    StatementScreen #print-status.-error { color: $error; text-style: bold; }
+    """
 
     def __init__(self, customer_id: int) -> None:
         super().__init__()
@@ -80,6 +88,7 @@ class StatementScreen(PosScreen):
         table = DataTable(id="st-lines", cursor_type="row", zebra_stripes=False)
         yield table
         yield Static("", id="st-closing")
+        yield Label(id="print-status", classes="dim")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -127,6 +136,13 @@ class StatementScreen(PosScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.load()
+
+    def action_print_statement(self) -> None:
+        """The statement as shown, laid out for this till's printer, sent in a thread."""
+        if self.statement is None:
+            return
+        width = printing.settings_for(this_terminal(self.app)).width
+        self.print_receipt(accounts.statement_text(self.statement, width, self.locale))
 
     def action_payment(self) -> None:
         def paid(result: accounts.AccountPayment | None) -> None:
