@@ -41,6 +41,7 @@ import sys
 import tempfile
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import chain, repeat
@@ -220,7 +221,7 @@ class Planned:
     note: str
     new_type: str = ""  # name of a type to create (create_missing), "" if none
     new_profile: str = ""
-    terms: set[str] | None = None  # search terms made by the checking process
+    terms: tuple[str, ...] | None = None  # search terms made by the checking process
     stored: list | None = None  # the new row's columns as stored, made by the checking process
 
 
@@ -746,6 +747,12 @@ def _existing(ids: list[int]) -> dict[int, Existing]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _tag_key(tag: str) -> str:
+    """``name_key`` of a tag, remembered: a file names the same few tags on many rows."""
+    return name_key(tag)
+
+
 def _terms(p: Planned, text_fields: set[int]) -> set[str]:
     """The search terms of a checked row, as ``customers.search_terms`` makes them."""
     texts = [value for fid, value in p.custom.items() if value and fid in text_fields]
@@ -919,7 +926,8 @@ class Write:
                 p.values["number"] = n
                 if p.stored is not None:  # made by the checking process, without the number
                     p.stored[_NUMBER_AT] = n
-                    p.terms.add(n)
+                    if n not in p.terms:
+                        p.terms += (n,)
             wanting = wanting[len(free):]
 
     def update(self, p: Planned, stamp: dt.datetime) -> None:
@@ -934,18 +942,22 @@ class Write:
                 model.delete().where(model.customer.in_(chunk)).execute()
         tag_ids = self.tag_ids(planned)
         text_fields = self.text_fields
-        tag_rows, custom_rows, note_rows = [], [], []
+        tag_rows: list = []  # customer, tag, customer, tag, …
+        custom_rows, note_rows = [], []
         term_values: list = []  # customer, term, customer, term, …
         for p in planned:
             cid = p.customer_id
-            tag_rows += [(cid, tag_ids[name_key(t)]) for t in p.tags]
-            custom_rows += [(cid, fid, value) for fid, value in p.custom.items()
-                            if value is not None]
+            for t in p.tags:
+                tag_rows += (cid, tag_ids[_tag_key(t)])
+            if p.custom:
+                custom_rows += [(cid, fid, value) for fid, value in p.custom.items()
+                                if value is not None]
             if p.note:
                 note_rows.append((cid, stamp, NOTE_AUTHOR, p.note))
             terms = p.terms if p.terms is not None else _terms(p, text_fields)
             term_values += chain.from_iterable(zip(repeat(cid, len(terms)), terms))
-        insert_rows(CustomerTag, [CustomerTag.customer, CustomerTag.tag], tag_rows)
+        insert_values(CustomerTag, [CustomerTag.customer, CustomerTag.tag], tag_rows,
+                      len(tag_rows) // 2)
         insert_rows(CustomFieldValue, [CustomFieldValue.customer, CustomFieldValue.field,
                                        CustomFieldValue.value], custom_rows)
         insert_rows(CustomerNote, [CustomerNote.customer, CustomerNote.created_at,
@@ -953,7 +965,7 @@ class Write:
         insert_values(CustomerSearchTerm, TERM_FIELDS, term_values, len(term_values) // 2)
 
     def tag_ids(self, planned: list[Planned]) -> dict[str, int]:
-        names = {name_key(t): t for p in planned for t in p.tags}
+        names = {_tag_key(t): t for p in planned for t in p.tags}
         if not names:
             return {}
         (Tag.insert_many([{"name": n, "name_key": k} for k, n in names.items()])
@@ -1163,7 +1175,7 @@ class Pipeline:
             raise ValidationError(result)
         stored, tags, custom, note, new_type, new_profile, terms = result
         plan = Planned(line, None, {"number": stored[_NUMBER_AT]}, tags, dict(custom), note,
-                       new_type, new_profile, set(terms), stored)
+                       new_type, new_profile, terms, stored)
         self.adopt(plan)
         check_pass.remember(plan, keys, line)
         self.report.added += 1
@@ -1181,6 +1193,6 @@ class Pipeline:
         if plan.tags:
             tags = []
             for tag in plan.tags:
-                key = name_key(tag)
+                key = _tag_key(tag)
                 tags.append(known.tags.get(key) or known.to_create["tag"].setdefault(key, tag))
             plan.tags = tags
