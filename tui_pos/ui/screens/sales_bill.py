@@ -703,37 +703,6 @@ class SalesBillScreen(PosScreen):
         self.refresh_bill()
         self.query_one("#customer", Input).focus()
 
-    # -- returns and voids (Till menu › T, › V; services/returns.py) --------------------------
-    def action_return_items(self) -> None:
-        from tui_pos.ui.screens.returns import ReturnScreen
-
-        self.app.push_screen(ReturnScreen(), lambda _: self.focus_item_field())
-
-    def action_void_sale(self) -> None:
-        from tui_pos.ui.screens.returns import VoidPopup
-
-        def voided(done) -> None:
-            if done is not None:
-                self.notify(f"Sale {done.number} voided ({self.money(done.total)})",
-                            markup=False)
-            self.focus_item_field()
-
-        self.app.push_screen(VoidPopup(), voided)
-
-    # -- a reprint (Till menu › E; services/receipt_text.py) ----------------------------------
-    def action_reprint_receipt(self) -> None:
-        """Ask the sale number (Enter alone: this till's last sale), show the copy and
-        send it to the printer."""
-        from tui_pos.ui.screens.reprint import ReprintAsk, ReprintScreen
-
-        def found(reprint) -> None:
-            if reprint is None:
-                self.focus_item_field()
-                return
-            self.app.push_screen(ReprintScreen(reprint), lambda _: self.focus_item_field())
-
-        self.app.push_screen(ReprintAsk(), found)
-
     # -- credit account (Till menu › A; services/accounts.py) ---------------------------------
     _account: tuple[object, list[str]] | None = None  # (the customer attached, its words)
 
@@ -796,20 +765,6 @@ class SalesBillScreen(PosScreen):
             self.focus_item_field()
 
         self.app.push_screen(VoidPopup(), voided)
-
-    # -- a reprint (Till menu › E; services/receipt_text.py) ----------------------------------
-    def action_reprint_receipt(self) -> None:
-        """Ask the sale number (Enter alone: this till's last sale), show the copy and
-        send it to the printer."""
-        from tui_pos.ui.screens.reprint import ReprintAsk, ReprintScreen
-
-        def found(reprint) -> None:
-            if reprint is None:
-                self.focus_item_field()
-                return
-            self.app.push_screen(ReprintScreen(reprint), lambda _: self.focus_item_field())
-
-        self.app.push_screen(ReprintAsk(), found)
 
     # -- a reprint (Till menu › E; services/receipt_text.py) ----------------------------------
     def action_reprint_receipt(self) -> None:
