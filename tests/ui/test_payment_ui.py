@@ -153,3 +153,62 @@ async def test_esc_after_a_part_goes_back_to_the_bill_with_nothing_written(app, 
         assert app.screen.draft.lines  # the bill is still open
     assert Sale.select().count() == 0 and Payment.select().count() == 0
     assert tenders.voucher_info("GC-9").balance == D("5.00")
+
+
+# -- the masters: Master › Sales ------------------------------------------------------
+
+async def test_a_shop_adds_a_tender_method_and_the_pop_up_offers_it(app, store):
+    from tests.ui.keys import open_from_menu, screen_text, tab_to
+    from tui_pos.ui.screens.tender_methods import TenderMethodsScreen
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_from_menu(pilot, "Tender Methods")
+        screen = app.screen
+        assert isinstance(screen, TenderMethodsScreen)
+        assert "On account" in screen_text(app) and "Web shop" not in screen_text(app)
+        await pilot.press("ctrl+n", *"Tikkie")
+        await tab_to(pilot, "position")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert [m.name for m in tenders.counter_methods()][-1] == "Tikkie"
+        assert "Saved ✓ Tikkie" in screen_text(app)
+        await pilot.press("ctrl+n", *"Cash", "f4")  # taken (ignoring case)
+        await pilot.pause()
+        assert "already exists" in shown_error(screen, "name")
+        await pilot.press("escape")
+        await pilot.pause()
+        if not isinstance(app.screen, type(screen)):
+            await pilot.press("y")  # leave without saving
+        await pilot.pause()
+        payment = await to_payment(app, pilot, "MUG-01")
+        await pilot.press("t")  # Tikkie's first letter
+        await pilot.pause()
+        assert payment.method == "tikkie"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceiptScreen)
+    assert Payment.get().method == "tikkie"
+
+
+async def test_issue_a_voucher_from_its_master(app, store):
+    from tests.ui.keys import open_from_menu, screen_text, tab_to
+    from tui_pos.ui.screens.vouchers import VouchersScreen
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_from_menu(pilot, "Vouchers")
+        screen = app.screen
+        assert isinstance(screen, VouchersScreen)
+        await pilot.press("ctrl+n")
+        await type_text(pilot, "GC-55")
+        await tab_to(pilot, "value")
+        await type_text(pilot, "0")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert "more than zero" in shown_error(screen, "value")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "25,50")
+        await pilot.press("f4")
+        await pilot.pause()
+        info = tenders.voucher_info("GC-55")
+        assert (info.initial, info.balance, info.active) == (D("25.50"), D("25.50"), True)
+        assert "25,50" in screen_text(app)

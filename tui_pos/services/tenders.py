@@ -230,8 +230,8 @@ def _voucher_info(v: Voucher, today: dt.date | None = None) -> VoucherInfo:
                        v.expires is not None and v.expires < today)
 
 
-def _number(number: str) -> str:
-    return checked(number, "Voucher number", "voucher", VOUCHER_LENGTH, required=True)
+def _number(number: str, field: str = "voucher") -> str:
+    return checked(number, "Voucher number", field, VOUCHER_LENGTH, required=True)
 
 
 def voucher_info(number: str) -> VoucherInfo:
@@ -281,7 +281,7 @@ def save_voucher(actor: Actor, number: str, value: str | Decimal, expires=None,
     (number, expiry, note, active; the value of an issued voucher stays). Manager;
     audited."""
     errors = Errors()
-    clean = errors.take(_number, number)
+    clean = errors.take(_number, number, "number")
     amount = errors.take(as_field, "value", parse_money, value, "Value")
     if amount is not None:
         errors.check(amount > 0, "Value must be more than zero", "value")
@@ -310,6 +310,11 @@ def save_voucher(actor: Actor, number: str, value: str | Decimal, expires=None,
         after = _voucher_info(row)
         _log(actor, "Voucher", before, after, AUDITED_VOUCHER, after.number)
     return after
+
+
+def set_voucher_active(actor: Actor, voucher_id: int, active: bool) -> VoucherInfo:
+    v = get_voucher(voucher_id)
+    return save_voucher(actor, v.number, v.initial, v.expires, v.note, active, voucher_id=v.id)
 
 
 def _usable_voucher(number: str, amount: Decimal, refund: bool) -> VoucherInfo:

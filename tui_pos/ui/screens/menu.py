@@ -16,6 +16,7 @@ MENU: list[tuple[str, list[str]]] = [
     ("Master › Customer", ["Customers", "Customer Profile", "Customer Types", "Custom Fields",
                            "Import Customers"]),
     ("Master › Inventory", ["Items", "VAT Classes"]),
+    ("Master › Sales", ["Tender Methods", "Vouchers"]),
     ("Master › Staff", ["Staff"]),
     ("Sales", ["Sales Bill", "Register"]),
     ("Reports", ["Reports", "Sales Trend", "Void Report", "Audit Log"]),
@@ -24,7 +25,7 @@ MENU: list[tuple[str, list[str]]] = [
 # others, is asked for a manager's PIN on the spot
 NEEDS_MANAGER = {"Audit Log", "Business Configuration", "Customer Profile", "Customer Types",
                  "Custom Fields", "Import Customers", "Items", "VAT Classes", "Staff",
-                 "Terminal Settings"}
+                 "Terminal Settings", "Tender Methods", "Vouchers"}
 MANAGER_MARK = "  [manager]"
 
 
