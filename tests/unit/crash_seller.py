@@ -40,6 +40,9 @@ def sell(database: str, folder: str) -> None:
     say(f"worker {os.getpid()}")
     open_database(database)
     say(f"repaired {len(repair_receipts(folder).rewritten)}")
+    actor = cli_actor("crash")
+    if register.current_id(actor.terminal) is None:  # a sale needs the register open
+        register.open_register(actor, "1000.00")
     say("ready")
     rng = random.Random(os.getpid())
     while True:
@@ -56,8 +59,7 @@ def sell(database: str, folder: str) -> None:
 
 def take_back(rng: random.Random, folder: str) -> bool:
     """Return one unit of a line still left on one of the latest sales, refunded to
-    its original tender (the register on "crash" opened first if need be); False
-    when there is nothing to take back."""
+    its original tender; False when there is nothing to take back."""
     latest = [n for (n,) in Sale.select(Sale.number)
               .where((Sale.kind == "sale") & (Sale.status == "completed"))
               .order_by(Sale.number.desc()).limit(10).tuples()]
@@ -67,11 +69,8 @@ def take_back(rng: random.Random, folder: str) -> bool:
     left = [line for line in returns.returnable(number).lines if line.returnable >= 1]
     if not left:
         return False
-    actor = cli_actor("crash")
-    if register.current_id(actor.terminal) is None:
-        register.open_register(actor, "1000.00")
-    done = returns.complete_return(actor, number, [(rng.choice(left).id, "1")],
-                                   receipts_dir=folder)
+    done = returns.complete_return(cli_actor("crash"), number,
+                                   [(rng.choice(left).id, "1")], receipts_dir=folder)
     if done.receipt_error:
         say(f"error {done.receipt_error}")
     say(f"return {done.number}")
