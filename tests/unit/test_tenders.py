@@ -316,3 +316,40 @@ def test_on_account_needs_a_customer_on_the_bill(odd):
         complete_sale(OWNER, bill(), [TenderInput(method("account"))])
     assert "customer" in info.value.message
     assert rows_written() == NOTHING
+
+
+# -- on account (services/accounts.py charges inside the sale) -----------------------
+
+def account_customer(limit: str | None) -> int:
+    from tui_pos.services import customers
+    from tui_pos.services.customers import CustomerInput
+
+    return customers.save_customer(OWNER, CustomerInput(
+        first_name="Anna", last_name="Bakker", credit_limit=limit or "")).id
+
+
+def test_on_account_charges_the_customer_in_the_sale(odd):
+    from tui_pos.db.models import AccountEntry
+    from tui_pos.services import accounts
+
+    anna = account_customer("100.00")
+    draft = bill()
+    draft.set_customer(anna)
+    done = complete_sale(CASHIER, draft, [card("4.22"), TenderInput(method("account"))])
+    (entry,) = AccountEntry.select()
+    assert (entry.amount, entry.sale_id) == (D("20.00"), done.id)
+    assert accounts.balance(anna) == D("20.00")
+    assert [(p.kind, p.amount) for p in done.payments] == [("card", D("4.22")),
+                                                            ("account", D("20.00"))]
+    assert "20,00" in done.receipt_text
+
+
+def test_on_account_over_the_limit_or_without_an_account_writes_nothing(odd):
+    from tui_pos.db.models import AccountEntry
+
+    for limit, error in (("10.00", NeedsApproval), (None, ValidationError)):
+        draft = bill()
+        draft.set_customer(account_customer(limit))
+        with pytest.raises(error):
+            complete_sale(CASHIER, draft, [TenderInput(method("account"))])
+    assert rows_written() == NOTHING and AccountEntry.select().count() == 0
