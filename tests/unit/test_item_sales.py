@@ -123,7 +123,9 @@ def test_the_migration_fills_the_sums_from_the_sales_already_made(sold):
     database.execute_sql("DROP TABLE item_sales_month")
     database.execute_sql('DROP INDEX "%s"' % next(
         i.name for i in database.get_indexes("sale") if "discount_total" in i.columns))
-    database.execute_sql('DELETE FROM schema_version WHERE version = 5')
-    assert migrations.migrate(database) == migrations.LATEST
+    step_5 = migrations.MIGRATIONS[4]  # version 5 → its step, on a store that has sales
+    assert step_5 is migrations._v5_report_summaries
+    with database.atomic():
+        step_5(database)
     assert from_summary(None, None) == expected == from_lines(None, None)
     assert ItemSalesMonth.select().count() > 0
