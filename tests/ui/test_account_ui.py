@@ -14,7 +14,6 @@ from textual.widgets import DataTable, Footer, Static
 
 from tests.actors import OWNER, PINS, staff_team
 from tests.ui.keys import SIZE, choose_approver, open_from_menu, screen_text, type_text
-from tui_pos.db.connection import open_database
 from tui_pos.db.models import AccountEntry, AuditEntry, RegisterSession, database
 from tui_pos.services import accounts, customers, printing, register, staff
 from tui_pos.services.customers import CustomerInput
@@ -245,6 +244,9 @@ async def test_a_cashiers_adjustment_on_the_statement_asks_a_managers_pin(team, 
         assert app.screen is statement, screen_text(app)
         assert accounts.balance(anna) == D("50.00")
         assert "Closing balance EUR 50,00" in text_of(statement, "#st-closing")
+        last = statement.query_one("#st-lines", DataTable).get_row_at(1)
+        assert [str(c) for c in last][1:] == ["adjustment: damaged on delivery", "-10,00",
+                                              "50,00"]
         logged = AuditEntry.select().where(AuditEntry.kind == "account").get()
         assert logged.approver_name == "Mona" and "damaged on delivery" in logged.subject
 

@@ -337,7 +337,7 @@ def customer_for_hypothesis() -> int:
     return found[0] if found else customer("300", last="Hypo")
 
 
-# -- eight tills at once ----------------------------------------------------------------------------
+# -- eight tills at once -------------------------------------------------------------------------
 
 def test_eight_processes_charging_one_customer_never_pass_the_limit(db_target, db):
     """Six tills charge 7.00 at a time, two take 5.00 payments, all at once: the
@@ -512,3 +512,16 @@ def test_an_on_account_sale_without_an_account_or_a_customer_is_refused(shop):
     with pytest.raises(ValidationError, match="needs a customer"):
         on_account_sale(CASHIER, None, "MUG-01")
     assert sale_counts() == before
+
+
+def test_statement_text_cuts_by_terminal_cells_and_prints_names_as_typed(db):
+    from tui_pos.services.receipts import cells
+
+    wide = customers.save_customer(OWNER, CustomerInput(
+        first_name="[b]Li[/b]", last_name="陳" * 30, credit_limit="50")).id
+    charge(CASHIER, wide, "12.34")
+    accounts.adjust(MANAGER, wide, "-0.34", "咖啡 " * 40)
+    for width in accounts.WIDTHS:
+        text = accounts.statement_text(accounts.statement(wide), width, locale="nl_NL")
+        assert all(cells(line) <= width for line in text.splitlines()), width
+        assert "[b]Li[/b] 陳" in text and text.rstrip().endswith("12,00")
