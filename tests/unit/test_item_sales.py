@@ -129,3 +129,74 @@ def test_the_migration_fills_the_sums_from_the_sales_already_made(sold):
         step_5(database)
     assert from_summary(None, None) == expected == from_lines(None, None)
     assert ItemSalesMonth.select().count() > 0
+
+
+# -- Schema 7: the sales per day and customer, for the reports grouped by sale -----------
+
+def from_sales(by: str, start, end, where=ReportFilter()) -> list[tuple]:
+    """The grouping summed over the sales themselves (what the summary must equal)."""
+    conds, params = reports._where(start, end, where, database.param)
+    key = reports._KEYS[by]
+    sql = (f"SELECT {key}, COUNT(*), SUM(s.total), SUM(s.vat_total), SUM(s.discount_total) "
+           f"FROM sale AS s WHERE {' AND '.join(conds)} GROUP BY {key}")
+    return sorted((str(k or 0), int(n), int(g), int(v), int(d))
+                  for k, n, g, v, d in database.execute_sql(sql, params).fetchall())
+
+
+def from_sales_summary(by: str, start, end, where=ReportFilter()) -> list[tuple]:
+    sql, params = reports._sales_summary(by, start, end, where, database.param)
+    return sorted((str(k or 0), int(n), int(g), int(v), int(d))
+                  for k, n, g, v, d, _ in database.execute_sql(sql, params).fetchall())
+
+
+def assert_summary_is_the_sales(sold) -> int:
+    bounds = [None, *map(dt.date.fromisoformat, DAYS[::2])]
+    filters = [ReportFilter(), ReportFilter(profile_id=sold["retail"]),
+               ReportFilter(type_id=sold["staff"])]
+    checked = 0
+    for by in ("customer", "profile", "type", "day"):
+        for start, end in itertools.product(bounds, bounds):
+            if start and end and start > end:
+                continue
+            for where in filters:
+                assert from_sales_summary(by, start, end, where) == \
+                    from_sales(by, start, end, where), (by, start, end, where)
+                checked += 1
+    return checked
+
+
+def test_the_reports_by_sale_read_sums_equal_to_the_sales(sold):
+    assert assert_summary_is_the_sales(sold) > 150
+    assert from_sales_summary("customer", None, None)  # not trivially empty
+    page = reports.sales_page("customer", DAYS[0], DAYS[-1])
+    assert page.totals.gross * 100 == sum(g for _, _, g, _, _ in
+                                          from_sales("customer", None, None))
+
+
+def test_returns_and_voids_keep_the_sums_true(sold, shop):
+    from tui_pos.services import returns
+    from tests.actors import MANAGER
+
+    today = dt.date.today().isoformat()
+    kept = sell(today, [("MUG-01", "3"), ("COF-250", "1")], customer_id=None)
+    voided = sell(today, [("COF-250", "2")], profile_id=sold["retail"])
+    line = returns.returnable(kept.number).lines[0]
+    returns.complete_return(MANAGER, kept.number, [(line.id, "1")])
+    returns.void_sale(MANAGER, voided.number, "rang up twice")
+    assert assert_summary_is_the_sales(sold) > 150
+    day = from_sales_summary("day", dt.date.today(), dt.date.today())
+    assert [n for _, n, *_ in day] == [2]  # the sale and its return; the void is out
+
+
+def test_the_migration_fills_the_sales_summary_and_rebuild_puts_it_back(sold):
+    expected = from_sales_summary("customer", None, None)
+    database.execute_sql("DELETE FROM customer_sales_day")
+    item_sales.rebuild(dt.date(2026, 1, 1), dt.date(2026, 4, 30))
+    assert from_sales_summary("customer", None, None) == expected
+    database.execute_sql("DROP TABLE customer_sales_day")
+    step_7 = migrations.MIGRATIONS[6]
+    assert step_7 is migrations._v7_customer_sales_day
+    with database.atomic():
+        step_7(database)
+    assert from_sales_summary("customer", None, None) == expected \
+        == from_sales("customer", None, None)
