@@ -212,3 +212,40 @@ async def test_issue_a_voucher_from_its_master(app, store):
         info = tenders.voucher_info("GC-55")
         assert (info.initial, info.balance, info.active) == (D("25.50"), D("25.50"), True)
         assert "25,50" in screen_text(app)
+
+
+async def test_on_account_shows_the_balance_and_limit_and_charges_the_customer(app, store):
+    from tui_pos.db.models import AccountEntry
+    from tui_pos.services import customers
+    from tui_pos.services.customers import CustomerInput
+
+    anna = customers.save_customer(OWNER, CustomerInput(first_name="Anna", last_name="Bakker",
+                                                        credit_limit="100.00"))
+    async with app.run_test(size=SIZE) as pilot:
+        payment = await to_payment(app, pilot, "MUG-01")  # no customer yet
+        await pilot.press("a")
+        await pilot.pause()
+        assert "needs a customer" in shown_error(payment, "method")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is payment and Sale.select().count() == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        bill = app.screen
+        await pilot.press("shift+tab")  # back to the customer field
+        await type_text(pilot, "Anna Bakker")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert bill.draft.customer.id == anna.id
+        await pilot.press("f4")
+        await pilot.pause()
+        payment = app.screen
+        await pilot.press("a")
+        await pilot.pause()
+        info = str(payment.query_one("#method-info", Label).render())
+        assert "balance 0,00" in info and "limit 100,00" in info
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceiptScreen)
+    (entry,) = AccountEntry.select()
+    assert entry.amount == D("12.10") and entry.customer_id == anna.id
