@@ -525,3 +525,21 @@ def test_statement_text_cuts_by_terminal_cells_and_prints_names_as_typed(db):
         text = accounts.statement_text(accounts.statement(wide), width, locale="nl_NL")
         assert all(cells(line) <= width for line in text.splitlines()), width
         assert "[b]Li[/b] 陳" in text and text.rstrip().endswith("12,00")
+
+
+def test_the_shops_own_tender_can_take_a_payment_and_an_inactive_one_cannot(db):
+    from tui_pos.services import tenders
+
+    tikkie = tenders.save_tender_method(OWNER, "Tikkie", "other")
+    assert [name for _, name in accounts.payment_methods()] == ["Cash", "Card", "Tikkie"]
+    anna = customer("100")
+    charge(CASHIER, anna, "30")
+    open_till()
+    accounts.take_payment(CASHIER, anna, "10", tikkie.id, width=42)
+    tenders.set_method_active(OWNER, tikkie.id, False)
+    assert [name for _, name in accounts.payment_methods()] == ["Cash", "Card"]
+    with pytest.raises(ValidationError, match="cannot pay an account off"):
+        accounts.take_payment(CASHIER, anna, "10", tikkie.id, width=42)
+    with pytest.raises(ValidationError, match="Choose how"):
+        accounts.take_payment(CASHIER, anna, "10", 99999, width=42)
+    assert accounts.balance(anna) == D("20.00")

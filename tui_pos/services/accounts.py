@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import peewee as pw
 
-from tui_pos.db.models import AccountEntry, Customer, Sale, TenderMethod, database, now
+from tui_pos.db.models import AccountEntry, Customer, Sale, database, now
 from tui_pos.money import ZERO, format_date, format_money, from_minor, parse_money
 from tui_pos.services import audit, config
 from tui_pos.services.actors import Actor, require
@@ -263,18 +263,20 @@ def reverse_sale(actor: Actor, sale_id: int) -> Decimal:
 def payment_methods() -> list[tuple[int, str]]:
     """(id, name) of the active counter tenders that can pay an account off:
     cash, card and the shop's own (not vouchers, not on account)."""
-    rows = (TenderMethod.select(TenderMethod.id, TenderMethod.name)
-            .where((TenderMethod.active == True) & (TenderMethod.counter == True)  # noqa: E712
-                   & (TenderMethod.kind << PAYMENT_KINDS))
-            .order_by(TenderMethod.position, TenderMethod.id).tuples())
-    return list(rows)
+    from tui_pos.services import tenders
+
+    return [(m.id, m.name) for m in tenders.counter_methods() if m.kind in PAYMENT_KINDS]
 
 
-def _payment_method(method_id: int | None) -> TenderMethod:
-    method = None
-    if isinstance(method_id, int) and not isinstance(method_id, bool):
-        method = TenderMethod.get_or_none(TenderMethod.id == method_id)
-    check(method is not None, "Choose how the customer pays", "method")
+def _payment_method(method_id: int | None):
+    """The tender (``tenders.MethodRow``) a payment on account is taken with."""
+    from tui_pos.services import tenders
+
+    check(method_id is not None, "Choose how the customer pays", "method")
+    try:
+        method = tenders.get_method(method_id)
+    except NotFound:
+        raise ValidationError("Choose how the customer pays", "method") from None
     check(method.active and method.counter and method.kind in PAYMENT_KINDS,
           f"{method.name} cannot pay an account off (cash, card or the shop's own "
           "methods can)", "method")
