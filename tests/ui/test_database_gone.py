@@ -7,11 +7,13 @@ file has) while the cashier pays.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from textual.widgets import Input
 
 from tests.postgres_server import Server, ServerUnavailable
-from tests.ui.keys import SIZE, screen_text, type_text
+from tests.ui.keys import SIZE, open_from_menu, screen_text, type_text
 from tui_pos.db.models import Sale, database
 from tui_pos.ui.screens.base import ConfirmScreen
 from tui_pos.ui.screens.sales_bill import SalesBillScreen
@@ -58,8 +60,18 @@ def db_path(request, tmp_path):
     """The ui conftest's store and app: on this module's own server for a test
     that asks for it, else in a SQLite file."""
     if "own_server" in request.fixturenames:
-        return request.getfixturevalue("own_server").url()
+        return new_database(request.getfixturevalue("own_server"))
     return str(tmp_path / "pos.db")
+
+
+def new_database(server: Server) -> str:
+    """An empty database of its own on ``server`` for each test."""
+    import psycopg
+
+    name = f"gone_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.url(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    return server.url(name)
 
 
 def stop(server: Server) -> None:
@@ -104,6 +116,26 @@ async def test_the_server_stopping_mid_bill_is_one_line_and_the_bill_stays(app, 
         await add_item(pilot, "COF-250")  # the server is back: the same till goes on
         assert [line.name for line in screen.draft.lines] == ["Stoneware mug",
                                                               "Coffee beans 250 g"]
+
+
+async def test_screens_opened_while_the_server_is_down_say_so_and_the_menu_stays(
+        app, own_server):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        menu = app.screen
+        stop(own_server)
+        try:
+            for name in ("Customers", "Reports", "Sales Bill"):
+                app._notifications.clear()
+                app._gone_said = None
+                await open_from_menu(pilot, name)
+                await pilot.pause()
+                assert any(m.startswith(GONE) for m in said(app)), (name, said(app))
+                assert app.is_running, name
+                while app.screen is not menu:  # a screen that opened empty: Esc leaves it
+                    await pilot.press("escape")
+                    await pilot.pause()
+        finally:
+            start(own_server)
 
 
 # -- SQLite: write access taken away, the disk full -------------------------------------------

@@ -211,12 +211,15 @@ class PosApp(App, inherit_bindings=False):
         """Elsewhere: a screen (or pop-up) that could not be built for want of the
         database is closed again, with the line; anything else the database broke
         ends the app with one line and no traceback."""
+        failed = active_message_pump.get(None)
+        if getattr(failed, "database_gone", False):
+            return  # a screen built without the database, closing: what it misses is moot
         reason = unreachable(error)
         if reason is None:
             super()._handle_exception(error)
             return
-        failed = active_message_pump.get(None)
         if failed is self.screen and len(self.screen_stack) > 2:  # above the menu and sign-in
+            failed.database_gone = True
             self.database_gone(reason)
             self.call_later(self.pop_screen)
             return
