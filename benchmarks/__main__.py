@@ -57,23 +57,22 @@ QUICK = {"customers": 20_000, "sales": 3_000, "sqlite": DATA / "quick.db", "pg":
 # figure misses it. Key: the row's key, or "key@engine" for one engine only.
 NOTES = {
     "start.sign_in": (
-        "peewee imports psycopg, the PostgreSQL driver, at its own import whenever it is "
-        "installed (`import psycopg` at the top of peewee.py), also for a SQLite store: "
-        "`python -c 'import peewee'` takes ~38 MiB and 0.2–0.5 s with psycopg installed, "
-        "~21 MiB and 0.12–0.15 s with it kept out. The diagnosis rows show tui-pos with "
-        "psycopg kept out of the process. Not fixed here (tui_pos code): keep psycopg out "
-        "until a postgresql:// URL is opened. What remains is tui-pos's own imports "
-        "(services, every screen module) and opening the store."),
+        "psycopg is no longer loaded for a SQLite store (tui_pos/db/drivers.py imports peewee "
+        "with it kept out; it is loaded when a postgresql:// URL is opened). What remains, "
+        "timed in a pty: peewee and the services (~0.2 s of a loaded machine's start), the "
+        "store opened twice (the command line checks it before taking the screen, then the "
+        "app), the main menu composed under the sign-in screen, and six style sheets parsed; "
+        "the bare app has none of these."),
     "start.menu": (
         "the main menu comes after the sign-in screen (see its line), the PIN check (scrypt, "
         "~50 ms and 16 MiB on purpose, so a stolen database does not give PINs away) and "
         "the menu's own screen: the bare app has no counterpart to any of these."),
     "start.sign_in_mib": (
-        "mostly psycopg, which peewee imports whenever it is installed (~17 MiB; see the "
-        "start time and the diagnosis rows); the rest is peewee, the services and screens."),
+        "peewee, the services and the screens' modules; psycopg is no longer among them."),
     "start.menu_mib": (
-        "psycopg as at the sign-in screen (~17 MiB), plus the PIN check's scrypt, whose "
-        "16 MiB of working memory (by design) stays in the high-water mark, and the menu."),
+        "the PIN check's scrypt: 16 MiB of working memory by design (services/staff.py), "
+        "freed at once but kept in the high-water mark. Resident at the menu once it is "
+        "freed: about 1.26× the bare app (the run's log, 'resident at the menu')."),
     "bytes.row": (
         "the bill redraws its line detail under the table with each row moved: the "
         "bare DataTable has nothing to redraw but the two rows (see 'Bytes on the wire')."),
@@ -82,9 +81,11 @@ NOTES = {
         "customers' rows): two round trips through the server's protocol, planning "
         "included, against SQLite's in-process calls; the bare psycopg page pays the same."),
     "search.keystroke": (
-        "the slowest keystrokes are one or two letters and broad prefixes (`j`, `de v`): "
-        "their term range holds the most candidates, and the check that shows each customer "
-        "once reads each candidate's earlier terms; the run's log lists the slowest keys."),
+        "the slowest keystrokes are the first of a query in the first round, on pages the "
+        "OS has not cached yet (1.4 GB of store): the service reads the customers' rows "
+        "for the active check before the bare query does, so it pays the first read of "
+        "those pages; the CPU time's p95 shows the code's own cost. The first page no "
+        "longer checks each candidate's earlier terms in a second index (db/search.py)."),
     "search.screen": (
         "Textual paces frames at up to 60 a second, so two frames are 33 ms: a key whose "
         "rows land just after a frame waits for the third; the bare app waits the same way "
