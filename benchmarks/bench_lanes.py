@@ -45,6 +45,10 @@ def _lane(target: str, lane: int, seconds: float, bare: bool, start_at: float, o
     customer_ids = [c.id for c in Customer.select(Customer.id).where(
         Customer.profile.is_null(False) & (Customer.active == True)).limit(500)]  # noqa: E712
     actor = Actor(staff_id=None, name=f"lane {lane}", role="cashier", terminal=f"lane{lane}")
+    from tui_pos.services import register
+
+    if register.current_id(actor.terminal) is None:  # a sale needs an open register
+        register.open_register(actor, "0")
     con = bare_connect(target) if bare else None
     times, numbers, errors = [], [], []
 

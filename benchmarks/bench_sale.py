@@ -42,7 +42,7 @@ from _common import (
 
 from tui_pos.db.connection import open_database
 from tui_pos.db.models import Customer, Item, Sale
-from tui_pos.services import item_sales
+from tui_pos.services import item_sales, register
 from tui_pos.services.actors import Actor
 from tui_pos.services.sales import LINE_FIELDS, SALE_FIELDS, SaleDraft, complete_sale
 
@@ -141,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     engine = engine_of(path)
 
     open_database(path)
+    if register.current_id(BENCH.terminal) is None:  # a sale needs an open register
+        register.open_register(BENCH, "0")
     con = bare_connect(path)
     rng = random.Random(args.seed)
     item_ids = [i.id for i in Item.select(Item.id).where(Item.active == True)  # noqa: E712

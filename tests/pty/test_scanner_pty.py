@@ -20,6 +20,7 @@ from tui_pos.db.connection import close_database, open_database  # noqa: E402
 from tui_pos.services import catalog  # noqa: E402
 from tui_pos.services.catalog import ItemInput  # noqa: E402
 from tests.actors import OWNER  # noqa: E402
+from tests.registers import open_registers  # noqa: E402
 
 TIMEOUT = 60  # a safety net only: every step waits for text on the screen
 SKUS = [f"SCAN-{n:02d}" for n in range(1, 11)]
@@ -33,6 +34,7 @@ def shop_file(tmp_path):
     path = str(tmp_path / "shop.db")
     open_database(path)
     try:
+        open_registers()  # a sale needs an open register on its terminal (this machine's)
         add_cashier()
         vat = catalog.save_vat_class(OWNER, "Hoog", "21")
         for n, sku in enumerate(SKUS, start=1):

@@ -22,6 +22,7 @@ pexpect = pytest.importorskip("pexpect")
 
 from tests.actors import OWNER  # noqa: E402
 from tests.pty import sshd  # noqa: E402
+from tests.registers import open_registers  # noqa: E402
 from tui_pos.db.connection import close_database, open_database  # noqa: E402
 from tui_pos.services import catalog, staff  # noqa: E402
 from tui_pos.services.catalog import ItemInput  # noqa: E402
@@ -39,6 +40,7 @@ def shop(tmp_path):
     path = str(tmp_path / "shop.db")
     open_database(path)
     try:
+        open_registers(list(CASHIERS))  # a sale needs an open register on each lane
         for name, pin in CASHIERS.values():
             staff.save_staff(OWNER, name, "cashier", pin)
         vat = catalog.save_vat_class(OWNER, "Hoog", "21")

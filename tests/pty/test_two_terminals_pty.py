@@ -14,6 +14,7 @@ import pytest
 pexpect = pytest.importorskip("pexpect")
 
 from tests.actors import PINS, staff_team  # noqa: E402
+from tests.registers import open_registers  # noqa: E402
 from tui_pos.db.connection import close_database, open_database  # noqa: E402
 from tui_pos.services import catalog  # noqa: E402
 from tui_pos.services.catalog import ItemInput  # noqa: E402
@@ -30,6 +31,7 @@ def shop_file(tmp_path):
     path = str(tmp_path / "shop.db")
     open_database(path)
     try:
+        open_registers(["till-1", "till-2"])  # a sale needs an open register on its terminal
         system = cli_actor("test")
         vat = catalog.save_vat_class(system, "Hoog", "21")
         for sku, price in (("MUG-01", "12.10"), ("TEA-01", "4.50")):

@@ -14,6 +14,7 @@ import pytest
 pexpect = pytest.importorskip("pexpect")
 
 from tests.pty.test_scanner_pty import add_cashier, start  # noqa: E402
+from tests.registers import open_registers  # noqa: E402
 from tui_pos.db.connection import close_database, open_database  # noqa: E402
 
 F2 = "\x1bOQ"
@@ -24,6 +25,7 @@ F4 = "\x1bOS"
 def empty_shop(tmp_path):
     path = str(tmp_path / "shop.db")
     open_database(path)
+    open_registers()  # a sale needs an open register on its terminal (this machine's)
     add_cashier()
     close_database()
     return path

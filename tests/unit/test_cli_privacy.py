@@ -11,6 +11,7 @@ import sqlite3
 import pytest
 
 from tests.actors import PINS, staff_team
+from tests.registers import open_registers
 from tests.cli_run import one_line, run
 from tests.actors import OWNER
 from tests.unit.test_privacy import add_customer, sell
@@ -29,6 +30,7 @@ def store(db_file):
     """A store with staff, one item and Zoë, who bought it once."""
     open_database(db_file)
     try:
+        open_registers()  # a sale needs an open register on its terminal
         team = staff_team()
         staff.sign_in(team["Mona"].staff_id, PINS["Mona"], "till-2")
         vat = catalog.save_vat_class(OWNER, "Hoog", "21")

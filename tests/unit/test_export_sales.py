@@ -21,6 +21,7 @@ from tui_pos.services.customers import CustomerInput
 from tui_pos.services.errors import ValidationError
 from tui_pos.services.sales import SaleDraft, complete_sale
 from tests.actors import CASHIER, OWNER
+from tests.registers import open_registers
 
 D = Decimal
 HOSTILE = '=HYPERLINK("http://evil.example","x")'
@@ -220,6 +221,7 @@ def store(tmp_path, capsys, monkeypatch):
     path = str(tmp_path / "shop.db")
     assert run(capsys, "init", "--db", path)[0] == 0
     open_database(path)
+    open_registers()  # a sale needs an open register on its terminal
     from types import SimpleNamespace
 
     from tui_pos.db.models import VatClass

@@ -9,6 +9,7 @@ from dataclasses import replace
 import peewee as pw
 
 from tests.actors import CASHIER
+from tests.registers import open_registers
 from tui_pos.db.models import Sale, SaleLine, database
 from tui_pos.errors import ValidationError
 from tui_pos.services.sales import SaleDraft, complete_sale
@@ -37,6 +38,7 @@ def test_two_lanes_selling_at_once_never_share_a_number_or_lose_a_sale(shop, tmp
         finally:
             database.close()  # this thread's own connection
 
+    open_registers([f"lane-{n}" for n in range(LANES)])  # a sale needs an open register
     lanes = [threading.Thread(target=lane, args=(f"lane-{n}",)) for n in range(LANES)]
     for t in lanes:
         t.start()

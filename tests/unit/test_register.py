@@ -197,7 +197,6 @@ def test_closing_a_closed_register_is_refused(db):
         register.z_by_number(7)
 
 
-@pytest.mark.xfail(reason="complete_sale calls require_open once the ripple lands", strict=True)
 def test_a_sale_with_no_open_register_is_refused_and_nothing_is_written(shop):
     before = session_rows()
     with pytest.raises(ValidationError) as raised:

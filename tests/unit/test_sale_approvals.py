@@ -15,6 +15,7 @@ from tui_pos.services.actors import Actor
 from tui_pos.services.errors import NeedsApproval, NotAllowed, ValidationError
 from tui_pos.services.sales import SaleDraft, complete_sale, get_sale
 from tests.actors import CASHIER, MANAGER, PINS, staff_team
+from tests.registers import open_register
 
 D = Decimal
 
@@ -216,6 +217,7 @@ def test_an_approved_vat_override_names_the_classes(shop):
 
 def test_the_sale_records_its_cashier_staff_member_and_terminal(shop):
     team = staff_team("till-7")
+    open_register("till-7")  # a sale needs an open register on its terminal
     done = complete_sale(team["Chris"], bill("MUG-01"))
     sale = get_sale(done.number)
     assert (sale.cashier, sale.staff_id, sale.terminal) == ("Chris", team["Chris"].staff_id,
@@ -225,6 +227,7 @@ def test_the_sale_records_its_cashier_staff_member_and_terminal(shop):
 
 def test_the_command_line_is_recorded_as_itself(shop):
     cli = Actor(staff_id=None, name="cli:root", role="owner", terminal="backoffice")
+    open_register("backoffice")
     sale = get_sale(complete_sale(cli, bill("MUG-01")).number)
     assert (sale.cashier, sale.staff_id, sale.terminal) == ("cli:root", None, "backoffice")
 
@@ -238,6 +241,7 @@ def test_nobody_signed_in_sells_nothing(shop):
 def test_a_long_name_on_the_receipt_goes_on_two_lines(shop):
     who = Actor(staff_id=None, name="Maximiliaan van Oldenbarnevelt", role="cashier",
                 terminal="kassa-achter-de-bar")
+    open_register("kassa-achter-de-bar")
     text = complete_sale(who, bill("MUG-01")).receipt_text
     assert "Cashier: Maximiliaan van Oldenbarnevelt\n" in text
     assert "Till: kassa-achter-de-bar\n" in text

@@ -14,6 +14,7 @@ from tui_pos.services import catalog
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.sales import SaleDraft, complete_sale
 from tests.actors import OWNER
+from tests.registers import open_register, open_registers
 
 KILLED_MID_SALE = r"""
 import os, sys
@@ -38,6 +39,8 @@ complete_sale(OWNER, draft)
 
 def make_store(path: str) -> None:
     open_database(path)
+    open_registers()  # a sale needs an open register on its terminal
+    open_register("crash-test")  # the killed process's (cli_actor("crash-test"))
     vat = catalog.save_vat_class(OWNER, "Hoog", "21")
     catalog.save_item(OWNER, ItemInput(sku="MUG-01", name="Mug", price="12.10",
                                        vat_class_id=vat.id))

@@ -18,6 +18,7 @@ import pytest
 
 from tests.actors import OWNER
 from tests.web import cdp
+from tests.registers import open_registers
 from tui_pos.db.connection import close_database, open_database
 from tui_pos.services import catalog, staff
 from tui_pos.services.catalog import ItemInput
@@ -32,6 +33,7 @@ def shop(tmp_path):
     path = str(tmp_path / "shop.db")
     open_database(path)
     try:
+        open_registers(["tablet"])  # a sale needs an open register on its terminal
         staff.save_staff(OWNER, "Cas", "cashier", "9753")
         vat = catalog.save_vat_class(OWNER, "Hoog", "21")
         catalog.save_item(OWNER, ItemInput(sku="MUG-01", name="Stoneware mug",

@@ -6,7 +6,9 @@ import datetime as dt
 import random
 
 from tui_pos.db.models import Customer, Item, database
-from tui_pos.services import catalog, config, custom_fields, customers, masters, setup, staff
+from tui_pos.services import (
+    catalog, config, custom_fields, customers, masters, register, setup, staff,
+)
 from tui_pos.services.actors import Actor
 from tui_pos.services.catalog import ItemInput
 from tui_pos.services.customers import CustomerInput
@@ -144,6 +146,8 @@ def _fill_demo_store(actor: Actor, sales_days: int, seed: int) -> None:
     rng = random.Random(seed)
     items = list(Item.select())
     tills = demo_tills()
+    for till in tills:  # the month's sales in one register session per till, Z-closed after
+        register.open_register(till, "150")
     for day in range(sales_days, 0, -1):
         for _ in range(rng.randint(1, 3)):
             draft = SaleDraft.new()
@@ -155,3 +159,7 @@ def _fill_demo_store(actor: Actor, sales_days: int, seed: int) -> None:
             at = dt.datetime.combine(today - dt.timedelta(days=day),
                                      dt.time(rng.randint(9, 17), rng.randint(0, 59)))
             complete_sale(tills[day % len(tills)], draft, at=at)
+    for till in tills:  # counted exactly: a new user's own till starts closed (open it first)
+        report = register.x_report(register.require_open(till.terminal))
+        register.close_register(till, {t.method: t.expected for t in report.tenders
+                                       if t.countable})

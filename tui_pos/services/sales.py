@@ -665,7 +665,9 @@ def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
                actor: Actor | None = None) -> tuple[int, int, str]:
     created, paid, change, cashier = header.created_at, header.paid, header.change, header.cashier
     with database.atomic():
-        session_id = None if web_order is not None else register.current_id(header.terminal)
+        # a sale needs an open register on its terminal (nothing written otherwise); a
+        # web-shop order does not
+        session_id = None if web_order is not None else register.require_open(header.terminal)
         number = bulk.next_value(Sequence, "sale")
         text = receipt_text(number, header, draft, bill, settings, payments)
         sale_id = bulk.insert_rows(Sale, SALE_FIELDS, [(
