@@ -228,3 +228,44 @@ def test_register_and_z_on_the_command_line(db_file, capsys):
     assert max(len(line) for line in out.splitlines()) <= 32
     code, _, err = run(capsys, "--db", db_file, "report", "z", "9")
     assert code != 0 and "no Z report 9" in one_line(err)
+
+
+# -- a Z killed mid-write leaves all of it or none -------------------------------------------
+KILLED_MID_Z = r"""
+import os, sys
+from tui_pos.db.connection import open_database
+from tui_pos.db import bulk
+from tui_pos.services import register
+from tui_pos.services.actors import Actor
+
+open_database(sys.argv[1])
+real_next = bulk.next_value
+def next_then_die(model, name):
+    value = real_next(model, name)
+    if name == "z":
+        os._exit(9)  # killed after the session was marked closed and the Z number taken
+    return value
+bulk.next_value = next_then_die
+register.close_register(Actor(None, "Cas", "cashier", "counter-3"), {"Cash": "100"})
+"""
+
+
+def test_a_z_killed_mid_write_leaves_the_register_open_and_nothing_written(db_file):
+    import subprocess
+    import sys
+
+    from tui_pos.db.connection import close_database, open_database
+
+    open_database(db_file)
+    register.open_register(TILL, "100")
+    close_database()
+    done = subprocess.run([sys.executable, "-c", KILLED_MID_Z, db_file])
+    assert done.returncode == 9
+    open_database(db_file)
+    try:
+        assert register.current("counter-3") is not None  # still open, as before the Z
+        assert RegisterCount.select().count() == 0
+        assert Sequence.get(Sequence.name == "z").value == 0
+        assert register.close_register(TILL, {"Cash": "100"}).z_number == 1  # and closes now
+    finally:
+        close_database()
