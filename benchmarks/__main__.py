@@ -57,12 +57,10 @@ QUICK = {"customers": 20_000, "sales": 3_000, "sqlite": DATA / "quick.db", "pg":
 # figure misses it. Key: the row's key, or "key@engine" for one engine only.
 NOTES = {
     "z": (
-        "measured at a 1-minute load of ~13 on 2 cores (eight people's tests): the same "
-        "statements on the same 2,000-sale store, best of 15 on a raw sqlite3 connection, take "
-        "0.3 ms (sales), 1.9 ms (VAT per rate) and 2.3 ms (discounts by source over ~5,000 "
-        "lines), each an index search by register session then by sale, so the report is "
-        "~5-10 ms when the machine is not shared; the bare GROUP BY's p95 (48 ms) shows the "
-        "same stalls. To be confirmed on a quiet machine."),
+        "missed only on a shared machine: on 2026-11-25 at a 1-minute load of ~13 on 2 cores "
+        "the same script gave 113 / 148 ms on SQLite (the bare GROUP BY's p95 48 ms shows the "
+        "same stalls); at load 0.8, 9.0 / 10.7 ms (SQLite) and 9.1 / 28.9 ms (PostgreSQL), the "
+        "close 9-12 ms. Each statement is an index search by register session, then by sale."),
     "start.sign_in": (
         "psycopg is no longer loaded for a SQLite store (tui_pos/db/drivers.py imports peewee "
         "with it kept out; it is loaded when a postgresql:// URL is opened). What remains, "
