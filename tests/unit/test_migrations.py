@@ -28,7 +28,8 @@ def test_a_new_database_is_at_the_latest_version(db_file):
         for model in ALL_MODELS:
             assert db.table_exists(model._meta.table_name), model.__name__
         assert BusinessConfig.select().count() == 1
-        assert {s.name: s.value for s in Sequence.select()} == {"sale": 0, "customer": 0}
+        assert {s.name: s.value for s in Sequence.select()} == {
+            "sale": 0, "customer": 0, "z": 0, "parked": 0}
         assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     finally:
@@ -49,7 +50,7 @@ def test_reopening_is_idempotent(db_file):
             assert migrations.migrate(db) == migrations.LATEST
             assert SchemaVersion.select().count() == migrations.LATEST
             assert BusinessConfig.select().count() == 1
-            assert Sequence.select().count() == 2
+            assert Sequence.select().count() == 4  # sale, customer, z, parked
             assert [p.name for p in masters.list_profiles()] == ["Retail"]
         finally:
             close_database()

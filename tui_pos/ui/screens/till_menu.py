@@ -19,18 +19,18 @@ from tui_pos.ui.screens.base import PosModal
 
 # (letter, label, action on SalesBillScreen) — one line per feature, in counter order
 TILL_ACTIONS: list[tuple[str, str, str]] = [
+    ("p", "Park this bill", "park_bill"),
+    ("r", "Recall a parked bill", "recall_bill"),
+    ("a", "Payment on account", "account_payment"),
+    ("t", "Return items", "return_items"),
+    ("v", "Void a sale", "void_sale"),
+    ("e", "Reprint a receipt", "reprint_receipt"),
     ("o", "Open register", "open_register"),
     ("i", "Paid in", "paid_in"),
     ("u", "Paid out", "paid_out"),
     ("n", "No sale", "no_sale"),
     ("x", "X report", "x_report"),
     ("z", "Close register (Z)", "close_register"),
-    ("p", "Park this bill", "park_bill"),
-    ("r", "Recall a parked bill", "recall_bill"),
-    ("e", "Reprint a receipt", "reprint_receipt"),
-    ("a", "Payment on account", "account_payment"),
-    ("t", "Return items", "return_items"),
-    ("v", "Void a sale", "void_sale"),
 ]
 
 
