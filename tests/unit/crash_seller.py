@@ -7,11 +7,14 @@ complete sales one after another with their receipt files — saying each step
 on stdout. The test SIGKILLs workers at random moments. Forking makes a
 kill-and-restart cost milliseconds instead of a Python start-up.
 
-Now and then a worker takes one item back against one of the latest receipts
-(``return NUMBER``: a return is numbered as a sale).
+A sale is paid in cash, by card, split card + cash, or (for the store's one
+credit customer) on account, alone or split with a card. Now and then a worker
+takes one item back against one of the latest receipts (``return NUMBER``: a
+return is numbered as a sale), and now and then it closes its register with a Z
+(counted as expected) and opens it again (``z NUMBER``).
 
 Lines on stdout: ``worker PID``, ``repaired N``, ``ready``, ``sale NUMBER``, ``return NUMBER``,
-``error MESSAGE`` (a receipt file not saved), ``exit PID CODE`` (from the
+``z NUMBER``, ``error MESSAGE`` (a receipt file not saved), ``exit PID CODE`` (from the
 parent, after the worker died; CODE is -9 after SIGKILL).
 """
 
@@ -23,9 +26,10 @@ import sys
 import traceback
 
 from tui_pos.db.connection import open_database
-from tui_pos.db.models import Sale
+from tui_pos.db.models import Customer, Sale
 from tui_pos.services.receipts import repair_receipts
-from tui_pos.services import register, returns
+from tui_pos.services import register, returns, tenders
+from tui_pos.services.tenders import TenderInput
 from tui_pos.services.actors import cli_actor
 from tui_pos.services.sales import SaleDraft, complete_sale
 
@@ -45,16 +49,44 @@ def sell(database: str, folder: str) -> None:
         register.open_register(actor, "1000.00")
     say("ready")
     rng = random.Random(os.getpid())
+    account = Customer.get(Customer.number == "900").id  # the credit customer
     while True:
         if rng.random() < 0.4 and take_back(rng, folder):  # a return against a receipt
+            continue
+        if rng.random() < 0.05:
+            close_and_reopen(actor)
             continue
         draft = SaleDraft.new()
         for _ in range(rng.randint(1, 3)):
             draft.add_item(rng.choice(SKUS), str(rng.randint(1, 3)))
-        done = complete_sale(cli_actor("crash"), draft, method=rng.choice(("cash", "card")), receipts_dir=folder)
+        paid_by = payment(rng, draft, account)
+        done = complete_sale(cli_actor("crash"), draft, paid_by, receipts_dir=folder)
         if done.receipt_error:
             say(f"error {done.receipt_error}")
         say(f"sale {done.number}")
+
+
+def payment(rng: random.Random, draft: SaleDraft, account: int) -> list[TenderInput]:
+    """Cash, card, card + cash, on account, or card + on account (the customer attached)."""
+    cash, card = (tenders.method_of_kind(kind).id for kind in ("cash", "card"))
+    on_account = tenders.method_of_kind("account").id
+    way = rng.choice(("cash", "card", "split", "account", "card+account"))
+    if way in ("account", "card+account"):
+        draft.set_customer(account)
+    part = "1.00"  # the card's part of a split; the rest in cash or on account
+    return {"cash": [TenderInput(cash, "1000")], "card": [TenderInput(card)],
+            "split": [TenderInput(card, part), TenderInput(cash, "1000")],
+            "account": [TenderInput(on_account)],
+            "card+account": [TenderInput(card, part), TenderInput(on_account)]}[way]
+
+
+def close_and_reopen(actor) -> None:
+    """The Z: every tender counted as the books expect, then a new session."""
+    session = register.require_open(actor.terminal)
+    expected = {t.method: str(t.expected) for t in register.x_report(session).tenders}
+    z = register.close_register(actor, expected)
+    say(f"z {z.z_number}")
+    register.open_register(actor, "1000.00")
 
 
 def take_back(rng: random.Random, folder: str) -> bool:

@@ -24,10 +24,12 @@ import pytest
 import tui_pos
 from tui_pos.db.connection import close_database, open_database
 from tui_pos.db.models import (
-    ItemSalesDay, ItemSalesMonth, Payment, Sale, SaleLine, SaleVat, Sequence, database,
+    AccountEntry, ItemSalesDay, ItemSalesMonth, Payment, RegisterCount, RegisterSession, Sale,
+    SaleLine, SaleVat, Sequence, TenderMethod, database,
 )
-from tui_pos.services import catalog, item_sales
+from tui_pos.services import catalog, customers, item_sales
 from tui_pos.services.catalog import ItemInput
+from tui_pos.services.customers import CustomerInput
 from tui_pos.services.receipts import TEMP_PREFIX, receipt_path, receipts_folder, \
     repair_receipts
 from tests.actors import OWNER
@@ -51,6 +53,7 @@ class Till:
         self.pending = b""
         self.sales_reported: list[int] = []
         self.returns_reported = 0
+        self.z_reported: list[int] = []
         self.repaired = 0
 
     def line(self, timeout: float = WAIT) -> str | None:
@@ -68,6 +71,8 @@ class Till:
         if text.startswith(("sale ", "return ")):  # a return is numbered as a sale
             self.sales_reported.append(int(text.split()[1]))
             self.returns_reported += text.startswith("return ")
+        elif text.startswith("z "):
+            self.z_reported.append(int(text.split()[1]))
         elif text.startswith("repaired "):
             self.repaired += int(text.split()[1])
         return text
@@ -99,6 +104,8 @@ def make_store(path: str) -> None:
                                    ("GIFT-25", "Gift card 25", "25.00", "Nul")):
         catalog.save_item(OWNER, ItemInput(sku=sku, name=name, price=price,
                                     vat_class_id=vat[rate].id))
+    customers.save_customer(OWNER, CustomerInput(number="900", company="Credit Bakery",
+                                                 credit_limit="99999999.00"))
     close_database()
 
 
@@ -110,7 +117,7 @@ def kill_at_random_moments(till: Till, rng: random.Random, kills: int) -> Counte
         pid = till.start_worker()
         steps = rng.randint(0, 4)  # 0: while opening and repairing; then within a sale
         for _ in range(steps):
-            till.expect("ready", "sale ", "return ")
+            till.expect("ready", "sale ", "return ", "z ")
         till.line(timeout=rng.uniform(0, 0.008))
         os.kill(pid, signal.SIGKILL)
         code = int(till.expect(f"exit {pid} ").split()[2])
@@ -134,18 +141,23 @@ def check_after_the_kills(path: str, till: Till) -> None:
         assert Sequence.get(Sequence.name == "sale").value == count
         assert set(till.sales_reported) <= set(texts), "a reported sale is lost"
         assert count >= len(till.sales_reported) > 0
-        # no half sale: lines, one payment and the VAT rows, adding up
+        # no half sale: lines, its payments and the VAT rows, adding up
         ids = [s for (s,) in Sale.select(Sale.id).tuples()]
         with_lines = {s for (s,) in SaleLine.select(SaleLine.sale).distinct().tuples()}
         with_vat = {s for (s,) in SaleVat.select(SaleVat.sale).distinct().tuples()}
         payments = Counter(s for (s,) in Payment.select(Payment.sale).tuples())
         assert set(ids) == with_lines == with_vat == set(payments)
-        assert set(payments.values()) == {1}
+        assert max(payments.values()) == 2, "no split payment was made: the kills missed them"
         for sale in Sale.select():
+            assert sale.register_session_id is not None
             lines = SaleLine.select().where(SaleLine.sale == sale.id)
             assert sum(line.amount for line in lines) == sale.subtotal
             rows = SaleVat.select().where(SaleVat.sale == sale.id)
             assert sum(row.total for row in rows) == sale.total
+            paid = Payment.select().where(Payment.sale == sale.id)
+            assert sum(p.amount for p in paid) == sale.total  # split or not
+        check_accounts()
+        check_registers(till)
         check_returns()
         # a receipt file is whole or absent, never partial; every reported sale has one
         on_disk = receipts_on_disk(folder)
@@ -162,6 +174,33 @@ def check_after_the_kills(path: str, till: Till) -> None:
         assert {stat.S_IMODE(receipt_path(folder, n).stat().st_mode) for n in texts} == {0o600}
     finally:
         close_database()
+
+
+def check_accounts() -> None:
+    """Every on-account payment has its charge on the account, with the sale, and no
+    charge is without its sale's payment: all of a sale, or none."""
+    account_kind = (Payment.select(Payment.sale, Payment.amount)
+                    .join(TenderMethod, on=(Payment.tender_method == TenderMethod.id))
+                    .where(TenderMethod.kind == "account"))
+    on_account = {p.sale_id: p.amount for p in account_kind}
+    charges = {e.sale_id: e.amount for e in AccountEntry.select()}
+    assert on_account, "no sale on account was made: the kills missed them"
+    assert on_account == charges
+
+
+def check_registers(till: Till) -> None:
+    """A Z is whole: a closed session has its number and counts, an open one neither;
+    Z numbers run without gaps; one open session per terminal."""
+    sessions = list(RegisterSession.select())
+    closed = [s for s in sessions if s.closed_at is not None]
+    assert sorted(s.z_number for s in closed) == list(range(1, len(closed) + 1))
+    assert Sequence.get(Sequence.name == "z").value == len(closed)
+    assert set(till.z_reported) <= {s.z_number for s in closed}, "a reported Z is lost"
+    for s in sessions:
+        counts = RegisterCount.select().where(RegisterCount.session == s.id).count()
+        assert (s.open_on is None) == (s.closed_at is not None) == (counts > 0)
+        assert (s.z_number is None) == (s.closed_at is None)
+    assert len([s for s in sessions if s.open_on is not None]) <= 1
 
 
 def check_returns() -> None:
@@ -200,7 +239,8 @@ def run(tmp_path: Path, kills: int) -> None:
     finally:
         till.close()
     print(f"{kills} kills by steps reported first {dict(sorted(moments.items()))}; "
-          f"{len(till.sales_reported)} sales reported ({till.returns_reported} returns); "
+          f"{len(till.sales_reported)} sales reported ({till.returns_reported} returns, "
+          f"{len(till.z_reported)} Z closes); "
           f"{till.repaired} receipt files "
           "rewritten at the next start")
     assert till.returns_reported > 0, "no return was made: the kills missed returns"

@@ -189,6 +189,28 @@ def test_an_uncounted_tender_is_refused_and_nothing_is_written(day):
     assert register.current("counter-3") is not None
 
 
+def test_a_card_refunded_more_than_taken_counts_negative_and_the_z_closes(day):
+    """Found by the random-kill test: yesterday's card sale returned today leaves the
+    card batch negative; the Z takes that count (a drawer's cash cannot be negative)."""
+    from tui_pos.services import returns
+
+    card_sale = Sale.get_by_id(sell(TILL, "MUG-01", "MUG-01", method="card"))
+    z = register.close_register(TILL, {"Cash": "119.20", "Card": "36.30"})
+    register.open_register(TILL, "100")
+    line = returns.returnable(card_sale.number).lines[0]
+    returns.complete_return(TILL, card_sale.number, [(line.id, "2")])
+    expected = {t.method: t.expected for t in
+                register.x_report(register.require_open("counter-3")).tenders}
+    assert expected["Card"] == D("-24.20")
+    with pytest.raises(ValidationError) as raised:
+        register.close_register(TILL, {"Cash": "-1", "Card": "-24.20"})
+    assert raised.value.field == "count:Cash"
+    second = register.close_register(TILL, {"Cash": "100", "Card": "-24.20"})
+    assert second.z_number == z.z_number + 1
+    assert [(c.method, c.counted) for c in second.counts if c.method == "Card"] == [
+        ("Card", D("-24.20"))]
+
+
 def test_closing_a_closed_register_is_refused(db):
     with pytest.raises(ValidationError) as raised:
         register.close_register(TILL, {"Cash": "0"})

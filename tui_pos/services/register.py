@@ -343,7 +343,9 @@ def _counted(report: RegisterReport, counted: dict[str, str]) -> tuple[CountRow,
             raise ValidationError(f"Count the {t.method} takings before closing "
                                   f"(expected {format_money(t.expected)})",
                                   f"count:{t.method}")
-        value = as_field(f"count:{t.method}", parse_money, text, f"Counted {t.method}")
+        # a card batch can be negative (more refunded than taken); a drawer cannot
+        value = as_field(f"count:{t.method}", parse_money, text, f"Counted {t.method}",
+                         allow_negative=t.kind != "cash")
         rows.append(CountRow(t.method, t.expected, value))
     return tuple(rows)
 
