@@ -334,6 +334,16 @@ def sale_rows(results: dict) -> list[Row]:
                         ms_pair(r["service_with_receipt_file"]), ms_pair(r["bare"]),
                         ratio_pair(r["service_with_receipt_file"], r["bare"]), "", None,
                         f"sale-{e}"))
+        if r.get("split"):
+            split_met = r["split"]["median_ms"] <= med and (top is None or
+                                                          r["split"]["p95_ms"] <= top)
+            rows.append(Row("sale.split", "″ split: 10.00 card + the rest cash, a 25 % bill "
+                            "discount approved by a manager (its audit entry in the sale)", e,
+                            ms_pair(r["split"]), ms_pair(r["bare_split"]) + " (the same raw "
+                            "transaction with two payment rows and the audit entry)",
+                            ratio_pair(r["split"], r["bare_split"]),
+                            f"≤ {med:g} ms median" + (f", ≤ {top:g} ms p95" if top else ""),
+                            split_met, f"sale-{e}"))
     return rows
 
 
