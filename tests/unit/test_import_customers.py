@@ -293,6 +293,23 @@ def test_the_row_check_lets_only_validation_errors_escape(shop, values):
                                  or plan.values["company"])
 
 
+def test_a_nul_in_a_matching_key_is_a_bad_row_not_a_driver_error(shop):
+    """Found on PostgreSQL (its driver refuses to send a NUL): the number and e-mail
+    are looked up before the row is checked, so a key no customer can have is dropped."""
+    cmap = layouts.recognise(TUI, "t.csv")
+    check = importer.Check(cmap, importer.Masters(), {}, False,
+                           importer.ImportReport("t.csv", "", "tui-pos"), None)
+    row = {name: "" for name in layouts.TUI_POS_COLUMNS}
+    row.update(number="12\x0034", email="a\x00@b.nl", last_name="Bos")
+    cells = [row[name] for name in layouts.TUI_POS_COLUMNS]
+    values = importer.mapped(cells, cmap)
+    keys = importer._keys(values)
+    assert (keys.number, keys.email) == ("", "")
+    with pytest.raises(ValidationError) as refused:
+        check.row(2, cells, values, keys, importer._matches([keys]))
+    assert refused.value.message
+
+
 # -- Files that are not a customer list -------------------------------------------------
 
 @pytest.mark.parametrize("name, message", [

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from tui_pos.cli import main
-from tui_pos.db.connection import close_database
-from tui_pos.services import customers, reports
+from tui_pos.db.connection import close_database, open_database
+from tui_pos.services import customers, item_sales, reports
 from tui_pos.services.customers import CustomerInput
 from tui_pos.services.export import FORMULA_STARTS, safe_cell
 from tui_pos.services.sales import SaleDraft, complete_sale
@@ -79,6 +79,9 @@ def hostile_store(db, db_file, shop):
     con.execute("UPDATE sale SET total = -1210 WHERE customer_id = ?", (ids[0][0],))
     con.commit()
     con.close()
+    open_database(db_file)  # sales changed by hand: their summed days are summed again
+    item_sales.rebuild(dt.date(2026, 3, 1), dt.date(2026, 3, 1))
+    close_database()
     return db_file
 
 

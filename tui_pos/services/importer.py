@@ -61,7 +61,7 @@ from tui_pos.services.customers import CONTACT_FIELDS, CustomerInput
 from tui_pos.services.errors import Errors, ValidationError, check
 from tui_pos.services.export import FORMULA_STARTS, safe_cell
 from tui_pos.services.sheets import Sheet, open_sheet
-from tui_pos.services.text import checked, clean, digits, name_key
+from tui_pos.services.text import checked, clean, digits, name_key, printable
 
 _digits = customers._digits  # text.digits of a str, its regex compiled once
 BATCH = 1000
@@ -658,7 +658,15 @@ def _keys(values: dict[str, str]) -> Keys:
         number = number[1:]
     phones = tuple(d for d in (_digits(values.get("phone", "")), _digits(values.get("mobile", "")))
                    if len(d) >= 6)
-    return Keys(number, clean(values.get("email", "")).lower(), phones)
+    return Keys(_storable(number, 20), _storable(clean(values.get("email", "")).lower(), 120),
+                phones)
+
+
+def _storable(key: str, limit: int) -> str:
+    """A key only a stored customer could have, else "": a value with a control
+    character (a NUL the PostgreSQL driver refuses to send) or longer than its
+    column is never stored, so it matches nobody; the row's check says why."""
+    return key if len(key) <= limit and printable(key) == key else ""
 
 
 @dataclass
