@@ -46,7 +46,7 @@ class ParkNoteScreen(PosModal[int]):
         with Vertical(classes="dialog"):
             yield Label("Park this bill", classes="dialog-title")
             yield Label("A note for whoever recalls it (optional). Enter parks, Esc goes back.",
-                        classes="dim")
+                        classes="dim dialog-hint")
             yield Input(id="note", compact=True, max_length=parked.NOTE_LENGTH,
                         placeholder="e.g. fetching a wallet")
             yield FieldError(id="note-error")

@@ -52,7 +52,9 @@ class TillMenu(PosModal[str]):
                                for letter, label, action in self.available), id="till-actions")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        menu = self.query_one(OptionList)
+        menu.highlighted = 0  # Enter on the first at once, the arrows from there
+        menu.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
