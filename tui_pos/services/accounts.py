@@ -102,8 +102,12 @@ def _customer(customer_id: int, lock: bool = False) -> Customer:
 
 
 def balance(customer_id: int) -> Decimal:
-    """What the customer owes now: the sum of their entries (0 without any)."""
-    return _summed(AccountEntry.customer == customer_id)
+    """What the customer owes now: the sum of their entries (0 without any). Asked by
+    every receipt of a customer with an account: plain SQL, the index on (customer, at)."""
+    db = AccountEntry._meta.database
+    cents = db.execute_sql("SELECT SUM(amount) FROM account_entry WHERE customer_id = "
+                           f"{db.param}", (customer_id,)).fetchone()[0]
+    return from_minor(int(cents or 0), 2)
 
 
 def _summed(where) -> Decimal:

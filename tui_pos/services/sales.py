@@ -732,7 +732,9 @@ def receipt_text(number: int, sale: SaleHeader, draft: SaleDraft, bill: PricedBi
 
     Names are plain text (markup stays literal), control characters removed,
     cut by terminal cells (a CJK character takes two)."""
-    if balance is None:
+    known = draft.customer  # attached with their credit limit: no look-up without one
+    if balance is None and (known is None or known.id != sale.customer_id
+                            or known.credit_limit is not None):
         balance = receipt_layout.balance_now(sale.customer_id)
     data = receipt_layout.from_bill(number, sale, draft, bill, settings, payments, balance,
                                     kind=kind, return_of=return_of)
