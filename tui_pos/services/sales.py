@@ -590,8 +590,7 @@ def complete_sale(actor: Actor, draft: SaleDraft,
     customer = draft.customer
     if any(p.kind == "account" for p in payments):
         check(customer is not None, "On account needs a customer on the bill — attach one "
-              "first (F3)", "method")
-        check(_accounts() is not None, "Paying on account is not available yet", "method")
+              "first (F2)", "method")
     paid, change = tendering.paid_and_change(payments)
     profile_name = ""
     if draft.profile_id is not None:  # still there and active? (SQL built once: hot path)
@@ -649,15 +648,6 @@ def _one_tender(tendered: str | Decimal, method: str, total: Decimal,
     return [TenderInput(tendering.method_of_kind(method).id)]
 
 
-def _accounts():
-    """H2's credit accounts (services/accounts.py), once it provides charge_in_sale."""
-    try:
-        from tui_pos.services import accounts
-    except ImportError:
-        return None
-    return accounts if hasattr(accounts, "charge_in_sale") else None
-
-
 def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
                settings: config.Settings, payments: list[PaymentRow], total: Decimal,
                web_order: str | None = None,
@@ -690,7 +680,7 @@ def _save_sale(draft: SaleDraft, bill: PricedBill, header: SaleHeader,
         tendering.write_payments(sale_id, payments)
         on_account = [p for p in payments if p.kind == "account"]
         if on_account:
-            accounts = _accounts()
+            from tui_pos.services import accounts  # here: accounts uses approval_for
             for p in on_account:
                 accounts.charge_in_sale(actor, header.customer_id, p.amount, sale_id,
                                         session_id)

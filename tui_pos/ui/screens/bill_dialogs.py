@@ -366,7 +366,7 @@ class PaymentScreen(Dialog):
         customer = self.draft.customer
         if customer is None:
             self.query_one("#method-error", FieldError).show(
-                "On account needs a customer on the bill — Esc, attach one (F3)")
+                "On account needs a customer on the bill — Esc, attach one (F2)")
             return ""
         try:
             from tui_pos.services import accounts
