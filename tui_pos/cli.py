@@ -6,6 +6,7 @@ Errors: one clear line on stderr, a non-zero exit, nothing written.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 

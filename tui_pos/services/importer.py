@@ -42,8 +42,7 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from functools import lru_cache
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from dataclasses import dataclass, field
 from itertools import chain, repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
