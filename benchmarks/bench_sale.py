@@ -169,7 +169,7 @@ def bare_sale_pg(con, rows: tuple, created: str, day: str, split: bool = False) 
         cur.executemany(INS_PAYMENT.replace("?", "%s"),
                         [(sale_id, *p) for p in payments_of(paid, split)])
         if split:
-            con.execute(INS_AUDIT.replace("?", "%s"), AUDIT_ROW)
+            con.execute(INS_AUDIT.replace("%", "%%").replace("?", "%s"), AUDIT_ROW)
 
 
 def main(argv: list[str] | None = None) -> int:
