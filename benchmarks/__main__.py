@@ -117,6 +117,15 @@ NOTES = {
         "writing the same rows is measured beside it (0.26–0.37 ms before the sums, in "
         "the runs by hand below); tui-pos's own Python — pricing, the tenders, the "
         "receipt text — adds about 0.5–1 ms on top (its CPU time)."),
+    "sale.split": (
+        "the bare transaction writing the same rows (two payments, the audit entry, the "
+        "item and customer sums) already takes about 1.1 ms; on top, tui-pos prices the "
+        "bill discount, settles the two tenders and writes the approval's audit entry "
+        "through peewee's Model.create (not a statement built once) and lays out the "
+        "receipt text."),
+    "sale.split@postgresql": (
+        "as the single-tender sale on PostgreSQL: each statement is a round trip over "
+        "loopback, and the split adds a payment row and the audit entry."),
     "report.customer_365_first": (
         "every page of a year by customer adds up the whole year to rank it and to give "
         "the totals row; since schema 7 it reads the sales summed per day and customer "
